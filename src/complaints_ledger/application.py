@@ -1,0 +1,206 @@
+"""ComplaintsLedger: the eventsourcing Application that loads cases, runs commands, saves events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    JSONTranscoder,
+    OperationalError,
+)
+
+from complaints_ledger.commands import LedgerCommands
+from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.errors import (
+    ComplaintNotFoundError,
+    ConflictError,
+    DuplicateCommandError,
+    StoreUnavailableError,
+)
+from complaints_ledger.domain.values import Actor, Stamp
+from complaints_ledger.settings import Settings
+from complaints_ledger.transcodings import register_ledger_transcodings
+
+Clock = Callable[[], datetime]
+ENVELOPE_FIELDS = frozenset(
+    {"originator_id", "originator_version", "originator_topic", "timestamp", "occurred_at", "actor"}
+    | {"correlation_id"}
+)
+RECEIVED_TOPIC = "complaints_ledger.domain.complaint:Complaint.Received"
+CASE_ID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaints-ledger:case")
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who runs a command, when it happened, and which request it belongs to."""
+
+    actor: Actor
+    occurred_at: datetime | None = None  # defaults to the ledger's clock
+    correlation_id: str = field(default_factory=lambda: uuid4().hex)
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    type: str
+    recorded_at: datetime
+    occurred_at: datetime
+    actor: dict[str, str]
+    correlation_id: str
+    data: dict[str, Any]
+
+
+class ComplaintsLedger(LedgerCommands, Application[UUID]):
+    name = "ComplaintsLedger"
+
+    def __init__(self, settings: Settings | None = None, *, clock: Clock = system_clock) -> None:
+        self.settings = settings or Settings()
+        self.clock = clock
+        store = self.settings.store_url
+        if store.sqlite_path is not None:
+            store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        env = {**store.env, "CREATE_TABLE": "y", "AGGREGATE_CACHE_MAXSIZE": "1000"}
+        if self.settings.snapshot_interval:
+            env["IS_SNAPSHOTTING_ENABLED"] = "y"
+            # The library reads this per instance; the interval is a setting, not a class constant.
+            self.snapshotting_intervals = {Complaint: self.settings.snapshot_interval}  # type: ignore[misc]
+        try:
+            super().__init__(env)
+        except (OperationalError, InterfaceError) as error:
+            raise StoreUnavailableError(
+                f"cannot open the store {store.redacted}: {error}", field="store"
+            ) from None
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_ledger_transcodings(transcoder)
+
+    # ---- writing -----------------------------------------------------------------------
+
+    def receive(self, intake: Intake, ctx: CommandContext) -> UUID:
+        """Log a new complaint, concern or compliment. The same correlation id gives the same id."""
+        complaint_id = uuid5(CASE_ID_NAMESPACE, ctx.correlation_id)
+        complaint = Complaint.receive(self._stamp(ctx, None), intake, complaint_id=complaint_id)
+        try:
+            self._save(complaint)
+        except ConflictError:
+            raise DuplicateCommandError(
+                f"a complaint was already received with correlation id {ctx.correlation_id!r}",
+                field="correlation_id",
+            ) from None
+        return complaint.id
+
+    def _execute(
+        self, case_id: UUID, ctx: CommandContext, command: Callable[[Complaint, Stamp], None]
+    ) -> int:
+        complaint = self.get(case_id)
+        if ctx.expected_version is not None and ctx.expected_version != complaint.version:
+            raise ConflictError(
+                f"case {case_id} is at version {complaint.version}, not {ctx.expected_version}",
+                field="expected_version",
+            )
+        command(complaint, self._stamp(ctx, complaint))
+        self._save(complaint)
+        return complaint.version
+
+    def _stamp(self, ctx: CommandContext, complaint: Complaint | None) -> Stamp:
+        recorded_at = self.clock()
+        if complaint is not None and recorded_at <= complaint.modified_on:
+            # Recorded times never go backwards within a case, whatever the host clock does.
+            recorded_at = complaint.modified_on + ONE_MICROSECOND
+        return Stamp(
+            recorded_at=recorded_at,
+            occurred_at=ctx.occurred_at or recorded_at,
+            actor=ctx.actor,
+            correlation_id=ctx.correlation_id,
+        )
+
+    def _save(self, complaint: Complaint) -> None:
+        try:
+            self.save(complaint)
+        except IntegrityError:
+            raise ConflictError(
+                f"case {complaint.id} was changed by someone else; reload and try again",
+                field="expected_version",
+            ) from None
+        except (OperationalError, InterfaceError) as error:
+            raise StoreUnavailableError(f"the store refused the write: {error}") from None
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def get(self, case_id: UUID) -> Complaint:
+        try:
+            complaint: Complaint = self.repository.get(case_id)
+        except AggregateNotFoundError:
+            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id") from None
+        return complaint
+
+    def as_of(self, case_id: UUID, recorded_at: datetime) -> Complaint:
+        """The case exactly as the ledger had recorded it at an instant."""
+        version = self._version_recorded_by(case_id, recorded_at)
+        complaint: Complaint = self.repository.get(case_id, version=version)
+        return complaint
+
+    def _version_recorded_by(self, case_id: UUID, recorded_at: datetime) -> int:
+        # Pick the version by recorded time first; only then may a snapshot be used.
+        version = None
+        for event in self.events.get(case_id):
+            if cast("Complaint.Event", event).timestamp > recorded_at:
+                break
+            version = event.originator_version
+        if version is None:
+            raise ComplaintNotFoundError(
+                f"no complaint {case_id} had been recorded by {recorded_at.isoformat()}", field="id"
+            )
+        return version
+
+    def history(self, case_id: UUID, *, as_of: datetime | None = None) -> list[HistoryEntry]:
+        entries = [_history_entry(event) for event in self.events.get(case_id)]
+        if not entries:
+            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
+        if as_of is not None:
+            entries = [entry for entry in entries if entry.recorded_at <= as_of]
+            if not entries:
+                raise ComplaintNotFoundError(
+                    f"no complaint {case_id} had been recorded by {as_of.isoformat()}", field="id"
+                )
+        return entries
+
+    def complaint_ids(self) -> Iterator[UUID]:
+        """Every case id, in the order the cases were recorded."""
+        start, page = 1, 500
+        while True:
+            notifications = self.recorder.select_notifications(
+                start=start, limit=page, topics=[RECEIVED_TOPIC]
+            )
+            for notification in notifications:
+                yield UUID(str(notification.originator_id))
+            if len(notifications) < page:
+                return
+            start = notifications[-1].id + 1
+
+
+def _history_entry(event: Any) -> HistoryEntry:
+    payload = {k: v for k, v in vars(event).items() if k not in ENVELOPE_FIELDS}
+    return HistoryEntry(
+        version=event.originator_version,
+        type=type(event).__name__,
+        recorded_at=event.timestamp,
+        occurred_at=event.occurred_at,
+        actor=dict(event.actor),
+        correlation_id=event.correlation_id,
+        data=payload,
+    )

@@ -1,0 +1,136 @@
+"""Working-day calendars and calendar arithmetic for the statutory clocks.
+
+A working day follows reg 2(1) of SI 2009/309: any day except a Saturday, a Sunday, Christmas Day,
+Good Friday or a bank holiday. Bank holidays (with substitute days and one-off proclaimed holidays)
+come from the `holidays` package, never from a hand-kept list. Pure: no IO.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from complaints_ledger.domain.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+UK_TIME_ZONE = ZoneInfo("Europe/London")
+
+COUNTING_CONVENTION = (
+    "uk-working-days/v1: dates are UK local dates (Europe/London); the day the clock counts from "
+    "(receipt, acknowledgement or escalation request) is day 0 and is never counted, even when it "
+    "is not a working day; 'N working days after' is the N-th working day strictly after day 0; "
+    "a working day is not a Saturday, Sunday, Christmas Day, Good Friday or bank holiday of the "
+    "calendar (holidays package, substitute and one-off days included; Christmas Eve is a working "
+    "day); 'N months beginning with' a day ends the day before the corresponding date N months "
+    "later, or on the last day of that month when it has no corresponding date."
+)
+
+
+class Calendar(StrEnum):
+    ENGLAND_AND_WALES = "england-and-wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern-ireland"
+
+
+_SUBDIVISION: dict[Calendar, str] = {
+    Calendar.ENGLAND_AND_WALES: "ENG",  # bank holidays under the 1971 Act are shared with WLS
+    Calendar.SCOTLAND: "SCT",
+    Calendar.NORTHERN_IRELAND: "NIR",
+}
+
+CALENDAR_DESCRIPTIONS: dict[Calendar, str] = {
+    Calendar.ENGLAND_AND_WALES: "England and Wales bank holidays (holidays package, GB-ENG)",
+    Calendar.SCOTLAND: "Scottish bank holidays (holidays package, GB-SCT)",
+    Calendar.NORTHERN_IRELAND: "Northern Ireland bank holidays (holidays package, GB-NIR)",
+}
+
+
+@cache
+def bank_holidays(calendar: Calendar, year: int) -> Mapping[date, str]:
+    """Bank holidays of one calendar and year with the package's names, cached per calendar+year."""
+    found: Mapping[date, str] = holidays.country_holidays(
+        "GB", subdiv=_SUBDIVISION[calendar], years=year
+    )
+    return MappingProxyType(dict(found))
+
+
+def is_working_day(calendar: Calendar, day: date) -> bool:
+    if day.weekday() >= 5:  # noqa: PLR2004 - Saturday is 5, Sunday 6
+        return False
+    if (day.month, day.day) == (12, 25):  # Christmas Day, named in reg 2 itself
+        return False
+    return day not in bank_holidays(calendar, day.year)
+
+
+def add_working_days(calendar: Calendar, start: date, n: int) -> date:
+    """The n-th working day after `start` (start is day 0, even when not a working day)."""
+    if n < 0:
+        raise InvalidValueError("working days to add must not be negative", field="n")
+    day = start
+    counted = 0
+    while counted < n:
+        day += timedelta(days=1)
+        if is_working_day(calendar, day):
+            counted += 1
+    return day
+
+
+def working_days_between(calendar: Calendar, start: date, end: date) -> int:
+    """Working days d with start < d <= end; negative when end is before start.
+
+    The inverse of `add_working_days`: working_days_between(c, s, add_working_days(c, s, n)) == n.
+    """
+    if end < start:
+        return -working_days_between(calendar, end, start)
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if is_working_day(calendar, start + timedelta(days=offset))
+    )
+
+
+def uk_local_date(moment: datetime) -> date:
+    """The date in the UK (Europe/London, GMT or BST) of a timezone-aware moment."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidValueError("moment must be timezone-aware", field="moment")
+    return moment.astimezone(UK_TIME_ZONE).date()
+
+
+def _corresponding_date(start: date, months: int) -> tuple[date, bool]:
+    """The same day of the month `months` later, or the month's last day; and whether it exists."""
+    if months < 0:
+        raise InvalidValueError("months must not be negative", field="months")
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    last = gregorian.monthrange(year, month + 1)[1]
+    if start.day <= last:
+        return date(year, month + 1, start.day), True
+    return date(year, month + 1, last), False
+
+
+def months_beginning_with(start: date, months: int) -> date:
+    """Last day of a period of `months` months beginning with (and including) `start`.
+
+    The period ends the day before the corresponding date; if the later month has no
+    corresponding date, it ends on that month's last day (31 Aug + 6 months -> end of Feb).
+    """
+    corresponding, exists = _corresponding_date(start, months)
+    return corresponding - timedelta(days=1) if exists else corresponding
+
+
+def months_after(start: date, months: int) -> date:
+    """Last day of a period of `months` months *after* `start` (start itself not counted).
+
+    The period ends on the corresponding date, or the later month's last day when there is none
+    (used for 'not later than 12 months after the date', reg 12 of SI 2009/309).
+    """
+    return _corresponding_date(start, months)[0]

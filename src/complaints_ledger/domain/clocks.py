@@ -1,0 +1,434 @@
+"""Statutory clocks: regimes, working-day calendars and deadlines derived from a case's facts.
+
+Pure: deadlines are recomputed from the facts (events) and the calendar, never stored as state.
+Statutory clocks never pause; only the internal (non-statutory) target does. See docs/regimes.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from complaints_ledger.domain.calendars import (
+    CALENDAR_DESCRIPTIONS,
+    COUNTING_CONVENTION,
+    Calendar,
+    add_working_days,
+    is_working_day,
+    months_after,
+    months_beginning_with,
+    uk_local_date,
+    working_days_between,
+)
+from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
+
+__all__ = ["COUNTING_CONVENTION", "NO_MATTER_DATE", "REGIME_NAMES", "Calendar", "ClockFacts"]
+__all__ += ["Deadline", "DeadlineStatus", "Extension", "Pause", "TimeLimitCheck"]
+__all__ += ["add_working_days", "calendar_for", "deadlines", "extension_limit_working_days"]
+__all__ += ["is_working_day", "months_after", "months_beginning_with", "response_due"]
+__all__ += ["time_limit", "uk_local_date", "working_days_between"]
+
+
+class DeadlineStatus(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    MISSED = "missed"
+    STOPPED = "stopped"  # the case was withdrawn or closed before the deadline was met
+
+
+@dataclass(frozen=True)
+class Extension:
+    deadline: ExtendedDeadline
+    working_days: int
+    granted_at: datetime
+    reason: str
+    complainant_consent: bool
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A pause of the internal (non-statutory) target, e.g. awaiting the complainant."""
+
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClockFacts:
+    """Everything the clocks count from. All datetimes are timezone-aware."""
+
+    regime: RegimeId
+    kind: Kind
+    received_at: (
+        datetime  # receipt by the organisation dealing with it (its own receipt after a referral)
+    )
+    acknowledged_at: datetime | None = None
+    agreed_response_due: date | None = None  # england-2009: longer period agreed before expiry
+    responded_at: datetime | None = None  # stage 1 response
+    extensions: tuple[Extension, ...] = ()
+    stage_2_requested_at: datetime | None = None
+    stage_2_acknowledged_at: datetime | None = None
+    stage_2_responded_at: datetime | None = None
+    stopped_at: datetime | None = None  # withdrawn or closed: open deadlines stop
+    matter_occurred_on: date | None = None
+    matter_noticed_on: date | None = None
+    internal_target_working_days: int | None = 20
+    target_pauses: tuple[Pause, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Deadline:
+    # "acknowledgement", "response", "stage_2_acknowledgement", "stage_2_response",
+    # "internal_response_target"
+    name: str
+    due: date
+    status: DeadlineStatus
+    met_at: datetime | None
+    statutory: bool
+    rule: str  # e.g. "SI 2009/309 reg 13(2)"
+    explanation: str  # regime, rule, calendar, counting convention, and what it counts from
+
+
+@dataclass(frozen=True)
+class TimeLimitCheck:
+    in_time: bool
+    limit: date | None  # last day on which the complaint was in time
+    blocking: (
+        bool  # True when the regime forbids handling a late complaint without acceptance (reg 12)
+    )
+    explanation: str
+
+
+REGIME_NAMES: dict[RegimeId, str] = {
+    RegimeId.ENGLAND_2009: "england-2009 (Local Authority Social Services and National Health "
+    "Service Complaints (England) Regulations 2009, SI 2009/309)",
+    RegimeId.LGSCO_CODE: "lgsco-code (LGSCO Complaint Handling Code)",
+    RegimeId.HOUSING_OMBUDSMAN_CODE: "housing-ombudsman-code (Housing Ombudsman Complaint "
+    "Handling Code)",
+    RegimeId.SPSO_MCHP: "spso-mchp (SPSO Model Complaints Handling Procedure)",
+}
+_CALENDARS: dict[RegimeId, Calendar] = {
+    RegimeId.ENGLAND_2009: Calendar.ENGLAND_AND_WALES,
+    RegimeId.LGSCO_CODE: Calendar.ENGLAND_AND_WALES,
+    RegimeId.HOUSING_OMBUDSMAN_CODE: Calendar.ENGLAND_AND_WALES,
+    RegimeId.SPSO_MCHP: Calendar.SCOTLAND,
+}
+_EXTENSION_LIMITS: dict[tuple[RegimeId, ExtendedDeadline], int] = {
+    (RegimeId.LGSCO_CODE, ExtendedDeadline.RESPONSE): 10,  # LGSCO code para 6.4
+    (RegimeId.LGSCO_CODE, ExtendedDeadline.STAGE_2_RESPONSE): 20,
+    (RegimeId.HOUSING_OMBUDSMAN_CODE, ExtendedDeadline.RESPONSE): 10,
+    (RegimeId.HOUSING_OMBUDSMAN_CODE, ExtendedDeadline.STAGE_2_RESPONSE): 20,
+    (RegimeId.SPSO_MCHP, ExtendedDeadline.RESPONSE): 5,  # at most 10 working days in total
+}
+_LGSCO, _HOUSING = "LGSCO Complaint Handling Code", "Housing Ombudsman Complaint Handling Code"
+_CODE_RULES: dict[RegimeId, tuple[str, str, str, str]] = {
+    RegimeId.LGSCO_CODE: (
+        f"{_LGSCO} para 6.2",
+        f"{_LGSCO} paras 6.3-6.4",
+        f"{_LGSCO}, stage 2 acknowledgement",
+        f"{_LGSCO}, stage 2 response",
+    ),
+    RegimeId.HOUSING_OMBUDSMAN_CODE: (
+        f"{_HOUSING} para 6.2",
+        f"{_HOUSING} paras 6.3-6.4",
+        f"{_HOUSING} para 6.11",
+        f"{_HOUSING}, stage 2 response",
+    ),
+}
+NO_MATTER_DATE = "no matter date recorded"
+INTERNAL_TARGET_RULE = "internal service target (non-statutory)"
+_RECEIPT = "the day of receipt"
+_REQUEST = "the day of the escalation request"
+_S2 = ExtendedDeadline.STAGE_2_RESPONSE
+_WARN = "the Ombudsman may disapply the limit, so this is a warning, not a block"
+
+
+def calendar_for(regime: RegimeId) -> Calendar:
+    return _CALENDARS[regime]
+
+
+def extension_limit_working_days(regime: RegimeId, deadline: ExtendedDeadline) -> int | None:
+    """Extension (working days) allowed before a recorded good reason is needed; None: no limit."""
+    return _EXTENSION_LIMITS.get((regime, deadline))
+
+
+def _status(
+    due: date, met_at: datetime | None, stopped_at: datetime | None, today: date
+) -> DeadlineStatus:
+    if met_at is not None:
+        return DeadlineStatus.MET if uk_local_date(met_at) <= due else DeadlineStatus.MISSED
+    if stopped_at is not None:
+        return DeadlineStatus.MISSED if uk_local_date(stopped_at) > due else DeadlineStatus.STOPPED
+    return DeadlineStatus.MISSED if today > due else DeadlineStatus.OPEN
+
+
+def _earliest(*moments: datetime | None) -> datetime | None:
+    present = [moment for moment in moments if moment is not None]
+    return min(present) if present else None
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One working-day clock: its name, rule, length and which extensions lengthen it."""
+
+    name: str
+    rule: str
+    what: str
+    days: int
+    extended_by: ExtendedDeadline | None = None
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """One computation of a case's deadlines: the facts and today."""
+
+    facts: ClockFacts
+    today: date
+
+    @property
+    def calendar(self) -> Calendar:
+        return calendar_for(self.facts.regime)
+
+    @property
+    def receipt(self) -> date:
+        return uk_local_date(self.facts.received_at)
+
+    def deadline(
+        self,
+        name: str,
+        due: date,
+        met_at: datetime | None,
+        rule: str,
+        explanation: str,
+        *,
+        statutory: bool = True,
+    ) -> Deadline:
+        due = max(due, self.receipt)  # a deadline is never before receipt
+        status = _status(due, met_at, self.facts.stopped_at, self.today)
+        return Deadline(name, due, status, met_at, statutory, rule, explanation)
+
+    def extended(self, which: ExtendedDeadline | None) -> tuple[int, str]:
+        granted = [e for e in self.facts.extensions if which is not None and e.deadline == which]
+        if not granted:
+            return 0, "; no extensions applied"
+        total = sum(e.working_days for e in granted)
+        text = f"; including {total} working days of extensions ({len(granted)} granted)"
+        limit = extension_limit_working_days(self.facts.regime, which) if which else None
+        if limit is not None and total > limit:
+            text += f", more than the {limit}-working-day limit: a recorded good reason is needed"
+        return total, text
+
+    def explain(self, step: _Step, days: int, start: date, counts_from: str, tail: str) -> str:
+        return (
+            f"Under {REGIME_NAMES[self.facts.regime]}, {step.rule}: the {step.what} is due {days} "
+            f"working days after {counts_from} ({start:%a %d %b %Y}), using "
+            f"{CALENDAR_DESCRIPTIONS[self.calendar]} and the counting convention "
+            f"uk-working-days/v1 (day 0 is {counts_from} and is not counted){tail}."
+        )
+
+    def working_days(
+        self, step: _Step, start: date, counts_from: str, met_at: datetime | None, note: str = ""
+    ) -> Deadline:
+        extra, ext_text = self.extended(step.extended_by)
+        days = step.days + extra
+        explanation = self.explain(step, days, start, counts_from, ext_text + note)
+        due = add_working_days(self.calendar, start, days)
+        return self.deadline(step.name, due, met_at, step.rule, explanation)
+
+
+def _england(clock: _Clock) -> list[Deadline]:
+    facts, receipt = clock.facts, clock.receipt
+    ack_step = _Step("acknowledgement", "SI 2009/309 reg 13(2)", "acknowledgement", 3)
+    ack = clock.working_days(ack_step, receipt, _RECEIPT, facts.acknowledged_at)
+    rule, period_end, agreed = "SI 2009/309 reg 14", months_beginning_with(receipt, 6), None
+    if facts.agreed_response_due is not None and facts.agreed_response_due > period_end:
+        agreed = facts.agreed_response_due
+    note = (
+        f"; extended to {agreed:%a %d %b %Y} by a longer period agreed with the complainant"
+        if agreed
+        else "; no longer period agreed (an earlier agreed date never shortens it)"
+    )
+    explanation = (
+        f"Under {REGIME_NAMES[facts.regime]}, {rule}: the response is due within 6 months "
+        f"beginning with {_RECEIPT} ({receipt:%a %d %b %Y}), a period ending "
+        f"{period_end:%a %d %b %Y} (calendar months, not working days, so "
+        f"{CALENDAR_DESCRIPTIONS[clock.calendar]} do not move it; convention uk-working-days/v1: "
+        f"the day before the corresponding date, or the last day of a month without one){note}."
+    )
+    response = clock.deadline(
+        "response", agreed or period_end, facts.responded_at, rule, explanation
+    )
+    return [ack, response]
+
+
+def _ack_then_respond(
+    clock: _Clock,
+    steps: tuple[_Step, _Step],
+    start: date,
+    counts_from: str,
+    *,
+    acked_at: datetime | None,
+    responded_at: datetime | None,
+) -> list[Deadline]:
+    """An acknowledgement, then a response counted from it (from its due date until it happens)."""
+    ack_step, response_step = steps
+    ack = clock.working_days(ack_step, start, counts_from, acked_at)
+    if acked_at is not None:
+        base, base_from = uk_local_date(acked_at), f"the day of {ack_step.what}"
+    else:
+        base, base_from = ack.due, f"the {ack_step.what} due date (provisional: not yet done)"
+    return [ack, clock.working_days(response_step, base, base_from, responded_at)]
+
+
+def _code_regime(clock: _Clock) -> list[Deadline]:
+    """lgsco-code and housing-ombudsman-code: 5 / 10 (+10) and 5 / 20 (+20) working days."""
+    facts, rules = clock.facts, _CODE_RULES[clock.facts.regime]
+    stage_1 = (
+        _Step("acknowledgement", rules[0], "acknowledgement", 5),
+        _Step("response", rules[1], "stage 1 response", 10, ExtendedDeadline.RESPONSE),
+    )
+    acked, responded = facts.acknowledged_at, facts.responded_at
+    result = _ack_then_respond(
+        clock, stage_1, clock.receipt, _RECEIPT, acked_at=acked, responded_at=responded
+    )
+    if facts.stage_2_requested_at is not None:
+        stage_2 = (
+            _Step("stage_2_acknowledgement", rules[2], "stage 2 acknowledgement", 5),
+            _Step("stage_2_response", rules[3], "stage 2 response", 20, _S2),
+        )
+        request = uk_local_date(facts.stage_2_requested_at)
+        acked, responded = facts.stage_2_acknowledged_at, facts.stage_2_responded_at
+        result += _ack_then_respond(
+            clock, stage_2, request, _REQUEST, acked_at=acked, responded_at=responded
+        )
+    return result
+
+
+_SPSO_1 = "SPSO MCHP stage 1 (frontline response)"
+_SPSO_STEPS = (
+    _Step("acknowledgement", _SPSO_1, "acknowledgement", 5, ExtendedDeadline.RESPONSE),
+    _Step("response", _SPSO_1, "stage 1 decision", 5, ExtendedDeadline.RESPONSE),
+    _Step("stage_2_acknowledgement", "SPSO MCHP stage 2 (acknowledgement)", "stage 2 ack", 3),
+    _Step("stage_2_response", "SPSO MCHP stage 2 (investigation)", "stage 2 response", 20, _S2),
+)
+
+
+def _spso(clock: _Clock) -> list[Deadline]:
+    facts, receipt = clock.facts, clock.receipt
+    why = (
+        "; the model procedure sets no separate stage 1 acknowledgement, so it is due with the "
+        "stage 1 decision and met by whichever comes first"
+    )
+    ack_met = _earliest(facts.acknowledged_at, facts.responded_at)
+    result = [
+        clock.working_days(_SPSO_STEPS[0], receipt, _RECEIPT, ack_met, why),
+        clock.working_days(_SPSO_STEPS[1], receipt, _RECEIPT, facts.responded_at),
+    ]
+    if facts.stage_2_requested_at is None:
+        return result
+    request, counts_from = (
+        uk_local_date(facts.stage_2_requested_at),
+        "the day of the stage 2 request",
+    )
+    return [
+        *result,
+        clock.working_days(_SPSO_STEPS[2], request, counts_from, facts.stage_2_acknowledged_at),
+        clock.working_days(_SPSO_STEPS[3], request, counts_from, facts.stage_2_responded_at),
+    ]
+
+
+def _paused_days(clock: _Clock) -> frozenset[date]:
+    """Working days inside the target's pauses: start < d <= end (an open pause runs to today)."""
+    days: set[date] = set()
+    for pause in clock.facts.target_pauses:
+        start = uk_local_date(pause.started_at)
+        end = uk_local_date(pause.ended_at) if pause.ended_at is not None else clock.today
+        count = working_days_between(clock.calendar, start, end)
+        days.update(add_working_days(clock.calendar, start, i) for i in range(1, count + 1))
+    return frozenset(days)
+
+
+def _internal_target(clock: _Clock, target: int) -> Deadline:
+    """Non-statutory target: `target` working days after receipt, not counting paused days."""
+    paused, due, counted, skipped = _paused_days(clock), clock.receipt, 0, 0
+    while counted < target:
+        due = add_working_days(clock.calendar, due, 1)
+        skipped, counted = (skipped + 1, counted) if due in paused else (skipped, counted + 1)
+    step = _Step(
+        "internal_response_target", INTERNAL_TARGET_RULE, "internal response target", target
+    )
+    note = (
+        f"; it is not statutory, so it pauses: {skipped} paused working days "
+        f"({len(clock.facts.target_pauses)} pauses) are added; statutory deadlines never pause"
+    )
+    explanation = clock.explain(step, target, clock.receipt, _RECEIPT, note)
+    met_at = clock.facts.responded_at
+    return clock.deadline(step.name, due, met_at, step.rule, explanation, statutory=False)
+
+
+def deadlines(facts: ClockFacts, today: date) -> tuple[Deadline, ...]:
+    """Every deadline of a case; compliments have none, concerns only the internal target."""
+    if facts.kind == Kind.COMPLIMENT:
+        return ()
+    clock, result = _Clock(facts, today), []
+    if facts.kind == Kind.COMPLAINT:
+        if facts.regime == RegimeId.ENGLAND_2009:
+            result = _england(clock)
+        elif facts.regime == RegimeId.SPSO_MCHP:
+            result = _spso(clock)
+        else:
+            result = _code_regime(clock)
+    if facts.internal_target_working_days is not None:
+        result.append(_internal_target(clock, facts.internal_target_working_days))
+    return tuple(result)
+
+
+def response_due(facts: ClockFacts, today: date) -> date | None:
+    """Due date of the current stage's statutory response (None when there is none)."""
+    found = {d.name: d.due for d in deadlines(facts, today) if d.statutory}
+    return found.get("stage_2_response", found.get("response"))
+
+
+_LIMIT_RULES: dict[RegimeId, str] = {
+    RegimeId.ENGLAND_2009: "SI 2009/309 reg 12: made not later than 12 months after the matter "
+    "occurred or, if later, came to the complainant's notice",
+    RegimeId.SPSO_MCHP: "SPSO MCHP: normally made within 6 months of the event or of finding out "
+    "there is reason to complain",
+    RegimeId.LGSCO_CODE: "s26B Local Government Act 1974: made within 12 months beginning with "
+    "the day the person affected first had notice of the matter",
+    RegimeId.HOUSING_OMBUDSMAN_CODE: "12 months beginning with the day of notice (s26B Local "
+    "Government Act 1974, applied by this ledger to housing complaints as the comparable limit)",
+}
+_IF_LATE: dict[RegimeId, str] = {
+    RegimeId.ENGLAND_2009: "it may be handled only if the body accepts both that there was good "
+    "reason for the delay and that it can still be investigated effectively and fairly (reg 12(2))",
+    RegimeId.SPSO_MCHP: "the organisation may accept it in exceptional circumstances (a warning)",
+    RegimeId.LGSCO_CODE: _WARN,
+    RegimeId.HOUSING_OMBUDSMAN_CODE: _WARN,
+}
+
+
+def time_limit(facts: ClockFacts) -> TimeLimitCheck:
+    """Whether the complaint was made in time under the regime's time limit."""
+    regime = facts.regime
+    blocking = regime == RegimeId.ENGLAND_2009
+    known = [d for d in (facts.matter_occurred_on, facts.matter_noticed_on) if d is not None]
+    if not known:
+        return TimeLimitCheck(
+            in_time=True, limit=None, blocking=blocking, explanation=NO_MATTER_DATE
+        )
+    later, received = max(known), uk_local_date(facts.received_at)
+    if regime == RegimeId.ENGLAND_2009:
+        limit = months_after(later, 12)
+    elif regime == RegimeId.SPSO_MCHP:
+        limit = months_after(later, 6)
+    else:
+        limit = months_beginning_with(later, 12)
+    in_time, rule, late = received <= limit, _LIMIT_RULES[regime], _IF_LATE[regime]
+    explanation = (
+        f"Under {REGIME_NAMES[regime]}, {rule}; counted from {later:%d %b %Y} (the later of the "
+        f"matter and its notice) the last day in time is {limit:%a %d %b %Y}, and the complaint "
+        f"was received {received:%a %d %b %Y}: {'in time' if in_time else 'late, so ' + late}."
+    )
+    return TimeLimitCheck(in_time=in_time, limit=limit, blocking=blocking, explanation=explanation)

@@ -1,0 +1,209 @@
+"""The Complaint aggregate: one case of a complaint, concern or compliment, receipt to learning.
+
+Each part of the procedure lives in its own module as a mixin; the events they declare are nested
+here, in `Complaint`, which fixes their stored topics (`...complaint:Complaint.Acknowledged`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Snapshot as LibrarySnapshot
+
+from complaints_ledger.domain import clocks
+from complaints_ledger.domain.case_state import (
+    CaseBase,
+    check_not_future_date,
+    check_occurred_at,
+    envelope,
+    require_text,
+)
+from complaints_ledger.domain.corrections import Corrections
+from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.domain.escalation import Escalation
+from complaints_ledger.domain.follow_up import FollowUp
+from complaints_ledger.domain.handling import Handling
+from complaints_ledger.domain.lifecycle import Lifecycle
+from complaints_ledger.domain.values import (
+    Channel,
+    Kind,
+    Outcome,
+    Person,
+    RegimeId,
+    Representative,
+    Stamp,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What is known when a complaint, concern or compliment arrives."""
+
+    kind: Kind
+    channel: Channel
+    regime: RegimeId
+    receiving_organisation: str
+    about_organisation: str
+    service: str
+    subjects: tuple[str, ...]
+    complainant: Person
+    summary: str
+    representative: Representative | None = None
+    accessibility_needs: tuple[str, ...] = ()
+    advocacy: str | None = None
+    matter_occurred_on: date | None = None
+    matter_noticed_on: date | None = None
+    internal_target_working_days: int | None = 20
+
+
+class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
+    class Snapshot(LibrarySnapshot):
+        def mutate(self, _: None) -> Complaint:
+            case = cast("Complaint", super().mutate(None))
+            case.retype_after_load()
+            return case
+
+    def retype_after_load(self) -> None:
+        """JSON has no enums or tuples: restore them after a snapshot is loaded."""
+        self.kind, self.channel = Kind(self.kind), Channel(self.channel)
+        self.regime, self.subjects = RegimeId(self.regime), tuple(self.subjects)
+        self.status = Status(self.status)
+        self.status_before_close = Status(self.status_before_close)
+        self.outcome = Outcome(self.outcome) if self.outcome else None
+
+    class Received(Aggregate.Created, CaseBase.Event):
+        kind: str
+        channel: str
+        regime: str
+        receiving_organisation: str
+        about_organisation: str
+        service: str
+        subjects: list[str]
+        advocacy: str | None
+        matter_occurred_on: date | None
+        matter_noticed_on: date | None
+        internal_target_working_days: int | None
+        counting_convention: str
+        personal: dict[str, Any]  # complainant, representative, summary, accessibility needs
+
+    def __init__(  # noqa: PLR0917 - eventsourcing passes the Received fields by name
+        self,
+        kind: str,
+        channel: str,
+        regime: str,
+        receiving_organisation: str,
+        about_organisation: str,
+        service: str,
+        subjects: list[str],
+        advocacy: str | None,
+        matter_occurred_on: date | None,
+        matter_noticed_on: date | None,
+        internal_target_working_days: int | None,
+        personal: dict[str, Any],
+        occurred_at: datetime,
+        correlation_id: str,
+    ) -> None:
+        self.kind = Kind(kind)
+        self.channel = Channel(channel)
+        self.regime = RegimeId(regime)
+        self.receiving_organisation = receiving_organisation
+        self.handling_organisation = receiving_organisation
+        self.about_organisation = about_organisation
+        self.service = service
+        self.subjects = tuple(subjects)
+        self.advocacy = advocacy
+        self.matter_occurred_on = matter_occurred_on
+        self.matter_noticed_on = matter_noticed_on
+        self.internal_target_working_days = internal_target_working_days
+        self.personal = personal
+        self.received_at = self.first_received_at = self.last_occurred_at = occurred_at
+        self._start_progress(correlation_id)
+
+    def _start_progress(self, correlation_id: str) -> None:
+        self.status = self.status_before_close = Status.RECEIVED
+        self.stage = 1
+        self.acknowledged_at = self.responded_at = None
+        self.stage_2_requested_at = self.stage_2_acknowledged_at = self.stage_2_responded_at = None
+        self.agreed_response_due = None
+        self.extensions, self.target_pauses = [], []
+        self.investigators, self.actions, self.records = {}, {}, {}
+        self.outcome = None
+        self.no_action_needed_reason = None
+        self.late_acceptance = self.pending_referral = None
+        self.ombudsman_bodies = []
+        self.feedback_requested = False
+        self.stopped_at = None
+        self.correlation_ids = {correlation_id}
+
+    @classmethod
+    def receive(cls, stamp: Stamp, intake: Intake, *, complaint_id: UUID) -> Complaint:
+        check_occurred_at_for_receipt(stamp, intake)
+        return cls._create(
+            cls.Received,
+            id=complaint_id,
+            **envelope(stamp),
+            kind=str(intake.kind),
+            channel=str(intake.channel),
+            regime=str(intake.regime),
+            receiving_organisation=require_text(
+                intake.receiving_organisation, "receiving_organisation"
+            ),
+            about_organisation=require_text(intake.about_organisation, "about_organisation"),
+            service=require_text(intake.service, "service"),
+            subjects=_clean_subjects(intake.subjects),
+            advocacy=intake.advocacy.strip() if intake.advocacy else None,
+            matter_occurred_on=intake.matter_occurred_on,
+            matter_noticed_on=intake.matter_noticed_on,
+            internal_target_working_days=intake.internal_target_working_days,
+            counting_convention=clocks.COUNTING_CONVENTION,
+            personal=_personal_part(intake),
+        )
+
+
+def check_occurred_at_for_receipt(stamp: Stamp, intake: Intake) -> None:
+    check_occurred_at(stamp)
+    check_not_future_date(intake.matter_occurred_on, "matter_occurred_on", stamp)
+    check_not_future_date(intake.matter_noticed_on, "matter_noticed_on", stamp)
+    received_on = clocks.uk_local_date(stamp.occurred_at)
+    for name, value in (
+        ("matter_occurred_on", intake.matter_occurred_on),
+        ("matter_noticed_on", intake.matter_noticed_on),
+    ):
+        if value is not None and value > received_on:
+            raise InvalidValueError(
+                f"{name} cannot be after the complaint was received", field=name
+            )
+    if (
+        intake.matter_occurred_on
+        and intake.matter_noticed_on
+        and intake.matter_noticed_on < intake.matter_occurred_on
+    ):
+        raise InvalidValueError(
+            "matter_noticed_on cannot be before matter_occurred_on", field="matter_noticed_on"
+        )
+    if intake.internal_target_working_days is not None and intake.internal_target_working_days < 1:
+        raise InvalidValueError(
+            "internal_target_working_days must be at least 1", field="internal_target_working_days"
+        )
+
+
+def _clean_subjects(subjects: tuple[str, ...]) -> list[str]:
+    cleaned = list(dict.fromkeys(s.strip() for s in subjects if s and s.strip()))
+    if not cleaned:
+        raise InvalidValueError("at least one subject is needed", field="subjects")
+    return cleaned
+
+
+def _personal_part(intake: Intake) -> dict[str, Any]:
+    require_text(intake.complainant.name, "complainant.name")
+    return {
+        "complainant": intake.complainant.as_dict(),
+        "representative": intake.representative.as_dict() if intake.representative else None,
+        "summary": require_text(intake.summary, "summary"),
+        "accessibility_needs": list(intake.accessibility_needs),
+    }

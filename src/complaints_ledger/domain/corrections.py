@@ -1,0 +1,160 @@
+"""Privileged, reasoned corrections of recorded facts. The old value stays in the history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from complaints_ledger.domain.case_state import CaseBase, check_occurred_at, envelope, require_text
+from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
+from complaints_ledger.domain.values import Channel, Kind, Stamp
+
+PERSONAL_FIELDS = frozenset(
+    {"complainant.name", "complainant.email", "complainant.phone", "complainant.address", "summary"}
+)
+
+
+def _parse_datetime(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("needs a timezone offset")
+    return value
+
+
+def _parse_subjects(text: str) -> tuple[str, ...]:
+    subjects = tuple(s.strip() for s in text.split(",") if s.strip())
+    if not subjects:
+        raise ValueError("needs at least one subject")
+    return subjects
+
+
+def _parse_text(text: str) -> str:
+    return require_text(text, "new_value")
+
+
+FACT_PARSERS: dict[str, Callable[[str], Any]] = {
+    "received_at": _parse_datetime,
+    "acknowledged_at": _parse_datetime,
+    "matter_occurred_on": date.fromisoformat,
+    "matter_noticed_on": date.fromisoformat,
+    "subjects": _parse_subjects,
+    "service": _parse_text,
+    "about_organisation": _parse_text,
+    "channel": Channel,
+    "kind": Kind,
+}
+CORRECTABLE_FIELDS = frozenset(FACT_PARSERS) | PERSONAL_FIELDS
+
+
+def _render(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)
+
+
+class Corrections(CaseBase):
+    class FactCorrected(CaseBase.Event):
+        field: str
+        new_value: str | None  # None when the field is personal: see `personal`
+        previous_value: str | None
+        reason: str
+        personal: dict[str, Any]
+
+        def apply(self, case: Corrections) -> None:
+            if self.field in PERSONAL_FIELDS:
+                case._apply_personal_correction(self.field, self.personal["new_value"])
+                return
+            value = FACT_PARSERS[self.field](self.new_value or "")
+            if self.field == "received_at" and case.first_received_at == case.received_at:
+                case.first_received_at = value
+            setattr(case, self.field, value)
+
+    def _apply_personal_correction(self, field: str, new_value: str) -> None:
+        if field == "summary":
+            self.personal = {**self.personal, "summary": new_value}
+            return
+        attribute = field.split(".", 1)[1]
+        complainant = {**self.personal["complainant"], attribute: new_value}
+        self.personal = {**self.personal, "complainant": complainant}
+
+    def correct_fact(self, stamp: Stamp, *, field: str, new_value: str, reason: str) -> None:
+        self._check_stamp(stamp, command="correct a fact")
+        self._require_privileged(stamp, "correcting a recorded fact")
+        reason = require_text(reason, "reason")
+        if field not in CORRECTABLE_FIELDS:
+            names = ", ".join(sorted(CORRECTABLE_FIELDS))
+            raise InvalidValueError(
+                f"{field!r} cannot be corrected (correctable: {names})", field="field"
+            )
+        if field in PERSONAL_FIELDS:
+            self._trigger_personal_correction(stamp, field, new_value, reason)
+            return
+        parsed = self._parse_correction(field, new_value, stamp)
+        previous = getattr(self, field)
+        if parsed == previous:
+            raise RuleViolationError(f"{field} already has that value", field="new_value")
+        self.trigger_event(
+            self.FactCorrected,
+            **envelope(stamp),
+            field=field,
+            new_value=_render(parsed),
+            previous_value=_render(previous),
+            reason=reason,
+            personal={},
+        )
+
+    def _parse_correction(self, field: str, new_value: str, stamp: Stamp) -> Any:
+        try:
+            parsed = FACT_PARSERS[field](new_value)
+        except ValueError as error:
+            raise InvalidValueError(
+                f"new_value for {field} is invalid: {error}", field="new_value"
+            ) from None
+        if isinstance(parsed, datetime):
+            check_occurred_at(Stamp(stamp.recorded_at, parsed, stamp.actor, stamp.correlation_id))
+        if field == "received_at" and self.acknowledged_at and parsed > self.acknowledged_at:
+            raise InvalidValueError(
+                "received_at cannot be after the acknowledgement", field="new_value"
+            )
+        if field == "acknowledged_at" and (
+            self.acknowledged_at is None or parsed < self.received_at
+        ):
+            raise InvalidValueError(
+                "acknowledged_at can be corrected only on an acknowledged case, to a time after "
+                "receipt",
+                field="new_value",
+            )
+        if (
+            isinstance(parsed, date)
+            and not isinstance(parsed, datetime)
+            and parsed > stamp.recorded_at.date()
+        ):
+            raise InvalidValueError(
+                f"{field} {parsed.isoformat()} is in the future", field="new_value"
+            )
+        return parsed
+
+    def _trigger_personal_correction(
+        self, stamp: Stamp, field: str, new_value: str, reason: str
+    ) -> None:
+        if field == "summary":
+            previous = self.personal.get("summary")
+        else:
+            previous = self.personal["complainant"].get(field.split(".", 1)[1])
+        self.trigger_event(
+            self.FactCorrected,
+            **envelope(stamp),
+            field=field,
+            new_value=None,
+            previous_value=None,
+            reason=reason,
+            personal={
+                "new_value": require_text(new_value, "new_value"),
+                "previous_value": previous,
+            },
+        )

@@ -1,0 +1,128 @@
+"""Escalation: internal stage 2, the ombudsman, the regulator, safeguarding; ombudsman decisions."""
+
+from __future__ import annotations
+
+from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
+from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
+from complaints_ledger.domain.lifecycle import CODE_REGIMES
+from complaints_ledger.domain.values import (
+    EscalationRoute,
+    Ombudsman,
+    OmbudsmanDecision,
+    Remedy,
+    RemedyCompliance,
+    Stamp,
+    Status,
+)
+
+ESCALATABLE_ANY_TIME = frozenset(
+    {
+        Status.RECEIVED,
+        Status.REFERRED,
+        Status.ACKNOWLEDGED,
+        Status.INVESTIGATING,
+        Status.RESPONDED,
+        Status.ESCALATED,
+        Status.CLOSED,
+    }
+)
+
+
+class Escalation(CaseBase):
+    class Escalated(CaseBase.Event):
+        route: str
+        body: str | None
+        reason: str
+        reference: str | None
+
+        def apply(self, case: Escalation) -> None:
+            if self.route == EscalationRoute.STAGE_2:
+                case.stage = 2
+                case.stage_2_requested_at = self.occurred_at
+                case.status = Status.ESCALATED
+            elif self.route == EscalationRoute.OMBUDSMAN and self.body:
+                case.ombudsman_bodies.append(self.body)
+            case._record(
+                "escalations", {"route": self.route, "body": self.body, "at": self.occurred_at}
+            )
+
+    class OmbudsmanDecisionRecorded(CaseBase.Event):
+        body: str
+        decision: str
+        recommended_remedies: list[str]
+        remedy_compliance: str
+
+        def apply(self, case: Escalation) -> None:
+            case._record(
+                "ombudsman_decisions",
+                {"body": self.body, "decision": self.decision, "at": self.occurred_at},
+            )
+
+    def escalate(
+        self,
+        stamp: Stamp,
+        *,
+        route: EscalationRoute,
+        reason: str,
+        body: Ombudsman | None = None,
+        reference: str | None = None,
+    ) -> None:
+        self._check_stamp(stamp, command="escalate")
+        reason = require_text(reason, "reason")
+        if route == EscalationRoute.STAGE_2:
+            self._check_stage_2_request()
+        else:
+            self._require_status(f"escalate to {route.value}", ESCALATABLE_ANY_TIME)
+        if route == EscalationRoute.OMBUDSMAN and body is None:
+            raise InvalidValueError("name the ombudsman the complaint went to", field="body")
+        if route != EscalationRoute.OMBUDSMAN and body is not None:
+            raise InvalidValueError("body applies only to ombudsman escalations", field="body")
+        self.trigger_event(
+            self.Escalated,
+            **envelope(stamp),
+            route=str(route),
+            body=str(body) if body else None,
+            reason=reason,
+            reference=reference.strip() if reference else None,
+        )
+
+    def _check_stage_2_request(self) -> None:
+        self._require_not_compliment("escalate to stage 2")
+        if self.regime not in CODE_REGIMES:
+            raise RuleViolationError(
+                f"{self.regime} has a single local stage; the next step is the ombudsman",
+                field="route",
+            )
+        if self.stage == STAGE_2:
+            raise RuleViolationError("the complaint is already at stage 2", field="route")
+        self._require_status("escalate to stage 2", frozenset({Status.RESPONDED}))
+
+    def record_ombudsman_decision(
+        self,
+        stamp: Stamp,
+        *,
+        body: Ombudsman,
+        decision: OmbudsmanDecision,
+        recommended_remedies: tuple[Remedy, ...] = (),
+        remedy_compliance: RemedyCompliance = RemedyCompliance.NOT_APPLICABLE,
+    ) -> None:
+        self._check_stamp(stamp, command="record an ombudsman decision")
+        self._require_status("record an ombudsman decision", ESCALATABLE_ANY_TIME)
+        if str(body) not in self.ombudsman_bodies:
+            raise RuleViolationError(
+                f"the complaint was not escalated to {body}; record the escalation first",
+                field="body",
+            )
+        if recommended_remedies and remedy_compliance == RemedyCompliance.NOT_APPLICABLE:
+            raise InvalidValueError(
+                "state whether the recommended remedies were complied with",
+                field="remedy_compliance",
+            )
+        self.trigger_event(
+            self.OmbudsmanDecisionRecorded,
+            **envelope(stamp),
+            body=str(body),
+            decision=str(decision),
+            recommended_remedies=[str(r) for r in recommended_remedies],
+            remedy_compliance=str(remedy_compliance),
+        )

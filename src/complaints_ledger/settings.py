@@ -1,0 +1,35 @@
+"""Settings, read once from the environment (prefix COMPLAINTS_LEDGER_) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from complaints_ledger.store import StoreURL, parse_store_url
+
+DEFAULT_DATA_DIR = Path(".data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMPLAINTS_LEDGER_", extra="ignore")
+
+    store: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'ledger.db'}",
+        description="sqlite:///path/to/ledger.db or postgresql://user@host:port/db",
+    )
+    snapshot_interval: int = Field(default=25, ge=0, description="0 disables snapshots")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @field_validator("store")
+    @classmethod
+    def _store_is_valid(cls, value: str) -> str:
+        parse_store_url(value)
+        return value
+
+    @property
+    def store_url(self) -> StoreURL:
+        return parse_store_url(self.store)
