@@ -8,31 +8,35 @@ come from the `holidays` package, never from a hand-kept list. Pure: no IO.
 from __future__ import annotations
 
 import calendar as gregorian
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
 
 from complaints_ledger.domain.errors import InvalidValueError
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 UK_TIME_ZONE = ZoneInfo("Europe/London")
 
-COUNTING_CONVENTION = (
-    "uk-working-days/v1: dates are UK local dates (Europe/London); the day the clock counts from "
-    "(receipt, acknowledgement or escalation request) is day 0 and is never counted, even when it "
-    "is not a working day; 'N working days after' is the N-th working day strictly after day 0; "
-    "a working day is not a Saturday, Sunday, Christmas Day, Good Friday or bank holiday of the "
-    "calendar (holidays package, substitute and one-off days included; Christmas Eve is a working "
-    "day); 'N months beginning with' a day ends the day before the corresponding date N months "
-    "later, or on the last day of that month when it has no corresponding date."
-)
+FIRST_COUNTING_CONVENTION = "uk-working-days/v1"
+# What each stored convention id means. Events store the id so that a later change of convention
+# can still recount old cases the way they were counted; cases from before it was stored counted
+# by the first convention.
+COUNTING_CONVENTIONS: Mapping[str, str] = {
+    FIRST_COUNTING_CONVENTION: (
+        "dates are UK local dates (Europe/London); the day the clock counts from (receipt, "
+        "acknowledgement or escalation request) is day 0 and is never counted, even when it is not "
+        "a working day; 'N working days after' is the N-th working day strictly after day 0; a "
+        "working day is not a Saturday, Sunday, Christmas Day, Good Friday or bank holiday of the "
+        "calendar (holidays package, substitute and one-off days included; Christmas Eve is a "
+        "working day); 'N months beginning with' a day ends the day before the corresponding date "
+        "N months later, or on the last day of that month when it has no corresponding date."
+    ),
+}
+COUNTING_CONVENTION = FIRST_COUNTING_CONVENTION
 
 
 class Calendar(StrEnum):

@@ -13,6 +13,8 @@ from enum import StrEnum
 from complaints_ledger.domain.calendars import (
     CALENDAR_DESCRIPTIONS,
     COUNTING_CONVENTION,
+    COUNTING_CONVENTIONS,
+    FIRST_COUNTING_CONVENTION,
     Calendar,
     add_working_days,
     is_working_day,
@@ -23,11 +25,18 @@ from complaints_ledger.domain.calendars import (
 )
 from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
 
-__all__ = ["COUNTING_CONVENTION", "NO_MATTER_DATE", "REGIME_NAMES", "Calendar", "ClockFacts"]
+__all__ = [
+    "COUNTING_CONVENTION",
+    "COUNTING_CONVENTIONS",
+    "NO_MATTER_DATE",
+    "REGIME_NAMES",
+    "Calendar",
+    "ClockFacts",
+]
 __all__ += ["Deadline", "DeadlineStatus", "Extension", "Pause", "TimeLimitCheck"]
 __all__ += ["add_working_days", "calendar_for", "deadlines", "extension_limit_working_days"]
 __all__ += ["is_working_day", "months_after", "months_beginning_with", "response_due"]
-__all__ += ["time_limit", "uk_local_date", "working_days_between"]
+__all__ += ["FIRST_COUNTING_CONVENTION", "time_limit", "uk_local_date", "working_days_between"]
 
 
 class DeadlineStatus(StrEnum):
@@ -60,9 +69,8 @@ class ClockFacts:
 
     regime: RegimeId
     kind: Kind
-    received_at: (
-        datetime  # receipt by the organisation dealing with it (its own receipt after a referral)
-    )
+    # receipt by the organisation dealing with it (its own receipt after a referral)
+    received_at: datetime
     acknowledged_at: datetime | None = None
     agreed_response_due: date | None = None  # england-2009: longer period agreed before expiry
     responded_at: datetime | None = None  # stage 1 response
@@ -94,19 +102,17 @@ class Deadline:
 class TimeLimitCheck:
     in_time: bool
     limit: date | None  # last day on which the complaint was in time
-    blocking: (
-        bool  # True when the regime forbids handling a late complaint without acceptance (reg 12)
-    )
+    # True when the regime forbids handling a late complaint without acceptance (reg 12)
+    blocking: bool
     explanation: str
 
 
 REGIME_NAMES: dict[RegimeId, str] = {
-    RegimeId.ENGLAND_2009: "england-2009 (Local Authority Social Services and National Health "
-    "Service Complaints (England) Regulations 2009, SI 2009/309)",
-    RegimeId.LGSCO_CODE: "lgsco-code (LGSCO Complaint Handling Code)",
-    RegimeId.HOUSING_OMBUDSMAN_CODE: "housing-ombudsman-code (Housing Ombudsman Complaint "
-    "Handling Code)",
-    RegimeId.SPSO_MCHP: "spso-mchp (SPSO Model Complaints Handling Procedure)",
+    RegimeId.ENGLAND_2009: "Local Authority Social Services and National Health Service "
+    "Complaints (England) Regulations 2009",
+    RegimeId.LGSCO_CODE: "LGSCO Complaint Handling Code",
+    RegimeId.HOUSING_OMBUDSMAN_CODE: "Housing Ombudsman Complaint Handling Code",
+    RegimeId.SPSO_MCHP: "SPSO Model Complaints Handling Procedure",
 }
 _CALENDARS: dict[RegimeId, Calendar] = {
     RegimeId.ENGLAND_2009: Calendar.ENGLAND_AND_WALES,
@@ -121,31 +127,20 @@ _EXTENSION_LIMITS: dict[tuple[RegimeId, ExtendedDeadline], int] = {
     (RegimeId.HOUSING_OMBUDSMAN_CODE, ExtendedDeadline.STAGE_2_RESPONSE): 20,
     (RegimeId.SPSO_MCHP, ExtendedDeadline.RESPONSE): 5,  # at most 10 working days in total
 }
-_LGSCO, _HOUSING = "LGSCO Complaint Handling Code", "Housing Ombudsman Complaint Handling Code"
-_CODE_RULES: dict[RegimeId, tuple[str, str, str, str]] = {
-    RegimeId.LGSCO_CODE: (
-        f"{_LGSCO} para 6.2",
-        f"{_LGSCO} paras 6.3-6.4",
-        f"{_LGSCO}, stage 2 acknowledgement",
-        f"{_LGSCO}, stage 2 response",
-    ),
-    RegimeId.HOUSING_OMBUDSMAN_CODE: (
-        f"{_HOUSING} para 6.2",
-        f"{_HOUSING} paras 6.3-6.4",
-        f"{_HOUSING} para 6.11",
-        f"{_HOUSING}, stage 2 response",
-    ),
-}
 NO_MATTER_DATE = "no matter date recorded"
 INTERNAL_TARGET_RULE = "internal service target (non-statutory)"
 _RECEIPT = "the day of receipt"
-_REQUEST = "the day of the escalation request"
-_S2 = ExtendedDeadline.STAGE_2_RESPONSE
+_S1, _S2 = ExtendedDeadline.RESPONSE, ExtendedDeadline.STAGE_2_RESPONSE
 _WARN = "the Ombudsman may disapply the limit, so this is a warning, not a block"
 
 
 def calendar_for(regime: RegimeId) -> Calendar:
     return _CALENDARS[regime]
+
+
+def _under(regime: RegimeId, rule: str) -> str:
+    title = REGIME_NAMES[regime]
+    return f"Under the {regime} regime, {rule}" + ("" if title in rule else f" ({title})")
 
 
 def extension_limit_working_days(regime: RegimeId, deadline: ExtendedDeadline) -> int | None:
@@ -163,20 +158,39 @@ def _status(
     return DeadlineStatus.MISSED if today > due else DeadlineStatus.OPEN
 
 
-def _earliest(*moments: datetime | None) -> datetime | None:
-    present = [moment for moment in moments if moment is not None]
-    return min(present) if present else None
-
-
 @dataclass(frozen=True)
 class _Step:
-    """One working-day clock: its name, rule, length and which extensions lengthen it."""
+    """One clock: its deadline name, rule, what is due, length and the extensions that apply."""
 
     name: str
     rule: str
     what: str
     days: int
     extended_by: ExtendedDeadline | None = None
+
+
+def _code_steps(code: str, stage_2_ack: str) -> tuple[_Step, _Step, _Step, _Step]:
+    return (
+        _Step("acknowledgement", f"{code} para 6.2", "acknowledgement", 5),
+        _Step("response", f"{code} paras 6.3-6.4", "stage 1 response", 10, _S1),
+        _Step("stage_2_acknowledgement", f"{code} {stage_2_ack}", "stage 2 acknowledgement", 5),
+        _Step("stage_2_response", f"{code}, stage 2 response", "stage 2 response", 20, _S2),
+    )
+
+
+_SPSO_1 = "SPSO MCHP stage 1 (frontline response)"
+_STEPS: dict[RegimeId, tuple[_Step, _Step, _Step, _Step]] = {
+    RegimeId.LGSCO_CODE: _code_steps("LGSCO Complaint Handling Code", "stage 2"),
+    RegimeId.HOUSING_OMBUDSMAN_CODE: _code_steps(
+        "Housing Ombudsman Complaint Handling Code", "para 6.11"
+    ),
+    RegimeId.SPSO_MCHP: (
+        _Step("acknowledgement", _SPSO_1, "acknowledgement", 5, _S1),
+        _Step("response", _SPSO_1, "stage 1 decision", 5, _S1),
+        _Step("stage_2_acknowledgement", "SPSO MCHP stage 2", "stage 2 acknowledgement", 3),
+        _Step("stage_2_response", "SPSO MCHP stage 2 (investigation)", "stage 2 response", 20, _S2),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -194,35 +208,27 @@ class _Clock:
     def receipt(self) -> date:
         return uk_local_date(self.facts.received_at)
 
-    def deadline(
-        self,
-        name: str,
-        due: date,
-        met_at: datetime | None,
-        rule: str,
-        explanation: str,
-        *,
-        statutory: bool = True,
-    ) -> Deadline:
+    def deadline(self, step: _Step, due: date, met_at: datetime | None, text: str) -> Deadline:
         due = max(due, self.receipt)  # a deadline is never before receipt
         status = _status(due, met_at, self.facts.stopped_at, self.today)
-        return Deadline(name, due, status, met_at, statutory, rule, explanation)
+        statutory = step.rule != INTERNAL_TARGET_RULE
+        return Deadline(step.name, due, status, met_at, statutory, step.rule, text)
 
     def extended(self, which: ExtendedDeadline | None) -> tuple[int, str]:
         granted = [e for e in self.facts.extensions if which is not None and e.deadline == which]
-        if not granted:
+        if which is None or not granted:
             return 0, "; no extensions applied"
         total = sum(e.working_days for e in granted)
         text = f"; including {total} working days of extensions ({len(granted)} granted)"
-        limit = extension_limit_working_days(self.facts.regime, which) if which else None
+        limit = extension_limit_working_days(self.facts.regime, which)
         if limit is not None and total > limit:
             text += f", more than the {limit}-working-day limit: a recorded good reason is needed"
         return total, text
 
     def explain(self, step: _Step, days: int, start: date, counts_from: str, tail: str) -> str:
         return (
-            f"Under {REGIME_NAMES[self.facts.regime]}, {step.rule}: the {step.what} is due {days} "
-            f"working days after {counts_from} ({start:%a %d %b %Y}), using "
+            f"{_under(self.facts.regime, step.rule)}: the {step.what} is due {days} working days "
+            f"after {counts_from} ({start:%a %d %b %Y}), using "
             f"{CALENDAR_DESCRIPTIONS[self.calendar]} and the counting convention "
             f"uk-working-days/v1 (day 0 is {counts_from} and is not counted){tail}."
         )
@@ -232,109 +238,88 @@ class _Clock:
     ) -> Deadline:
         extra, ext_text = self.extended(step.extended_by)
         days = step.days + extra
-        explanation = self.explain(step, days, start, counts_from, ext_text + note)
-        due = add_working_days(self.calendar, start, days)
-        return self.deadline(step.name, due, met_at, step.rule, explanation)
+        text = self.explain(step, days, start, counts_from, ext_text + note)
+        return self.deadline(step, add_working_days(self.calendar, start, days), met_at, text)
 
 
 def _england(clock: _Clock) -> list[Deadline]:
     facts, receipt = clock.facts, clock.receipt
     ack_step = _Step("acknowledgement", "SI 2009/309 reg 13(2)", "acknowledgement", 3)
-    ack = clock.working_days(ack_step, receipt, _RECEIPT, facts.acknowledged_at)
-    rule, period_end, agreed = "SI 2009/309 reg 14", months_beginning_with(receipt, 6), None
-    if facts.agreed_response_due is not None and facts.agreed_response_due > period_end:
-        agreed = facts.agreed_response_due
+    step = _Step("response", "SI 2009/309 reg 14", "response", 0)
+    period_end, agreed = months_beginning_with(receipt, 6), facts.agreed_response_due
+    if agreed is not None and agreed <= period_end:
+        agreed = None  # an agreed date can only lengthen the statutory period
     note = (
         f"; extended to {agreed:%a %d %b %Y} by a longer period agreed with the complainant"
         if agreed
-        else "; no longer period agreed (an earlier agreed date never shortens it)"
+        else "; no longer period agreed"
     )
-    explanation = (
-        f"Under {REGIME_NAMES[facts.regime]}, {rule}: the response is due within 6 months "
+    text = (
+        f"{_under(facts.regime, step.rule)}: the response is due within 6 months "
         f"beginning with {_RECEIPT} ({receipt:%a %d %b %Y}), a period ending "
         f"{period_end:%a %d %b %Y} (calendar months, not working days, so "
         f"{CALENDAR_DESCRIPTIONS[clock.calendar]} do not move it; convention uk-working-days/v1: "
         f"the day before the corresponding date, or the last day of a month without one){note}."
     )
-    response = clock.deadline(
-        "response", agreed or period_end, facts.responded_at, rule, explanation
-    )
-    return [ack, response]
+    return [
+        clock.working_days(ack_step, receipt, _RECEIPT, facts.acknowledged_at),
+        clock.deadline(step, agreed or period_end, facts.responded_at, text),
+    ]
 
 
 def _ack_then_respond(
-    clock: _Clock,
-    steps: tuple[_Step, _Step],
-    start: date,
-    counts_from: str,
-    *,
-    acked_at: datetime | None,
-    responded_at: datetime | None,
+    clock: _Clock, steps: tuple[_Step, _Step], start: date, counts_from: str, *, stage_2: bool
 ) -> list[Deadline]:
     """An acknowledgement, then a response counted from it (from its due date until it happens)."""
+    facts = clock.facts
+    acked, responded = (
+        (facts.stage_2_acknowledged_at, facts.stage_2_responded_at)
+        if stage_2
+        else (facts.acknowledged_at, facts.responded_at)
+    )
     ack_step, response_step = steps
-    ack = clock.working_days(ack_step, start, counts_from, acked_at)
-    if acked_at is not None:
-        base, base_from = uk_local_date(acked_at), f"the day of {ack_step.what}"
+    ack = clock.working_days(ack_step, start, counts_from, acked)
+    if acked is not None:
+        base, base_from, note = uk_local_date(acked), f"the day of {ack_step.what}", ""
     else:
-        base, base_from = ack.due, f"the {ack_step.what} due date (provisional: not yet done)"
-    return [ack, clock.working_days(response_step, base, base_from, responded_at)]
+        base, base_from = ack.due, f"the {ack_step.what} due date"
+        note = f"; provisional: counted from the {ack_step.what} due date until it happens"
+    return [ack, clock.working_days(response_step, base, base_from, responded, note)]
 
 
 def _code_regime(clock: _Clock) -> list[Deadline]:
     """lgsco-code and housing-ombudsman-code: 5 / 10 (+10) and 5 / 20 (+20) working days."""
-    facts, rules = clock.facts, _CODE_RULES[clock.facts.regime]
-    stage_1 = (
-        _Step("acknowledgement", rules[0], "acknowledgement", 5),
-        _Step("response", rules[1], "stage 1 response", 10, ExtendedDeadline.RESPONSE),
-    )
-    acked, responded = facts.acknowledged_at, facts.responded_at
-    result = _ack_then_respond(
-        clock, stage_1, clock.receipt, _RECEIPT, acked_at=acked, responded_at=responded
-    )
-    if facts.stage_2_requested_at is not None:
-        stage_2 = (
-            _Step("stage_2_acknowledgement", rules[2], "stage 2 acknowledgement", 5),
-            _Step("stage_2_response", rules[3], "stage 2 response", 20, _S2),
-        )
-        request = uk_local_date(facts.stage_2_requested_at)
-        acked, responded = facts.stage_2_acknowledged_at, facts.stage_2_responded_at
+    ack, response, s2_ack, s2_response = _STEPS[clock.facts.regime]
+    result = _ack_then_respond(clock, (ack, response), clock.receipt, _RECEIPT, stage_2=False)
+    if clock.facts.stage_2_requested_at is not None:
+        request = uk_local_date(clock.facts.stage_2_requested_at)
+        counts_from = "the day of the escalation request"
         result += _ack_then_respond(
-            clock, stage_2, request, _REQUEST, acked_at=acked, responded_at=responded
+            clock, (s2_ack, s2_response), request, counts_from, stage_2=True
         )
     return result
 
 
-_SPSO_1 = "SPSO MCHP stage 1 (frontline response)"
-_SPSO_STEPS = (
-    _Step("acknowledgement", _SPSO_1, "acknowledgement", 5, ExtendedDeadline.RESPONSE),
-    _Step("response", _SPSO_1, "stage 1 decision", 5, ExtendedDeadline.RESPONSE),
-    _Step("stage_2_acknowledgement", "SPSO MCHP stage 2 (acknowledgement)", "stage 2 ack", 3),
-    _Step("stage_2_response", "SPSO MCHP stage 2 (investigation)", "stage 2 response", 20, _S2),
-)
-
-
 def _spso(clock: _Clock) -> list[Deadline]:
     facts, receipt = clock.facts, clock.receipt
+    ack, response, s2_ack, s2_response = _STEPS[RegimeId.SPSO_MCHP]
     why = (
         "; the model procedure sets no separate stage 1 acknowledgement, so it is due with the "
         "stage 1 decision and met by whichever comes first"
     )
-    ack_met = _earliest(facts.acknowledged_at, facts.responded_at)
+    ack_met = min((m for m in (facts.acknowledged_at, facts.responded_at) if m), default=None)
     result = [
-        clock.working_days(_SPSO_STEPS[0], receipt, _RECEIPT, ack_met, why),
-        clock.working_days(_SPSO_STEPS[1], receipt, _RECEIPT, facts.responded_at),
+        clock.working_days(ack, receipt, _RECEIPT, ack_met, why),
+        clock.working_days(response, receipt, _RECEIPT, facts.responded_at),
     ]
     if facts.stage_2_requested_at is None:
         return result
-    request, counts_from = (
-        uk_local_date(facts.stage_2_requested_at),
-        "the day of the stage 2 request",
-    )
+    request = uk_local_date(facts.stage_2_requested_at)
+    counts_from = "the day of the stage 2 request"
     return [
         *result,
-        clock.working_days(_SPSO_STEPS[2], request, counts_from, facts.stage_2_acknowledged_at),
-        clock.working_days(_SPSO_STEPS[3], request, counts_from, facts.stage_2_responded_at),
+        clock.working_days(s2_ack, request, counts_from, facts.stage_2_acknowledged_at),
+        clock.working_days(s2_response, request, counts_from, facts.stage_2_responded_at),
     ]
 
 
@@ -355,16 +340,13 @@ def _internal_target(clock: _Clock, target: int) -> Deadline:
     while counted < target:
         due = add_working_days(clock.calendar, due, 1)
         skipped, counted = (skipped + 1, counted) if due in paused else (skipped, counted + 1)
-    step = _Step(
-        "internal_response_target", INTERNAL_TARGET_RULE, "internal response target", target
-    )
+    step = _Step("internal_response_target", INTERNAL_TARGET_RULE, "internal target", target)
     note = (
-        f"; it is not statutory, so it pauses: {skipped} paused working days "
-        f"({len(clock.facts.target_pauses)} pauses) are added; statutory deadlines never pause"
+        f"; it is not statutory, so it pauses: {skipped} paused working days (from "
+        f"{len(clock.facts.target_pauses)} recorded pause(s)) added; statutory ones never pause"
     )
-    explanation = clock.explain(step, target, clock.receipt, _RECEIPT, note)
-    met_at = clock.facts.responded_at
-    return clock.deadline(step.name, due, met_at, step.rule, explanation, statutory=False)
+    text = clock.explain(step, target, clock.receipt, _RECEIPT, note)
+    return clock.deadline(step, due, clock.facts.responded_at, text)
 
 
 def deadlines(facts: ClockFacts, today: date) -> tuple[Deadline, ...]:
@@ -419,15 +401,14 @@ def time_limit(facts: ClockFacts) -> TimeLimitCheck:
             in_time=True, limit=None, blocking=blocking, explanation=NO_MATTER_DATE
         )
     later, received = max(known), uk_local_date(facts.received_at)
-    if regime == RegimeId.ENGLAND_2009:
-        limit = months_after(later, 12)
-    elif regime == RegimeId.SPSO_MCHP:
-        limit = months_after(later, 6)
-    else:
-        limit = months_beginning_with(later, 12)
+    limit = (
+        months_after(later, 6 if regime == RegimeId.SPSO_MCHP else 12)
+        if regime in {RegimeId.ENGLAND_2009, RegimeId.SPSO_MCHP}
+        else months_beginning_with(later, 12)
+    )
     in_time, rule, late = received <= limit, _LIMIT_RULES[regime], _IF_LATE[regime]
     explanation = (
-        f"Under {REGIME_NAMES[regime]}, {rule}; counted from {later:%d %b %Y} (the later of the "
+        f"{_under(regime, rule)}; counted from {later:%d %b %Y} (the later of the "
         f"matter and its notice) the last day in time is {limit:%a %d %b %Y}, and the complaint "
         f"was received {received:%a %d %b %Y}: {'in time' if in_time else 'late, so ' + late}."
     )

@@ -91,6 +91,15 @@ class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
         counting_convention: str
         personal: dict[str, Any]  # complainant, representative, summary, accessibility needs
 
+        # v1 (the prototype's shape) stored neither the counting convention nor an internal
+        # target: such cases counted by the first convention and had no internal target.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("counting_convention", clocks.FIRST_COUNTING_CONVENTION)
+            state.setdefault("internal_target_working_days", None)
+
     def __init__(  # noqa: PLR0917 - eventsourcing passes the Received fields by name
         self,
         kind: str,

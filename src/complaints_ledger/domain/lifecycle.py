@@ -341,8 +341,8 @@ class Lifecycle(CaseBase):
         reason = no_action_needed_reason.strip() if no_action_needed_reason else None
         if self.outcome in WELL_FOUNDED_OUTCOMES and not self.actions and not reason:
             raise RuleViolationError(
-                f"cannot close a complaint found {self.outcome} without a planned action or a recorded "
-                "'no action needed' reason",
+                f"cannot close a complaint found {self.outcome} without a planned action or a "
+                "recorded 'no action needed' reason",
                 field="no_action_needed_reason",
                 rule="learning: upheld complaints lead to action",
             )
