@@ -181,6 +181,7 @@ class CaseBase(Aggregate):
             matter_noticed_on=self.matter_noticed_on,
             internal_target_working_days=self.internal_target_working_days,
             target_pauses=tuple(self.target_pauses),
+            first_received_at=self.first_received_at,
         )
 
     def deadlines(self, today: date) -> tuple[clocks.Deadline, ...]:
@@ -209,5 +210,5 @@ def check_occurred_at(stamp: Stamp) -> None:
 
 
 def check_not_future_date(value: date | None, field: str, stamp: Stamp) -> None:
-    if value is not None and value > stamp.recorded_at.date():
+    if value is not None and value > clocks.uk_local_date(stamp.recorded_at):
         raise InvalidValueError(f"{field} {value.isoformat()} is in the future", field=field)

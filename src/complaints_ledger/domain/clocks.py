@@ -83,6 +83,8 @@ class ClockFacts:
     matter_noticed_on: date | None = None
     internal_target_working_days: int | None = 20
     target_pauses: tuple[Pause, ...] = field(default=())
+    # When the complaint was first made, to whichever organisation: time limits count to it.
+    first_received_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -324,11 +326,15 @@ def _spso(clock: _Clock) -> list[Deadline]:
 
 
 def _paused_days(clock: _Clock) -> frozenset[date]:
-    """Working days inside the target's pauses: start < d <= end (an open pause runs to today)."""
+    """Working days inside the target's pauses: start < d <= end. A pause still open runs to
+    the response, the case stopping, or today, whichever comes first."""
     days: set[date] = set()
+    ends = [m for m in (clock.facts.responded_at, clock.facts.stopped_at) if m is not None]
+    open_until = min(ends) if ends else None
+    open_end = uk_local_date(open_until) if open_until is not None else clock.today
     for pause in clock.facts.target_pauses:
         start = uk_local_date(pause.started_at)
-        end = uk_local_date(pause.ended_at) if pause.ended_at is not None else clock.today
+        end = uk_local_date(pause.ended_at) if pause.ended_at is not None else open_end
         count = working_days_between(clock.calendar, start, end)
         days.update(add_working_days(clock.calendar, start, i) for i in range(1, count + 1))
     return frozenset(days)
@@ -400,7 +406,7 @@ def time_limit(facts: ClockFacts) -> TimeLimitCheck:
         return TimeLimitCheck(
             in_time=True, limit=None, blocking=blocking, explanation=NO_MATTER_DATE
         )
-    later, received = max(known), uk_local_date(facts.received_at)
+    later, received = max(known), uk_local_date(facts.first_received_at or facts.received_at)
     limit = (
         months_after(later, 6 if regime == RegimeId.SPSO_MCHP else 12)
         if regime in {RegimeId.ENGLAND_2009, RegimeId.SPSO_MCHP}

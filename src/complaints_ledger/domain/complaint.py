@@ -216,3 +216,17 @@ def _personal_part(intake: Intake) -> dict[str, Any]:
         "summary": require_text(intake.summary, "summary"),
         "accessibility_needs": list(intake.accessibility_needs),
     }
+
+
+def event_type_names() -> tuple[str, ...]:
+    """Every event a case can record, by class name (the last part of its stored topic)."""
+    names = ["Received"]
+    for part in (Lifecycle, Handling, Escalation, FollowUp, Corrections):
+        names.extend(
+            name
+            for name, value in vars(part).items()
+            if isinstance(value, type)
+            and issubclass(value, CaseBase.Event)
+            and name not in {"Event", "Created"}  # the library's implicit classes, never recorded
+        )
+    return tuple(names)

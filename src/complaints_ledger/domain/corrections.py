@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from complaints_ledger.domain.case_state import CaseBase, check_occurred_at, envelope, require_text
+from complaints_ledger.domain.clocks import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Channel, Kind, Stamp
 
@@ -132,7 +133,7 @@ class Corrections(CaseBase):
         if (
             isinstance(parsed, date)
             and not isinstance(parsed, datetime)
-            and parsed > stamp.recorded_at.date()
+            and parsed > uk_local_date(stamp.recorded_at)
         ):
             raise InvalidValueError(
                 f"{field} {parsed.isoformat()} is in the future", field="new_value"

@@ -100,6 +100,8 @@ class Lifecycle(CaseBase):
             case.acknowledged_at = None
             case.agreed_response_due = None
             case.extensions = []
+            case.investigators = {}
+            case.target_pauses = []
             case.pending_referral = None
             case.status = Status.RECEIVED
 
@@ -258,6 +260,11 @@ class Lifecycle(CaseBase):
     ) -> None:
         self._check_stamp(stamp, command="refer")
         self._require_status("refer", REFERABLE)
+        if self.stage == STAGE_2:
+            raise RuleViolationError(
+                "a complaint at stage 2 stays with the organisation that handled stage 1",
+                field="status",
+            )
         to_organisation = require_text(to_organisation, "to_organisation")
         if to_organisation == self.handling_organisation:
             raise InvalidValueError(

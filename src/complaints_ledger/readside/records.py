@@ -1,0 +1,93 @@
+"""Stored events as the read side sees them: decoded straight from JSON, without domain objects.
+
+Decoding through the library's mapper builds a frozen dataclass per event; projections need only
+the payload, so they read the stored JSON with orjson and upcast it the same way the mapper does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.utils import resolve_topic
+
+TYPE_KEY, DATA_KEY = "_type_", "_data_"
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One stored event: its position in the log, case, version, type and payload."""
+
+    position: int
+    case_id: str
+    version: int
+    type: str  # the event class name, e.g. "Acknowledged"
+    data: dict[str, Any]  # payload with envelope; datetimes/dates as ISO strings
+
+    @property
+    def recorded_at(self) -> datetime:
+        return datetime.fromisoformat(self.data["timestamp"])
+
+    @property
+    def occurred_at(self) -> datetime:
+        return datetime.fromisoformat(self.data["occurred_at"])
+
+    @property
+    def actor(self) -> dict[str, str]:
+        actor: dict[str, str] = self.data["actor"]
+        return actor
+
+    def datetime(self, key: str) -> datetime | None:
+        value = self.data.get(key)
+        return None if value is None else datetime.fromisoformat(value)
+
+    def date(self, key: str) -> date | None:
+        value = self.data.get(key)
+        return None if value is None else date.fromisoformat(value)
+
+
+def _unwrap(value: Any) -> Any:
+    """Replace the transcoder's {"_type_", "_data_"} wrappers by their plain JSON data."""
+    if isinstance(value, dict):
+        if len(value) == 2 and TYPE_KEY in value and DATA_KEY in value:  # noqa: PLR2004
+            return _unwrap(value[DATA_KEY])
+        return {k: _unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    return value
+
+
+@cache
+def _event_class(topic: str) -> type[Any]:
+    event_class: type[Any] = resolve_topic(topic)
+    return event_class
+
+
+def _upcast(topic: str, state: dict[str, Any]) -> None:
+    event_class = _event_class(topic)
+    class_version = getattr(event_class, "class_version", 1)
+    from_version = state.pop("class_version", 1)
+    while from_version < class_version:
+        getattr(event_class, f"upcast_v{from_version}_v{from_version + 1}")(state)
+        from_version += 1
+
+
+def decode(
+    position: int, originator_id: Any, version: int, topic: str, state: bytes
+) -> EventRecord:
+    data = orjson.loads(state)
+    if "class_version" in data or getattr(_event_class(topic), "class_version", 1) > 1:
+        _upcast(topic, data)
+    return EventRecord(
+        position=position,
+        case_id=str(originator_id)
+        if isinstance(originator_id, UUID)
+        else str(UUID(str(originator_id))),
+        version=version,
+        type=topic.rsplit(".", 1)[-1],
+        data=_unwrap(data),
+    )

@@ -1,0 +1,45 @@
+"""Reading the event log in pages, in notification order, only the topics a projection handles."""
+
+from __future__ import annotations
+
+from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.readside.records import EventRecord, decode
+
+
+class EventLog:
+    def __init__(self, db: ViewDatabase) -> None:
+        self.db = db
+        self.table = db.dialect.events_table
+        self.position = db.dialect.position_column
+
+    def exists(self) -> bool:
+        return self.db.table_exists(self.table)
+
+    def head(self) -> int:
+        """The highest position written. Writers hold a table lock while they insert, so every
+        lower position is already committed (or was rolled back and left a gap)."""
+        if not self.exists():
+            return 0
+        rows = self.db.execute(f"SELECT MAX({self.position}) FROM {self.table}")  # noqa: S608
+        return int(rows[0][0] or 0)
+
+    def count(self, after: int, upto: int, topics: tuple[str, ...]) -> int:
+        rows = self.db.execute(
+            f"SELECT COUNT(*) FROM {self.table} WHERE {self.position} > ? "  # noqa: S608
+            f"AND {self.position} <= ? AND topic IN ({_marks(topics)})",
+            (after, upto, *topics),
+        )
+        return int(rows[0][0])
+
+    def page(self, after: int, upto: int, topics: tuple[str, ...], limit: int) -> list[EventRecord]:
+        rows = self.db.execute(
+            f"SELECT {self.position}, originator_id, originator_version, topic, state "  # noqa: S608
+            f"FROM {self.table} WHERE {self.position} > ? AND {self.position} <= ? "
+            f"AND topic IN ({_marks(topics)}) ORDER BY {self.position} LIMIT ?",
+            (after, upto, *topics, limit),
+        )
+        return [decode(*row) for row in rows]
+
+
+def _marks(topics: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in topics) or "NULL"

@@ -1,0 +1,106 @@
+"""The write-back buffer handlers write through: rows are read once, changed in memory, and
+written in bulk when a page of events commits (one transaction per page, never per event)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.readside.projection import Projection, Table
+
+Key = tuple[Any, ...]
+DELETED = None
+
+
+def physical_name(projection: Projection, table: Table, namespace: str) -> str:
+    """`rm` live, `rmb` being rebuilt, `rma_<tag>` rebuilt as of a past instant."""
+    return f"{namespace}_{projection.name}_{table.name}"
+
+
+class Views:
+    def __init__(
+        self,
+        db: ViewDatabase,
+        projection: Projection,
+        namespace: str,
+        *,
+        starts_empty: bool = False,
+    ) -> None:
+        self.db = db
+        self.projection = projection
+        self.namespace = namespace
+        # A freshly created table holds nothing we have not written: never read it back.
+        self.starts_empty = starts_empty
+        self._rows: dict[str, dict[Key, dict[str, Any] | None]] = {
+            t.name: {} for t in projection.tables
+        }
+        self._dirty: dict[str, set[Key]] = {t.name: set() for t in projection.tables}
+
+    def name_of(self, table: Table) -> str:
+        return physical_name(self.projection, table, self.namespace)
+
+    def get(self, table: Table, *key: Any) -> dict[str, Any] | None:
+        rows = self._rows[table.name]
+        if key in rows:
+            row = rows[key]
+            return None if row is None else dict(row)
+        if self.starts_empty:
+            return None
+        row = self._load(table, key)
+        rows[key] = row
+        return None if row is None else dict(row)
+
+    def put(self, table: Table, row: dict[str, Any]) -> None:
+        full = {column: row.get(column) for column in table.columns}
+        key = tuple(full[k] for k in table.key)
+        self._rows[table.name][key] = full
+        self._dirty[table.name].add(key)
+
+    def delete(self, table: Table, *key: Any) -> None:
+        self._rows[table.name][key] = DELETED
+        self._dirty[table.name].add(key)
+
+    def flush(self) -> None:
+        """Write every changed row. The caller owns the transaction."""
+        for table in self.projection.tables:
+            dirty = self._dirty[table.name]
+            if not dirty:
+                continue
+            rows = self._rows[table.name]
+            self._delete_rows(table, [k for k in dirty if rows[k] is None])
+            self._upsert_rows(table, [r for k in dirty if (r := rows[k]) is not None])
+            dirty.clear()
+
+    def forget_clean_rows(self) -> None:
+        """Bound memory while following live: drop cached rows once they are written."""
+        if not self.starts_empty:
+            for table in self.projection.tables:
+                self._rows[table.name].clear()
+
+    def _load(self, table: Table, key: Key) -> dict[str, Any] | None:
+        where = " AND ".join(f"{k} = ?" for k in table.key)
+        columns = list(table.columns)
+        rows = self.db.execute(
+            f"SELECT {', '.join(columns)} FROM {self.name_of(table)} WHERE {where}",  # noqa: S608
+            key,
+        )
+        return dict(zip(columns, rows[0], strict=True)) if rows else None
+
+    def _delete_rows(self, table: Table, keys: list[Key]) -> None:
+        where = " AND ".join(f"{k} = ?" for k in table.key)
+        self.db.executemany(f"DELETE FROM {self.name_of(table)} WHERE {where}", keys)  # noqa: S608
+
+    def _upsert_rows(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        columns = list(table.columns)
+        updates = [c for c in columns if c not in table.key]
+        conflict = (
+            f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in updates)}"
+            if updates
+            else "DO NOTHING"
+        )
+        statement = (
+            f"INSERT INTO {self.name_of(table)} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' for _ in columns)}) "
+            f"ON CONFLICT ({', '.join(table.key)}) {conflict}"
+        )
+        self.db.executemany(statement, [tuple(row[c] for c in columns) for row in rows])
