@@ -79,6 +79,25 @@ class ViewDatabase:
         else:
             self._connection.executemany(statement, rows)
 
+    def insert_new(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows known not to exist yet: COPY on PostgreSQL, a plain INSERT on SQLite."""
+        if not rows:
+            return
+        if self.dialect is POSTGRES:
+            statement = psycopg.sql.SQL("COPY {} ({}) FROM STDIN").format(
+                psycopg.sql.Identifier(table),
+                psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, columns)),
+            )
+            with self._connection.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
+        self._connection.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Commit everything inside together, or nothing."""

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
-from uuid import UUID
 
 import orjson
 from eventsourcing.utils import resolve_topic
@@ -51,13 +50,9 @@ class EventRecord:
 
 
 def _unwrap(value: Any) -> Any:
-    """Replace the transcoder's {"_type_", "_data_"} wrappers by their plain JSON data."""
-    if isinstance(value, dict):
-        if len(value) == 2 and TYPE_KEY in value and DATA_KEY in value:  # noqa: PLR2004
-            return _unwrap(value[DATA_KEY])
-        return {k: _unwrap(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unwrap(v) for v in value]
+    """The transcoder's {"_type_", "_data_"} wrapper of one value, replaced by its plain JSON."""
+    if isinstance(value, dict) and TYPE_KEY in value and DATA_KEY in value and len(value) == 2:  # noqa: PLR2004
+        return value[DATA_KEY]
     return value
 
 
@@ -65,6 +60,11 @@ def _unwrap(value: Any) -> Any:
 def _event_class(topic: str) -> type[Any]:
     event_class: type[Any] = resolve_topic(topic)
     return event_class
+
+
+@cache
+def _class_version(topic: str) -> int:
+    return int(getattr(_event_class(topic), "class_version", 1))
 
 
 def _upcast(topic: str, state: dict[str, Any]) -> None:
@@ -80,14 +80,15 @@ def decode(
     position: int, originator_id: Any, version: int, topic: str, state: bytes
 ) -> EventRecord:
     data = orjson.loads(state)
-    if "class_version" in data or getattr(_event_class(topic), "class_version", 1) > 1:
+    if data.get("class_version", 1) < _class_version(topic):
         _upcast(topic, data)
+    data.pop("class_version", None)
     return EventRecord(
         position=position,
-        case_id=str(originator_id)
-        if isinstance(originator_id, UUID)
-        else str(UUID(str(originator_id))),
+        case_id=originator_id if isinstance(originator_id, str) else str(originator_id),
         version=version,
         type=topic.rsplit(".", 1)[-1],
-        data=_unwrap(data),
+        # Payload values are wrapped only at the top level (datetimes, dates, UUIDs);
+        # nested values (the actor, the personal part, lists) are plain JSON already.
+        data={key: _unwrap(value) for key, value in data.items()},
     )

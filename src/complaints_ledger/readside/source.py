@@ -11,6 +11,10 @@ class EventLog:
         self.db = db
         self.table = db.dialect.events_table
         self.position = db.dialect.position_column
+        # PostgreSQL stores ids as uuid: text is cheaper to fetch than building UUID objects.
+        self.originator = (
+            "originator_id::text" if db.dialect.name == "postgres" else "originator_id"
+        )
 
     def exists(self) -> bool:
         return self.db.table_exists(self.table)
@@ -33,7 +37,7 @@ class EventLog:
 
     def page(self, after: int, upto: int, topics: tuple[str, ...], limit: int) -> list[EventRecord]:
         rows = self.db.execute(
-            f"SELECT {self.position}, originator_id, originator_version, topic, state "  # noqa: S608
+            f"SELECT {self.position}, {self.originator}, originator_version, topic, state "  # noqa: S608
             f"FROM {self.table} WHERE {self.position} > ? AND {self.position} <= ? "
             f"AND topic IN ({_marks(topics)}) ORDER BY {self.position} LIMIT ?",
             (after, upto, *topics, limit),

@@ -35,6 +35,8 @@ class Views:
             t.name: {} for t in projection.tables
         }
         self._dirty: dict[str, set[Key]] = {t.name: set() for t in projection.tables}
+        # Keys written by an earlier page: only these may need an update rather than an insert.
+        self._stored: dict[str, set[Key]] = {t.name: set() for t in projection.tables}
 
     def name_of(self, table: Table) -> str:
         return physical_name(self.projection, table, self.namespace)
@@ -51,7 +53,7 @@ class Views:
         return None if row is None else dict(row)
 
     def put(self, table: Table, row: dict[str, Any]) -> None:
-        full = {column: row.get(column) for column in table.columns}
+        full = row if row.keys() == table.columns.keys() else {c: row.get(c) for c in table.columns}
         key = tuple(full[k] for k in table.key)
         self._rows[table.name][key] = full
         self._dirty[table.name].add(key)
@@ -66,9 +68,16 @@ class Views:
             dirty = self._dirty[table.name]
             if not dirty:
                 continue
-            rows = self._rows[table.name]
-            self._delete_rows(table, [k for k in dirty if rows[k] is None])
+            rows, stored = self._rows[table.name], self._stored[table.name]
+            self._delete_rows(table, [k for k in dirty if rows[k] is None and k in stored])
+            if self.starts_empty:
+                fresh = [k for k in dirty if k not in stored and rows[k] is not None]
+                self._insert_new_rows(table, [rows[k] for k in fresh])
+                dirty.difference_update(fresh)
             self._upsert_rows(table, [r for k in dirty if (r := rows[k]) is not None])
+            stored.update(k for k in dirty if rows[k] is not None)
+            stored.difference_update(k for k in dirty if rows[k] is None)
+            stored.update(fresh if self.starts_empty else ())
             dirty.clear()
 
     def forget_clean_rows(self) -> None:
@@ -85,6 +94,11 @@ class Views:
             key,
         )
         return dict(zip(columns, rows[0], strict=True)) if rows else None
+
+    def _insert_new_rows(self, table: Table, rows: list[dict[str, Any] | None]) -> None:
+        columns = list(table.columns)
+        values = [tuple(row[c] for c in columns) for row in rows if row is not None]
+        self.db.insert_new(self.name_of(table), columns, values)
 
     def _delete_rows(self, table: Table, keys: list[Key]) -> None:
         where = " AND ".join(f"{k} = ?" for k in table.key)
