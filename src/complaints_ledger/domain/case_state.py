@@ -88,6 +88,7 @@ class CaseBase(Aggregate):
     matter_noticed_on: date | None
     subjects: tuple[str, ...]
     personal: dict[str, Any]
+    represented: bool
     internal_target_working_days: int | None
 
     # Progress.

@@ -89,16 +89,23 @@ class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
         matter_noticed_on: date | None
         internal_target_working_days: int | None
         counting_convention: str
+        represented: bool  # a representative acts for the person: reportable without their data
         personal: dict[str, Any]  # complainant, representative, summary, accessibility needs
 
         # v1 (the prototype's shape) stored neither the counting convention nor an internal
         # target: such cases counted by the first convention and had no internal target.
-        class_version = 2
+        # v2 did not say outside the personal part whether a representative acts.
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.setdefault("counting_convention", clocks.FIRST_COUNTING_CONVENTION)
             state.setdefault("internal_target_working_days", None)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            personal = state.get("personal") or {}
+            state["represented"] = bool(personal.get("representative"))
 
     def __init__(  # noqa: PLR0917 - eventsourcing passes the Received fields by name
         self,
@@ -113,6 +120,7 @@ class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
         matter_occurred_on: date | None,
         matter_noticed_on: date | None,
         internal_target_working_days: int | None,
+        represented: bool,
         personal: dict[str, Any],
         occurred_at: datetime,
         correlation_id: str,
@@ -129,6 +137,7 @@ class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
         self.matter_occurred_on = matter_occurred_on
         self.matter_noticed_on = matter_noticed_on
         self.internal_target_working_days = internal_target_working_days
+        self.represented = represented
         self.personal = personal
         self.received_at = self.first_received_at = self.last_occurred_at = occurred_at
         self._start_progress(correlation_id)
@@ -170,6 +179,7 @@ class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
             matter_noticed_on=intake.matter_noticed_on,
             internal_target_working_days=intake.internal_target_working_days,
             counting_convention=clocks.COUNTING_CONVENTION,
+            represented=intake.representative is not None,
             personal=_personal_part(intake),
         )
 

@@ -76,6 +76,14 @@ def _upcast(topic: str, state: dict[str, Any]) -> None:
         from_version += 1
 
 
+def _hyphenated(originator_id: Any) -> str:
+    """The canonical UUID text: SQLite stores 32 hex digits, PostgreSQL returns it hyphenated."""
+    text = originator_id if isinstance(originator_id, str) else str(originator_id)
+    if len(text) == 32:  # noqa: PLR2004 - a UUID's hex digits
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
+
+
 def decode(
     position: int, originator_id: Any, version: int, topic: str, state: bytes
 ) -> EventRecord:
@@ -85,7 +93,7 @@ def decode(
     data.pop("class_version", None)
     return EventRecord(
         position=position,
-        case_id=originator_id if isinstance(originator_id, str) else str(originator_id),
+        case_id=_hyphenated(originator_id),
         version=version,
         type=topic.rsplit(".", 1)[-1],
         # Payload values are wrapped only at the top level (datetimes, dates, UUIDs);

@@ -1,0 +1,170 @@
+"""The annual report as Markdown (to publish), CSV (long format: section, measure, key, value)
+and JSON. Each takes the dict that `projections.annual_report.annual_report` returns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import orjson
+
+CSV_HEADER = ("section", "measure", "key", "value")
+REGS_MEASURES = (
+    ("complaints_received", "Complaints received"),
+    ("responses_sent", "Complaints responded to"),
+    ("well_founded", "Complaints decided well-founded (upheld or partly upheld)"),
+    ("responses_within_notified_period", "Responses within the period the complainant was told"),
+    ("responses_outside_notified_period", "Responses outside the period the complainant was told"),
+    ("referred_to_ombudsman", "Complaints the organisation was told were referred to an ombudsman"),
+    ("actions_planned", "Actions planned"),
+    ("actions_completed", "Actions completed"),
+)
+KO41_MEASURES = ("brought_forward", "new", "resolved", "carried_forward")
+KO41_BREAKDOWNS = (
+    ("outcomes", "Outcomes of resolved complaints", "Outcome"),
+    ("resolutions", "How resolved complaints ended", "Ended by"),
+    ("by_subject", "New complaints by subject (each subject once per complaint)", "Subject"),
+    ("by_service", "New complaints by service", "Service"),
+    ("by_complainant_status", "New complaints by complainant status", "Made by"),
+    ("by_age_band", "New complaints by age band", "Age band"),
+)
+ACTION_COLUMNS = (
+    ("description", "Action"),
+    ("planned_on", "Planned"),
+    ("due_on", "Due"),
+    ("completed_on", "Completed"),
+    ("status", "Status at year end"),
+)
+
+
+# ---- JSON and CSV ------------------------------------------------------------------------------
+
+
+def render_json(report: dict[str, Any]) -> str:
+    return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _cells(key: str, value: Any) -> Iterator[tuple[str, str]]:
+    """(key path, value) for every scalar inside `value`; list items are numbered from 1."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            yield from _cells(f"{key}.{name}" if key else str(name), inner)
+    elif isinstance(value, list):
+        for number, inner in enumerate(value, start=1):
+            yield from _cells(f"{key}.{number}" if key else str(number), inner)
+    else:
+        yield key, _text(value)
+
+
+def csv_rows(report: dict[str, Any]) -> Iterator[tuple[str, str, str, str]]:
+    for section, content in report.items():
+        if not isinstance(content, dict):
+            yield "report", section, "", _text(content)
+            continue
+        for measure, value in content.items():
+            for key, text in _cells("", value):
+                yield section, measure, key, text
+
+
+def render_csv(report: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(report))
+    return buffer.getvalue()
+
+
+# ---- Markdown ----------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str]:
+    aligns = ["---" if n == 0 else "---:" for n in range(len(header))]
+    lines = [f"| {' | '.join(header)} |", f"| {' | '.join(aligns)} |"]
+    lines.extend(f"| {' | '.join(_cell(v) for v in row)} |" for row in rows)
+    return [*lines, ""]
+
+
+def _counts_table(
+    title: str, first: str, counts: dict[str, int], counted: str = "Complaints"
+) -> list[str]:
+    if not counts:
+        return [f"### {title}", "", "None.", ""]
+    rows = [(key.replace("_", " "), number) for key, number in counts.items()]
+    return [f"### {title}", "", *_table((first, counted), rows)]
+
+
+def _period_text(period: dict[str, Any]) -> str:
+    start = datetime.fromisoformat(period["start"]).date()
+    last: date = datetime.fromisoformat(period["end"]).date() - timedelta(days=1)
+    return (
+        f"{start.day} {start:%B %Y} to {last.day} {last:%B %Y}, in UK local time "
+        f"({period['time_zone']})"
+    )
+
+
+def _regs_lines(regs: dict[str, Any]) -> list[str]:
+    others = regs["other_feedback_received"]
+    rows: list[tuple[Any, ...]] = [(label, regs[key]) for key, label in REGS_MEASURES]
+    rows += [
+        (f"{kind.capitalize()}s received (reported separately)", n) for kind, n in others.items()
+    ]
+    actions = [tuple(a[key] for key, _ in ACTION_COLUMNS) for a in regs["actions"]]
+    return [
+        "## Annual report under regulations 16-18 (SI 2009/309)",
+        "",
+        *_table(("Measure", "Number"), rows),
+        f"Well-founded means: {regs['well_founded_definition']}",
+        "",
+        *_counts_table("Subjects of complaints received", "Subject", regs["subjects"]),
+        *_counts_table("Ombudsman decisions", "Decision", regs["ombudsman_decisions"]),
+        "### Actions taken or planned",
+        "",
+        *(_table(tuple(t for _, t in ACTION_COLUMNS), actions) if actions else ["None.", ""]),
+        *_counts_table("Themes of lessons learnt", "Theme", regs["learning_themes"], "Lessons"),
+    ]
+
+
+def _ko41_lines(ko41: dict[str, Any]) -> list[str]:
+    header = tuple(key.replace("_", " ").capitalize() for key in KO41_MEASURES)
+    lines = [
+        "## KO41-style counts",
+        "",
+        *_table(header, [tuple(ko41[key] for key in KO41_MEASURES)]),
+    ]
+    for key, title, first in KO41_BREAKDOWNS:
+        lines += _counts_table(title, first, ko41[key])
+    return lines
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"# Complaints annual report {report['year']}: {report['organisation']}",
+        "",
+        f"Reporting year: {_period_text(report['period'])}.",
+        "",
+        *_regs_lines(report["regs_16_18"]),
+        *_ko41_lines(report["ko41"]),
+        "## Definitions",
+        "",
+        *(
+            f"- **{name.replace('_', ' ')}**: {text}"
+            for name, text in report["definitions"].items()
+        ),
+    ]
+    return "\n".join(lines) + "\n"
