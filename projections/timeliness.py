@@ -1,0 +1,308 @@
+"""Timeliness dashboard: per case, without personal data, what the statutory clocks count from,
+and the statutory due dates the domain's clocks derive from it. Queries: timeliness_queries.
+
+The clock-fact keeping here (`track_case`, `derive_deadlines`, `clock_facts`) is shared with
+the worklist projection: both mirror what the Complaint aggregate does with the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from complaints_ledger.domain.clocks import (
+    ClockFacts,
+    Extension,
+    calendar_for,
+    deadlines,
+    uk_local_date,
+    working_days_between,
+)
+from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
+from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.readside.records import EventRecord
+from complaints_ledger.readside.views import Views
+
+Row = dict[str, Any]
+STATUTORY_DEADLINES = (
+    "acknowledgement",
+    "response",
+    "stage_2_acknowledgement",
+    "stage_2_response",
+)
+# What the clocks count from, as the aggregate holds it (ISO text; extensions as JSON text).
+CASE_COLUMNS: dict[str, str] = {
+    "case_id": "text",
+    "kind": "text",
+    "regime": "text",
+    "handling_organisation": "text",
+    "about_organisation": "text",
+    "service": "text",
+    "subject_count": "integer",
+    "referred_from": "text",  # while a referral is pending
+    "referred_to": "text",
+    "status": "text",
+    "status_before_close": "text",
+    "stage": "integer",
+    "received_at": "text",  # receipt by the handling organisation (reset on referral acceptance)
+    "first_received_at": "text",
+    "acknowledged_at": "text",
+    "responded_at": "text",
+    "agreed_response_due": "text",
+    "extensions": "text",
+    "stage_2_requested_at": "text",
+    "stage_2_acknowledged_at": "text",
+    "stage_2_responded_at": "text",
+    "stopped_at": "text",  # withdrawn or closed; a reopening clears it
+    "matter_occurred_on": "text",
+    "matter_noticed_on": "text",
+}
+# Derived from the facts by complaints_ledger.domain.clocks.deadlines: never depends on today.
+DEADLINE_COLUMNS: dict[str, str] = {
+    f"{name}_{part}": "text" for name in STATUTORY_DEADLINES for part in ("due", "met_at")
+}
+CASES = Table(
+    "cases",
+    {
+        **CASE_COLUMNS,
+        **DEADLINE_COLUMNS,
+        "received_month": "text",  # YYYY-MM of received_at in UK local time
+        "working_days_to_acknowledge": "integer",
+        "working_days_to_respond": "integer",
+    },
+    key=("case_id",),
+    indexes=(("handling_organisation", "received_month"),),
+)
+
+
+# ---- keeping the clock facts, event by event ------------------------------------------------
+
+
+def _received(row: Row, event: EventRecord) -> None:
+    data = event.data
+    row.update(dict.fromkeys(CASE_COLUMNS))
+    row.update(
+        {
+            "case_id": event.case_id,
+            "kind": data["kind"],
+            "regime": data["regime"],
+            "handling_organisation": data["receiving_organisation"],
+            "about_organisation": data["about_organisation"],
+            "service": data["service"],
+            "subject_count": len(data["subjects"]),
+            "status": "received",
+            "status_before_close": "received",
+            "stage": 1,
+            "received_at": data["occurred_at"],
+            "first_received_at": data["occurred_at"],
+            "extensions": "[]",
+            "matter_occurred_on": data["matter_occurred_on"],
+            "matter_noticed_on": data["matter_noticed_on"],
+        }
+    )
+
+
+def _acknowledged(row: Row, event: EventRecord) -> None:
+    stage_2 = event.data["stage"] == 2  # noqa: PLR2004
+    row["stage_2_acknowledged_at" if stage_2 else "acknowledged_at"] = event.data["occurred_at"]
+    if event.data["response_period_agreed_until"] is not None:
+        row["agreed_response_due"] = event.data["response_period_agreed_until"]
+    row["status"] = "acknowledged"
+
+
+def _response_period_agreed(row: Row, event: EventRecord) -> None:
+    row["agreed_response_due"] = event.data["agreed_until"]
+
+
+def _deadline_extended(row: Row, event: EventRecord) -> None:
+    extension = {
+        "deadline": event.data["deadline"],
+        "working_days": event.data["working_days"],
+        "granted_at": event.data["occurred_at"],
+        "complainant_consent": event.data["complainant_consent"],
+    }  # the reason is free text: not needed by the clocks, so not kept
+    row["extensions"] = orjson.dumps([*orjson.loads(row["extensions"]), extension]).decode()
+
+
+def _referred(row: Row, event: EventRecord) -> None:
+    row["referred_from"] = event.data["from_organisation"]
+    row["referred_to"] = event.data["to_organisation"]
+    row["status"] = "referred"
+
+
+def _referral_accepted(row: Row, event: EventRecord) -> None:
+    """No wrong door: the receiving organisation's clocks start on its own receipt."""
+    row.update(
+        {
+            "handling_organisation": event.data["organisation"],
+            "regime": event.data["regime"],
+            "received_at": event.data["occurred_at"],
+            "acknowledged_at": None,
+            "agreed_response_due": None,
+            "extensions": "[]",
+            "referred_from": None,
+            "referred_to": None,
+            "status": "received",
+        }
+    )
+
+
+def _withdrawn(row: Row, event: EventRecord) -> None:
+    row["status"], row["stopped_at"] = "withdrawn", event.data["occurred_at"]
+
+
+def _closed(row: Row, event: EventRecord) -> None:
+    row["status_before_close"] = row["status"]
+    row["status"], row["stopped_at"] = "closed", event.data["occurred_at"]
+
+
+def _reopened(row: Row, _: EventRecord) -> None:
+    row["status"], row["stopped_at"] = row["status_before_close"], None
+
+
+def _investigation_started(row: Row, _: EventRecord) -> None:
+    row["status"] = "investigating"
+
+
+def _response_sent(row: Row, event: EventRecord) -> None:
+    stage_2 = event.data["stage"] == 2  # noqa: PLR2004
+    row["stage_2_responded_at" if stage_2 else "responded_at"] = event.data["occurred_at"]
+    row["status"] = "responded"
+
+
+def _escalated(row: Row, event: EventRecord) -> None:
+    if event.data["route"] == "stage_2":
+        row.update(
+            {"stage": 2, "stage_2_requested_at": event.data["occurred_at"], "status": "escalated"}
+        )
+
+
+def _fact_corrected(row: Row, event: EventRecord) -> None:
+    field, value = event.data["field"], event.data["new_value"]
+    if field == "received_at":
+        if as_moment(row["first_received_at"]) == as_moment(row["received_at"]):
+            row["first_received_at"] = value
+        row["received_at"] = value
+    elif field == "subjects":
+        row["subject_count"] = len([s for s in value.split(",") if s.strip()])
+    elif field in CASE_COLUMNS and field != "case_id":
+        row[field] = value  # acknowledged_at, matter dates, service, about_organisation, kind
+
+
+CLOCK_EVENTS: dict[str, Callable[[Row, EventRecord], None]] = {
+    "Received": _received,
+    "Acknowledged": _acknowledged,
+    "ResponsePeriodAgreed": _response_period_agreed,
+    "DeadlineExtended": _deadline_extended,
+    "Referred": _referred,
+    "ReferralAccepted": _referral_accepted,
+    "Withdrawn": _withdrawn,
+    "Closed": _closed,
+    "Reopened": _reopened,
+    "InvestigationStarted": _investigation_started,
+    "ResponseSent": _response_sent,
+    "Escalated": _escalated,
+    "FactCorrected": _fact_corrected,
+}
+
+
+def track_case(row: Row, event: EventRecord) -> None:
+    """Apply one event to a case row's clock facts (the row holds at least `case_id`)."""
+    CLOCK_EVENTS[event.type](row, event)
+    derive_deadlines(row)
+
+
+# ---- what the clocks make of the facts -------------------------------------------------------
+
+
+def as_moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def as_day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _extensions(text: str) -> tuple[Extension, ...]:
+    return tuple(
+        Extension(
+            deadline=ExtendedDeadline(item["deadline"]),
+            working_days=item["working_days"],
+            granted_at=datetime.fromisoformat(item["granted_at"]),
+            reason="",
+            complainant_consent=item["complainant_consent"],
+        )
+        for item in orjson.loads(text)
+    )
+
+
+def clock_facts(row: Row) -> ClockFacts:
+    """The statutory clock facts of a case row (no internal target: it is not statutory)."""
+    received_at = as_moment(row["received_at"])
+    if received_at is None:  # pragma: no cover - every case starts with Received
+        raise ValueError(f"case {row['case_id']} has no receipt")
+    return ClockFacts(
+        regime=RegimeId(row["regime"]),
+        kind=Kind(row["kind"]),
+        received_at=received_at,
+        acknowledged_at=as_moment(row["acknowledged_at"]),
+        agreed_response_due=as_day(row["agreed_response_due"]),
+        responded_at=as_moment(row["responded_at"]),
+        extensions=_extensions(row["extensions"]),
+        stage_2_requested_at=as_moment(row["stage_2_requested_at"]),
+        stage_2_acknowledged_at=as_moment(row["stage_2_acknowledged_at"]),
+        stage_2_responded_at=as_moment(row["stage_2_responded_at"]),
+        stopped_at=as_moment(row["stopped_at"]),
+        matter_occurred_on=as_day(row["matter_occurred_on"]),
+        matter_noticed_on=as_day(row["matter_noticed_on"]),
+        internal_target_working_days=None,
+        first_received_at=as_moment(row["first_received_at"]),
+    )
+
+
+def derive_deadlines(row: Row) -> None:
+    """Store each statutory deadline's due date and when it was met (None: not met)."""
+    facts = clock_facts(row)
+    receipt = uk_local_date(facts.received_at)
+    found = {d.name: d for d in deadlines(facts, today=receipt) if d.statutory}
+    for name in STATUTORY_DEADLINES:
+        deadline = found.get(name)
+        row[f"{name}_due"] = deadline.due.isoformat() if deadline else None
+        met_at = deadline.met_at if deadline else None
+        row[f"{name}_met_at"] = met_at.isoformat() if met_at else None
+    row["received_month"] = f"{receipt:%Y-%m}"
+    calendar = calendar_for(facts.regime)
+    for column, met in (
+        ("working_days_to_acknowledge", row["acknowledgement_met_at"]),
+        ("working_days_to_respond", row["response_met_at"]),
+    ):
+        met_at = as_moment(met)
+        row[column] = (
+            None
+            if met_at is None
+            else working_days_between(calendar, receipt, uk_local_date(met_at))
+        )
+
+
+# ---- the projection ----------------------------------------------------------------------------
+
+
+def _on_case_event(event: EventRecord, views: Views) -> None:
+    row = views.get(CASES, event.case_id) or {"case_id": event.case_id}
+    track_case(row, event)
+    views.put(CASES, row)
+
+
+PROJECTION = Projection(
+    name="timeliness",
+    version=1,
+    tables=(CASES,),
+    handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
+    description=(
+        "Per case: what the statutory clocks count from and the due dates they derive, for "
+        "timeliness dashboards and overdue lists per organisation, service, regime and month."
+    ),
+)
