@@ -71,6 +71,8 @@ class CaseBase(Aggregate):
                 return None
             mutated.correlation_ids.add(self.correlation_id)
             mutated.last_occurred_at = max(mutated.last_occurred_at, self.occurred_at)
+            earliest = mutated.earliest_follow_up_at
+            mutated.earliest_follow_up_at = min(earliest or self.occurred_at, self.occurred_at)
             return mutated
 
     # Facts of the case (non-personal unless named personal).
@@ -114,6 +116,7 @@ class CaseBase(Aggregate):
     stopped_at: datetime | None
     correlation_ids: set[str]
     last_occurred_at: datetime
+    earliest_follow_up_at: datetime | None  # the first thing that happened after receipt
     records: dict[str, list[dict[str, Any]]]
 
     # ---- guards shared by every command -------------------------------------------------

@@ -156,6 +156,7 @@ class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
         self.ombudsman_bodies = []
         self.feedback_requested = False
         self.stopped_at = None
+        self.earliest_follow_up_at = None
         self.correlation_ids = {correlation_id}
 
     @classmethod

@@ -118,18 +118,10 @@ class Corrections(CaseBase):
             ) from None
         if isinstance(parsed, datetime):
             check_occurred_at(Stamp(stamp.recorded_at, parsed, stamp.actor, stamp.correlation_id))
-        if field == "received_at" and self.acknowledged_at and parsed > self.acknowledged_at:
-            raise InvalidValueError(
-                "received_at cannot be after the acknowledgement", field="new_value"
-            )
-        if field == "acknowledged_at" and (
-            self.acknowledged_at is None or parsed < self.received_at
-        ):
-            raise InvalidValueError(
-                "acknowledged_at can be corrected only on an acknowledged case, to a time after "
-                "receipt",
-                field="new_value",
-            )
+        if field == "received_at":
+            self._check_receipt_correction(parsed)
+        if field == "acknowledged_at":
+            self._check_acknowledgement_correction(parsed)
         if (
             isinstance(parsed, date)
             and not isinstance(parsed, datetime)
@@ -139,6 +131,33 @@ class Corrections(CaseBase):
                 f"{field} {parsed.isoformat()} is in the future", field="new_value"
             )
         return parsed
+
+    def _check_receipt_correction(self, received_at: datetime) -> None:
+        # Receipt comes first: it cannot move after anything that already happened to the case.
+        first = self.earliest_follow_up_at
+        if first is not None and received_at > first:
+            raise InvalidValueError(
+                f"received_at cannot be after {first.isoformat()}, when the case was already "
+                "being handled",
+                field="new_value",
+            )
+
+    def _check_acknowledgement_correction(self, acknowledged_at: datetime) -> None:
+        if self.acknowledged_at is None or acknowledged_at < self.received_at:
+            raise InvalidValueError(
+                "acknowledged_at can be corrected only on an acknowledged case, to a time after "
+                "receipt",
+                field="new_value",
+            )
+        # Response clocks count from the acknowledgement: moving it past the response (or the
+        # stage 2 request) would turn a missed deadline into a met one.
+        later = [m for m in (self.responded_at, self.stage_2_requested_at) if m is not None]
+        if later and acknowledged_at > min(later):
+            raise InvalidValueError(
+                f"acknowledged_at cannot be after {min(later).isoformat()}, when the response "
+                "or the stage 2 request followed it",
+                field="new_value",
+            )
 
     def _trigger_personal_correction(
         self, stamp: Stamp, field: str, new_value: str, reason: str
