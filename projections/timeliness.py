@@ -75,6 +75,7 @@ CASES = Table(
     },
     key=("case_id",),
     indexes=(("handling_organisation", "received_month"),),
+    derive=lambda row: derive_deadlines(row),  # noqa: PLW0108 - defined further down
 )
 
 
@@ -210,9 +211,11 @@ CLOCK_EVENTS: dict[str, Callable[[Row, EventRecord], None]] = {
 
 
 def track_case(row: Row, event: EventRecord) -> None:
-    """Apply one event to a case row's clock facts (the row holds at least `case_id`)."""
+    """Apply one event to a case row's clock facts (the row holds at least `case_id`).
+
+    The deadlines are derived from those facts when the row is written (`derive_deadlines`).
+    """
     CLOCK_EVENTS[event.type](row, event)
-    derive_deadlines(row)
 
 
 # ---- what the clocks make of the facts -------------------------------------------------------

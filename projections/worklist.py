@@ -23,6 +23,7 @@ from projections.timeliness import (
     DEADLINE_COLUMNS,
     STATUTORY_DEADLINES,
     Row,
+    derive_deadlines,
     track_case,
 )
 
@@ -43,6 +44,7 @@ CASES = Table(
     },
     key=("case_id",),
     indexes=(("organisation", "on_worklist"),),
+    derive=lambda row: _derive(row),  # noqa: PLW0108 - defined further down
 )
 WORKLIST_KEYS = (
     "case_id",
@@ -89,8 +91,12 @@ def _on_case_event(event: EventRecord, views: Views) -> None:
     row = views.get(CASES, event.case_id) or {"case_id": event.case_id}
     track_case(row, event)
     _track_investigators(row, event)
-    _place(row)
     views.put(CASES, row)
+
+
+def _derive(row: Row) -> None:
+    derive_deadlines(row)
+    _place(row)
 
 
 PROJECTION = Projection(

@@ -8,6 +8,7 @@ come from the `holidays` package, never from a hand-kept list. Pure: no IO.
 from __future__ import annotations
 
 import calendar as gregorian
+from bisect import bisect_left
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -75,17 +76,32 @@ def is_working_day(calendar: Calendar, day: date) -> bool:
     return day not in bank_holidays(calendar, day.year)
 
 
+@cache
+def _working_days_to(calendar: Calendar, year: int) -> tuple[int, ...]:
+    """For each day of the year (index 0 is 1 January), the working days from 1 January to it."""
+    counts, total, day = [], 0, date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(calendar, day)
+        counts.append(total)
+        day += timedelta(days=1)
+    return tuple(counts)
+
+
+def _count_to(calendar: Calendar, day: date) -> int:
+    return _working_days_to(calendar, day.year)[day.timetuple().tm_yday - 1]
+
+
 def add_working_days(calendar: Calendar, start: date, n: int) -> date:
     """The n-th working day after `start` (start is day 0, even when not a working day)."""
     if n < 0:
         raise InvalidValueError("working days to add must not be negative", field="n")
-    day = start
-    counted = 0
-    while counted < n:
-        day += timedelta(days=1)
-        if is_working_day(calendar, day):
-            counted += 1
-    return day
+    if n == 0:
+        return start
+    year, wanted = start.year, _count_to(calendar, start) + n
+    while wanted > (counts := _working_days_to(calendar, year))[-1]:
+        wanted -= counts[-1]
+        year += 1
+    return date(year, 1, 1) + timedelta(days=bisect_left(counts, wanted))
 
 
 def working_days_between(calendar: Calendar, start: date, end: date) -> int:
@@ -95,11 +111,8 @@ def working_days_between(calendar: Calendar, start: date, end: date) -> int:
     """
     if end < start:
         return -working_days_between(calendar, end, start)
-    return sum(
-        1
-        for offset in range(1, (end - start).days + 1)
-        if is_working_day(calendar, start + timedelta(days=offset))
-    )
+    whole_years = sum(_working_days_to(calendar, y)[-1] for y in range(start.year, end.year))
+    return whole_years + _count_to(calendar, end) - _count_to(calendar, start)
 
 
 def uk_local_date(moment: datetime) -> date:

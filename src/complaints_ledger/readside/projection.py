@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from complaints_ledger.readside.records import EventRecord
@@ -17,6 +17,7 @@ COLUMN_TYPES = frozenset({"text", "integer", "real", "boolean"})
 EVENT_TOPIC_PREFIX = "complaints_ledger.domain.complaint:Complaint."
 
 Handler = Callable[["EventRecord", "Views"], None]
+Derive = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class Table:
     columns: Mapping[str, str]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
+    # Computes derived columns of a changed row once per page, just before it is written,
+    # rather than after every event (e.g. deadlines worked out from the facts in the row).
+    derive: Derive | None = None
 
     def __post_init__(self) -> None:
         unknown = {t for t in self.columns.values() if t not in COLUMN_TYPES}

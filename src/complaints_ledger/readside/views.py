@@ -69,6 +69,10 @@ class Views:
             if not dirty:
                 continue
             rows, stored = self._rows[table.name], self._stored[table.name]
+            if table.derive is not None:
+                for key in dirty:
+                    if (row := rows[key]) is not None:
+                        table.derive(row)
             self._delete_rows(table, [k for k in dirty if rows[k] is None and k in stored])
             if self.starts_empty:
                 fresh = [k for k in dirty if k not in stored and rows[k] is not None]

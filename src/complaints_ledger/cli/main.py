@@ -1,0 +1,52 @@
+"""The complaints-ledger command: a callback for the shared options, one module per command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from complaints_ledger.cli.context import CliState
+from complaints_ledger.cli.demo_cmd import demo
+from complaints_ledger.cli.errors import reporting_errors
+from complaints_ledger.cli.history_cmd import deadlines, history
+from complaints_ledger.logging import configure_logging
+from complaints_ledger.settings import Settings
+
+app = typer.Typer(
+    name="complaints-ledger",
+    help="An event-sourced ledger of social care complaints, concerns and compliments.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # a traceback must never print case data held in locals
+    add_completion=False,
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            metavar="URL",
+            help="sqlite:///path/to/ledger.db or postgresql://user@host:port/db "
+            "(overrides COMPLAINTS_LEDGER_STORE).",
+        ),
+    ] = None,
+) -> None:
+    """Settings are read and checked once, here, and handed to every command."""
+    with reporting_errors():
+        settings = Settings(store=store) if store is not None else Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    ctx.obj = CliState(settings=settings, store_given=store is not None)
+
+
+app.command("demo")(demo)
+app.command("history")(history)
+app.command("deadlines")(deadlines)
+
+
+def run() -> None:
+    """The console script `complaints-ledger` (declared in pyproject.toml)."""
+    app()

@@ -1,0 +1,99 @@
+"""What a store holds, in numbers: the summary the `demo` command prints, with example ids."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from complaints_ledger.domain.clocks import DeadlineStatus
+from complaints_ledger.domain.values import EscalationRoute
+
+if TYPE_CHECKING:
+    from complaints_ledger.application import ComplaintsLedger
+    from complaints_ledger.domain.complaint import Complaint
+
+
+@dataclass(frozen=True)
+class Examples:
+    history_id: UUID
+    as_of: datetime  # an instant mid-way through the history case
+    deadlines_id: UUID
+
+
+@dataclass
+class DemoSummary:
+    today: date
+    cases: int = 0
+    events: int = 0
+    by_organisation: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    kinds: Counter[str] = field(default_factory=Counter)
+    regimes: Counter[str] = field(default_factory=Counter)
+    open_cases: int = 0
+    open_overdue: int = 0  # open cases with a statutory deadline missed and still not met
+    referrals: int = 0  # no wrong door: passed to another organisation
+    stage_2: int = 0
+    ombudsman_referrals: Counter[str] = field(default_factory=Counter)  # by body
+    ombudsman_decisions: Counter[str] = field(default_factory=Counter)
+    examples: Examples | None = None
+
+    def add(self, case: Complaint) -> None:
+        self.cases += 1
+        self.events += case.version
+        self.by_organisation[case.handling_organisation][str(case.status)] += 1
+        self.kinds[str(case.kind)] += 1
+        self.regimes[str(case.regime)] += 1
+        self.referrals += len(case.records.get("referrals", []))
+        self.stage_2 += case.stage_2_requested_at is not None
+        self.ombudsman_referrals.update(case.ombudsman_bodies)
+        decisions = case.records.get("ombudsman_decisions", [])
+        self.ombudsman_decisions.update(str(entry["decision"]) for entry in decisions)
+        if case.is_open:
+            self.open_cases += 1
+            self.open_overdue += overdue(case, self.today)
+
+
+def overdue(case: Complaint, today: date) -> bool:
+    """A statutory deadline has passed and is still not met."""
+    return any(
+        d.statutory and d.status == DeadlineStatus.MISSED and d.met_at is None
+        for d in case.deadlines(today)
+    )
+
+
+def summarise(ledger: ComplaintsLedger, today: date) -> DemoSummary:
+    summary = DemoSummary(today=today)
+    history_case: Complaint | None = None
+    deadlines_case: Complaint | None = None
+    for case_id in ledger.complaint_ids():
+        case = ledger.get(case_id)
+        summary.add(case)
+        if _interest(case) > (_interest(history_case) if history_case else -1):
+            history_case = case
+        if deadlines_case is None and case.is_open and overdue(case, today):
+            deadlines_case = case
+    if history_case is not None:
+        deadlines_case = deadlines_case or history_case
+        summary.examples = Examples(
+            history_case.id, _mid_way(ledger, history_case.id), deadlines_case.id
+        )
+    return summary
+
+
+def _interest(case: Complaint) -> int:
+    """How good an example a case is: an ombudsman decision, a stage 2, plenty of events."""
+    score = min(case.version, 25)
+    score += 40 * bool(case.records.get("ombudsman_decisions"))
+    score += 20 * (case.stage_2_requested_at is not None)
+    escalations = case.records.get("escalations", [])
+    score += 5 * any(e["route"] == EscalationRoute.SAFEGUARDING for e in escalations)
+    return score
+
+
+def _mid_way(ledger: ComplaintsLedger, case_id: UUID) -> datetime:
+    """Just after the middle event of a case was recorded, to the whole second."""
+    entries = ledger.history(case_id)
+    recorded = entries[len(entries) // 2].recorded_at
+    return recorded.replace(microsecond=0) + timedelta(seconds=1)
