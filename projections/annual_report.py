@@ -272,3 +272,10 @@ def annual_report(
         organisation=organisation,
         year=year,
     )
+
+
+def organisations(db: ViewDatabase, namespace: str = "rm") -> list[str]:
+    """Every organisation that deals with at least one case."""
+    table = physical_name(PROJECTION, CASES, namespace)
+    rows = db.execute(f"SELECT DISTINCT organisation FROM {table} ORDER BY organisation")  # noqa: S608
+    return [name for (name,) in rows]

@@ -11,6 +11,7 @@ from complaints_ledger.domain.errors import InvalidValueError
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = frozenset({"postgresql", "postgres"})
 DEFAULT_POSTGRES_PORT = 5432
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class StoreURL:
 
 
 def parse_store_url(url: str) -> StoreURL:
-    """Parse `sqlite:///path` or `postgresql://user[:password]@host[:port]/db[?schema=s]`."""
+    """Parse `sqlite:///path` or `postgresql://user[:password]@host[:port]/db[?schema=s]`
+    (also `connect_timeout=seconds`, 10 by default)."""
     if url.startswith(SQLITE_PREFIX):
         return _sqlite(url[len(SQLITE_PREFIX) :])
     parts = urlsplit(url)
@@ -75,9 +77,15 @@ def _postgres(url: str) -> StoreURL:
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
     }
-    schema = parse_qs(parts.query).get("schema")
-    if schema:
-        env["POSTGRES_SCHEMA"] = schema[0]
+    query = parse_qs(parts.query)
+    if query.get("schema"):
+        env["POSTGRES_SCHEMA"] = query["schema"][0]
+    timeout = query.get("connect_timeout", [str(DEFAULT_CONNECT_TIMEOUT_SECONDS)])[0]
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise InvalidValueError(
+            f"connect_timeout must be a whole number of seconds, not {timeout!r}", field="store"
+        )
+    env["POSTGRES_CONNECT_TIMEOUT"] = timeout
     return StoreURL(kind="postgres", env=env, redacted=_redact(url))
 
 

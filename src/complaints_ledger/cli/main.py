@@ -10,6 +10,8 @@ from complaints_ledger.cli.context import CliState
 from complaints_ledger.cli.demo_cmd import demo
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.history_cmd import deadlines, history
+from complaints_ledger.cli.projections_cmd import app as projections_app
+from complaints_ledger.cli.report_cmd import app as report_app
 from complaints_ledger.logging import configure_logging
 from complaints_ledger.settings import Settings
 
@@ -45,6 +47,8 @@ def main(
 app.command("demo")(demo)
 app.command("history")(history)
 app.command("deadlines")(deadlines)
+app.add_typer(projections_app, name="projections")
+app.add_typer(report_app, name="report")
 
 
 def run() -> None:

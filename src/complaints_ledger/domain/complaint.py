@@ -62,6 +62,15 @@ class Intake:
 
 
 class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
+    # The shape of the state that snapshots hold. v1 lacked `represented` and
+    # `earliest_follow_up_at`; a v1 snapshot cannot know the latter, so it stays unset.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.setdefault("represented", bool((state.get("personal") or {}).get("representative")))
+        state.setdefault("earliest_follow_up_at", None)
+
     class Snapshot(LibrarySnapshot):
         def mutate(self, _: None) -> Complaint:
             case = cast("Complaint", super().mutate(None))

@@ -168,7 +168,7 @@ def _connect_postgres(store: StoreURL) -> psycopg.Connection[Any]:
         port=int(env["POSTGRES_PORT"]),
         user=env["POSTGRES_USER"],
         password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=10,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
         autocommit=True,
     )
     schema = env.get("POSTGRES_SCHEMA")

@@ -1,0 +1,185 @@
+"""`complaints-ledger projections status|rebuild|run`: keep the read models current."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import datetime
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from complaints_ledger.cli.context import state
+from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.parsing import instant
+from complaints_ledger.cli.readside_support import open_views
+from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.readside.projection import Projection
+from complaints_ledger.readside.registry import select_projections
+from complaints_ledger.readside.runner import (
+    DEFAULT_PAGE_SIZE,
+    ProjectionRunner,
+    RebuildSummary,
+)
+from complaints_ledger.readside.tracking import Position
+
+app = typer.Typer(help="Read models: status, rebuild (now or as of a past instant), run.")
+console = Console()
+
+Names = Annotated[
+    list[str] | None,
+    typer.Argument(help="Projection names, or an analyst's module as package.module[:ATTR]."),
+]
+
+
+@app.command("status")
+def status(ctx: typer.Context, names: Names = None) -> None:
+    """Each projection's position, lag behind the event log, and whether it needs a rebuild."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        runner = ProjectionRunner(db)
+        table = Table("projection", "version", "position", "head", "lag", "state")
+        for projection in select_projections(tuple(names or ())):
+            position, head = runner.status(projection)
+            table.add_row(*_status_row(projection, position, head))
+        for built in runner.tracking.all():
+            if "@rma_" in built.name:
+                table.add_row(
+                    built.name,
+                    str(built.version),
+                    str(built.position),
+                    "-",
+                    "-",
+                    f"as of {built.as_of}",
+                )
+        console.print(table)
+
+
+def _status_row(projection: Projection, position: Position | None, head: int) -> tuple[str, ...]:
+    if position is None:
+        return (projection.name, str(projection.version), "-", str(head), "-", "never built")
+    lag = max(head - position.position, 0)
+    if position.version != projection.version:
+        condition = f"needs rebuild (built as v{position.version})"
+    else:
+        condition = "current" if lag == 0 else "behind"
+    return (
+        projection.name,
+        str(projection.version),
+        str(position.position),
+        str(head),
+        str(lag),
+        condition,
+    )
+
+
+@app.command("rebuild")
+def rebuild(
+    ctx: typer.Context,
+    names: Names = None,
+    every: Annotated[bool, typer.Option("--all", help="Rebuild every projection.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", metavar="T", help="Build from events recorded by T into separate tables."
+        ),
+    ] = None,
+    page_size: Annotated[
+        int, typer.Option(min=1, help="Events per transaction.")
+    ] = DEFAULT_PAGE_SIZE,
+) -> None:
+    """Drop and rebuild from position 0, a page per transaction; live views serve until the swap."""
+    if not names and not every:
+        fail("name the projections to rebuild, or use --all (field: names)")
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        instant_ = instant(as_of) if as_of else None
+        runner = ProjectionRunner(db, page_size=page_size)
+        summaries = [
+            _rebuild_with_progress(runner, projection, instant_)
+            for projection in select_projections(tuple(names or ()))
+        ]
+        _print_summaries(summaries)
+
+
+def _rebuild_with_progress(
+    runner: ProjectionRunner, projection: Projection, as_of: datetime | None
+) -> RebuildSummary:
+    columns = (
+        TextColumn(f"[bold]{projection.name}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>10} events/s"),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(projection.name, total=None, rate="-")
+
+        def report(done: int, total: int) -> None:
+            elapsed = progress.tasks[0].elapsed or 0.0
+            rate = f"{done / elapsed:,.0f}" if elapsed > 0 else "-"
+            progress.update(task, completed=done, total=total, rate=rate)
+
+        return runner.rebuild(projection, as_of=as_of, progress=report)
+
+
+def _print_summaries(summaries: list[RebuildSummary]) -> None:
+    table = Table("projection", "events", "seconds", "events/s", "into", "resumed from")
+    for summary in summaries:
+        table.add_row(
+            summary.projection,
+            f"{summary.events:,}",
+            f"{summary.seconds:.2f}",
+            f"{summary.events_per_second:,.0f}",
+            "live tables" if summary.namespace == "rmb" else f"{summary.namespace}_*",
+            str(summary.resumed_from) if summary.resumed_from else "-",
+        )
+    console.print(table)
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    names: Names = None,
+    poll_seconds: Annotated[float, typer.Option(min=0.05, help="Wait between checks.")] = 1.0,
+    once: Annotated[bool, typer.Option("--once", help="Catch up, then exit.")] = False,
+) -> None:
+    """Keep views current: LISTEN/NOTIFY on PostgreSQL, polling on SQLite; SIGTERM stops it."""
+    stopping = threading.Event()
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        projections = select_projections(tuple(names or ()))
+        _stop_on_signals(stopping)
+        console.print(
+            f"following {', '.join(p.name for p in projections)} (Ctrl-C or SIGTERM stops)"
+        )
+        _follow(db, projections, stopping, poll_seconds=poll_seconds, once=once)
+    console.print("stopped cleanly")
+
+
+def _follow(
+    db: ViewDatabase,
+    projections: list[Projection],
+    stopping: threading.Event,
+    *,
+    poll_seconds: float,
+    once: bool,
+) -> None:
+    runner = ProjectionRunner(db)
+    while not stopping.is_set():
+        applied = {p.name: runner.catch_up(p) for p in projections}
+        if any(applied.values()):
+            console.print(", ".join(f"{name} +{count}" for name, count in applied.items() if count))
+        if once:
+            return
+        db.wait_for_events(poll_seconds)
+
+
+def _stop_on_signals(stopping: threading.Event) -> None:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)

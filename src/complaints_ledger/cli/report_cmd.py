@@ -1,0 +1,262 @@
+"""`complaints-ledger report ...`: the read models for people: annual report, dashboard, lists."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from complaints_ledger.cli.context import state
+from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.parsing import case_id, instant
+from complaints_ledger.cli.readside_support import current_namespace, open_views
+from complaints_ledger.domain.calendars import uk_local_date
+from projections import annual_report, audit_trail, learning_register, timeliness, worklist
+from projections.annual_report_render import render_csv, render_json, render_markdown
+from projections.timeliness_queries import dashboard, overdue_cases
+
+app = typer.Typer(
+    help="Reports from the read models (each brings its read model up to date first)."
+)
+console = Console()
+
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", metavar="T", help="As recorded at instant T (RFC 3339).")
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Organisation = Annotated[str | None, typer.Option("--org", help="Only this organisation.")]
+Today = Annotated[
+    str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Judge 'overdue' on this day.")
+]
+
+
+class AnnualFormat(StrEnum):
+    MD = "md"
+    CSV = "csv"
+    JSON = "json"
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+@app.command("annual")
+def annual(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option("--org", help="The organisation reporting.")],
+    year: Annotated[
+        int, typer.Option("--year", help="Reporting year starting 1 April: 2026 is 2026-27.")
+    ],
+    output_format: Annotated[AnnualFormat, typer.Option("--format")] = AnnualFormat.MD,
+    as_of: AsOf = None,
+) -> None:
+    """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        namespace = current_namespace(db, annual_report.PROJECTION, _instant(as_of))
+        known = annual_report.organisations(db, namespace)
+        if org not in known:
+            fail(
+                f"no complaints are recorded for organisation {org!r} "
+                f"(known: {', '.join(known)}) (field: org)"
+            )
+        try:
+            report = annual_report.annual_report(
+                db, organisation=org, year=year, namespace=namespace
+            )
+        except ValueError as error:
+            fail(f"{error} (field: year)")
+    render = {
+        AnnualFormat.MD: render_markdown,
+        AnnualFormat.CSV: render_csv,
+        AnnualFormat.JSON: render_json,
+    }
+    sys.stdout.write(render[output_format](report))
+
+
+@app.command("dashboard")
+def timeliness_dashboard(
+    ctx: typer.Context,
+    org: Organisation = None,
+    today: Today = None,
+    as_of: AsOf = None,
+    as_json: Json = False,
+) -> None:
+    """Timeliness per organisation, service, regime and month: on time, late, overdue, at risk."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        namespace = current_namespace(db, timeliness.PROJECTION, _instant(as_of))
+        rows = dashboard(db, organisation=org, today=_today(today, as_of), namespace=namespace)
+    _print(
+        rows,
+        as_json,
+        columns=(
+            "organisation",
+            "service",
+            "regime",
+            "month",
+            "received",
+            "acknowledged_on_time",
+            "acknowledged_late",
+            "responded_on_time",
+            "responded_late",
+            "overdue_now",
+            "at_risk",
+            "median_working_days_to_respond",
+        ),
+    )
+
+
+@app.command("overdue")
+def overdue(
+    ctx: typer.Context,
+    org: Organisation = None,
+    today: Today = None,
+    as_of: AsOf = None,
+    as_json: Json = False,
+) -> None:
+    """Cases with a statutory deadline past due, most overdue first."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        namespace = current_namespace(db, timeliness.PROJECTION, _instant(as_of))
+        rows = overdue_cases(db, organisation=org, today=_today(today, as_of), namespace=namespace)
+    _print(rows, as_json, ("case_id", "organisation", "deadline", "due", "working_days_overdue"))
+
+
+@app.command("worklist")
+def officer_worklist(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option("--org", help="The organisation whose cases to list.")],
+    handler: Annotated[
+        str | None, typer.Option(help="Only this handler ('unassigned' too).")
+    ] = None,
+    today: Today = None,
+    as_json: Json = False,
+) -> None:
+    """Open cases with their handler and next deadline, overdue first."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        namespace = current_namespace(db, worklist.PROJECTION, None)
+        rows = worklist.worklist(
+            db, organisation=org, handler=handler, today=_today(today, None), namespace=namespace
+        )
+    _print(rows, as_json, ("case_id", "handler", "status", "next_deadline", "next_due", "overdue"))
+
+
+@app.command("learning")
+def learning(
+    ctx: typer.Context,
+    org: Organisation = None,
+    theme: Annotated[str | None, typer.Option(help="Only lessons on this theme.")] = None,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="Only lessons shared with partners.")
+    ] = False,
+    today: Today = None,
+    as_json: Json = False,
+) -> None:
+    """The learning register: lessons, their actions and whether those are open, done or overdue."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        namespace = current_namespace(db, learning_register.PROJECTION, None)
+        rows = learning_register.lessons(
+            db,
+            organisation=org,
+            theme=theme,
+            shared_only=shared,
+            today=_today(today, None),
+            namespace=namespace,
+        )
+    _print(
+        rows,
+        as_json,
+        columns=(
+            "organisation",
+            "service",
+            "theme",
+            "action",
+            "shared_with_partners",
+            "recorded_on",
+        ),
+    )
+
+
+@app.command("you-said-we-did")
+def you_said_we_did(ctx: typer.Context, org: Organisation = None, as_json: Json = False) -> None:
+    """The public feed of shared lessons: no personal data."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        namespace = current_namespace(db, learning_register.PROJECTION, None)
+        rows = learning_register.you_said_we_did(db, organisation=org, namespace=namespace)
+    _print(rows, as_json)
+
+
+@app.command("audit-trail")
+def audit_trail_export(
+    ctx: typer.Context,
+    org: Organisation = None,
+    case: Annotated[str | None, typer.Option("--case", help="Only this case's events.")] = None,
+    output_format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.JSONL,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file, not stdout.")
+    ] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Every event with recorded and occurred time, actor and organisation, as JSON lines or CSV."""
+    with reporting_errors(), open_views(state(ctx).settings) as db:
+        namespace = current_namespace(db, audit_trail.PROJECTION, _instant(as_of))
+        if case is not None:
+            rows = iter(audit_trail.case_events(db, str(case_id(case)), namespace))
+        else:
+            rows = audit_trail.export_rows(db, organisation=org, namespace=namespace)
+        chunks = (
+            audit_trail.to_json_lines(rows)
+            if output_format == ExportFormat.JSONL
+            else audit_trail.to_csv(rows)
+        )
+        _write(chunks, out)
+
+
+def _write(chunks: Any, out: Path | None) -> None:
+    if out is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    with out.open("w", encoding="utf-8", newline="") as file:
+        for chunk in chunks:
+            file.write(chunk)
+    console.print(f"wrote {out}")
+
+
+def _instant(text: str | None) -> datetime | None:
+    return instant(text) if text else None
+
+
+def _today(text: str | None, as_of: str | None) -> date:
+    if text:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            fail(f"--today {text!r} is not a date like 2026-11-20 (field: today)")
+    if as_of:
+        return uk_local_date(instant(as_of))
+    return uk_local_date(datetime.now().astimezone())
+
+
+def _print(
+    rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ...] | None = None
+) -> None:
+    if as_json:
+        sys.stdout.write(
+            orjson.dumps(rows, option=orjson.OPT_INDENT_2, default=str).decode() + "\n"
+        )
+        return
+    if not rows:
+        console.print("nothing to show")
+        return
+    shown = columns or tuple(rows[0])
+    table = Table(*shown)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in shown))
+    console.print(table)
