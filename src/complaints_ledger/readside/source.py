@@ -28,6 +28,8 @@ class EventLog:
         return int(rows[0][0] or 0)
 
     def count(self, after: int, upto: int, topics: tuple[str, ...]) -> int:
+        if upto <= after:  # also when no event was ever written (no table yet)
+            return 0
         rows = self.db.execute(
             f"SELECT COUNT(*) FROM {self.table} WHERE {self.position} > ? "  # noqa: S608
             f"AND {self.position} <= ? AND topic IN ({_marks(topics)})",
@@ -36,6 +38,8 @@ class EventLog:
         return int(rows[0][0])
 
     def page(self, after: int, upto: int, topics: tuple[str, ...], limit: int) -> list[EventRecord]:
+        if upto <= after:
+            return []
         rows = self.db.execute(
             f"SELECT {self.position}, {self.originator}, originator_version, topic, state "  # noqa: S608
             f"FROM {self.table} WHERE {self.position} > ? AND {self.position} <= ? "
