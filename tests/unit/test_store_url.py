@@ -52,8 +52,18 @@ def test_postgresql_with_user_password_port_and_schema() -> None:
         "POSTGRES_USER": "ledger",
         "POSTGRES_PASSWORD": "s3cr@t",  # percent-decoded
         "POSTGRES_SCHEMA": "cl",
+        "POSTGRES_CONNECT_TIMEOUT": "10",  # an unreachable server fails in seconds, not minutes
     }
     assert store.sqlite_path is None
+
+
+def test_postgresql_connect_timeout_is_a_url_parameter() -> None:
+    store = parse_store_url("postgresql://db.internal/complaints?connect_timeout=3")
+    assert store.env["POSTGRES_CONNECT_TIMEOUT"] == "3"
+    for bad in ("0", "soon", "-1"):
+        with pytest.raises(InvalidValueError) as caught:
+            parse_store_url(f"postgresql://db.internal/complaints?connect_timeout={bad}")
+        assert caught.value.field == "store"
 
 
 def test_postgres_defaults_and_the_short_scheme() -> None:
