@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
+import structlog
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
     IntegrityError,
@@ -28,6 +29,7 @@ from complaints_ledger.domain.values import Actor, Stamp
 from complaints_ledger.settings import Settings
 from complaints_ledger.transcodings import register_ledger_transcodings
 
+logger = structlog.get_logger(__name__)
 Clock = Callable[[], datetime]
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "originator_topic", "timestamp", "occurred_at", "actor"}
@@ -129,6 +131,7 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         )
 
     def _save(self, complaint: Complaint) -> None:
+        events = len(complaint.pending_events)
         try:
             self.save(complaint)
         except IntegrityError:
@@ -138,6 +141,7 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
             ) from None
         except (OperationalError, InterfaceError) as error:
             raise StoreUnavailableError(f"the store refused the write: {error}") from None
+        logger.debug("case saved", case_id=str(complaint.id), version=complaint.version, new=events)
 
     # ---- reading -----------------------------------------------------------------------
 
