@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 
 from complaints_ledger.domain.calendars import (
     CALENDAR_DESCRIPTIONS,
@@ -202,11 +203,11 @@ class _Clock:
     facts: ClockFacts
     today: date
 
-    @property
+    @cached_property
     def calendar(self) -> Calendar:
         return calendar_for(self.facts.regime)
 
-    @property
+    @cached_property
     def receipt(self) -> date:
         return uk_local_date(self.facts.received_at)
 

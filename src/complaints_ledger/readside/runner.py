@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,6 +19,19 @@ LIVE, BUILD = "rm", "rmb"
 DEFAULT_PAGE_SIZE = 5000
 
 Progress = Callable[[int, int], None]  # events done, events in all
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Decoded events are many small acyclic dicts: reference counting frees them, and the cyclic
+    collector's passes over them would cost as much as decoding. Paused, then restored."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def as_of_namespace(instant: datetime) -> str:
@@ -62,6 +77,12 @@ class ProjectionRunner:
 
         A rebuild that was interrupted resumes from its last committed page.
         """
+        with cyclic_gc_paused():
+            return self._rebuild(projection, as_of, progress)
+
+    def _rebuild(
+        self, projection: Projection, as_of: datetime | None, progress: Progress | None
+    ) -> RebuildSummary:
         namespace = BUILD if as_of is None else as_of_namespace(as_of)
         name = tracking_name(projection, namespace)
         started = time.perf_counter()
@@ -73,13 +94,13 @@ class ProjectionRunner:
         total = self.log.count(0, head, projection.topics)
         done = self.log.count(0, resumed.position, projection.topics)
         position = resumed.position
-        while page := self.log.page(position, head, projection.topics, self.page_size):
+        while position < head:
+            page, position = self.log.page(position, head, projection.topics, self.page_size)
             with self.db.transaction():
                 for event in page:
                     if as_of is None or event.recorded_at <= as_of:
                         projection.handlers[event.type](event, views)
                 views.flush()
-                position = page[-1].position
                 done += len(page)
                 self.tracking.put(_position(resumed, position, done))
             if progress:
@@ -146,26 +167,30 @@ class ProjectionRunner:
         """Apply every event after the live position; returns how many were applied."""
         if self.needs_rebuild(projection):
             return self.rebuild(projection).events
+        with cyclic_gc_paused():
+            return self._catch_up(projection)
+
+    def _catch_up(self, projection: Projection) -> int:
         applied = 0
         views = Views(self.db, projection, LIVE)
         while True:
             with self.db.transaction():
                 current = self.tracking.get(projection.name, lock=True)
                 if current is None or current.version != projection.version:
-                    break  # a rebuild is under way elsewhere; the next call picks it up
+                    return applied  # a rebuild is under way elsewhere; the next call picks it up
                 head = self.log.head()
-                page = self.log.page(current.position, head, projection.topics, self.page_size)
+                page, position = self.log.page(
+                    current.position, head, projection.topics, self.page_size
+                )
                 for event in page:
                     projection.handlers[event.type](event, views)
                 views.flush()
-                full_page = len(page) == self.page_size
-                position = page[-1].position if full_page else head
-                self.tracking.put(_position(current, position, current.events + len(page)))
+                if position != current.position:
+                    self.tracking.put(_position(current, position, current.events + len(page)))
             views.forget_clean_rows()
             applied += len(page)
-            if not full_page:
+            if position >= head:
                 return applied
-        return applied
 
     def status(self, projection: Projection) -> tuple[Position | None, int]:
         return self.tracking.get(projection.name), self.log.head()

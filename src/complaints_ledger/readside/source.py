@@ -37,16 +37,22 @@ class EventLog:
         )
         return int(rows[0][0])
 
-    def page(self, after: int, upto: int, topics: tuple[str, ...], limit: int) -> list[EventRecord]:
-        if upto <= after:
-            return []
+    def page(
+        self, after: int, upto: int, topics: tuple[str, ...], span: int
+    ) -> tuple[list[EventRecord], int]:
+        """The handled events among positions (after, after + span], never past `upto`; and the
+        last position that window covered. Windows of positions keep every query a short index
+        range scan, however long the log and however rare the handled topics."""
+        end = min(after + span, upto)
+        if end <= after:
+            return [], after
         rows = self.db.execute(
             f"SELECT {self.position}, {self.originator}, originator_version, topic, state "  # noqa: S608
             f"FROM {self.table} WHERE {self.position} > ? AND {self.position} <= ? "
-            f"AND topic IN ({_marks(topics)}) ORDER BY {self.position} LIMIT ?",
-            (after, upto, *topics, limit),
+            f"AND topic IN ({_marks(topics)}) ORDER BY {self.position}",
+            (after, end, *topics),
         )
-        return [decode(*row) for row in rows]
+        return [decode(*row) for row in rows], end
 
 
 def _marks(topics: tuple[str, ...]) -> str:
