@@ -270,7 +270,7 @@ def derive_deadlines(row: Row) -> None:
     """Store each statutory deadline's due date and when it was met (None: not met)."""
     facts = clock_facts(row)
     receipt = uk_local_date(facts.received_at)
-    found = {d.name: d for d in deadlines(facts, today=receipt) if d.statutory}
+    found = {d.name: d for d in deadlines(facts, today=receipt, explain=False) if d.statutory}
     for name in STATUTORY_DEADLINES:
         deadline = found.get(name)
         row[f"{name}_due"] = deadline.due.isoformat() if deadline else None

@@ -523,3 +523,19 @@ def test_deadlines_are_never_before_receipt_and_statutory_ones_never_pause(
     assert [d for d in paused if d.statutory] == [d for d in found if d.statutory]
     target = by_name(found)["internal_response_target"].due
     assert by_name(paused)["internal_response_target"].due >= target
+
+
+def test_deadlines_without_explanations_have_the_same_dates_and_statuses() -> None:
+    facts = ClockFacts(
+        regime=RegimeId.LGSCO_CODE,
+        kind=Kind.COMPLAINT,
+        received_at=datetime(2026, 5, 22, 10, tzinfo=UTC),
+        acknowledged_at=datetime(2026, 5, 29, 10, tzinfo=UTC),
+    )
+    explained = deadlines(facts, date(2026, 6, 30))
+    plain = deadlines(facts, date(2026, 6, 30), explain=False)
+    assert [(d.name, d.due, d.status, d.met_at) for d in plain] == [
+        (d.name, d.due, d.status, d.met_at) for d in explained
+    ]
+    assert all(d.explanation for d in explained)
+    assert not any(d.explanation for d in plain)

@@ -202,6 +202,7 @@ class _Clock:
 
     facts: ClockFacts
     today: date
+    explaining: bool = True  # False: leave explanations empty (a read model storing due dates)
 
     @cached_property
     def calendar(self) -> Calendar:
@@ -229,6 +230,8 @@ class _Clock:
         return total, text
 
     def explain(self, step: _Step, days: int, start: date, counts_from: str, tail: str) -> str:
+        if not self.explaining:
+            return ""
         return (
             f"{_under(self.facts.regime, step.rule)}: the {step.what} is due {days} working days "
             f"after {counts_from} ({start:%a %d %b %Y}), using "
@@ -258,11 +261,16 @@ def _england(clock: _Clock) -> list[Deadline]:
         else "; no longer period agreed"
     )
     text = (
-        f"{_under(facts.regime, step.rule)}: the response is due within 6 months "
-        f"beginning with {_RECEIPT} ({receipt:%a %d %b %Y}), a period ending "
-        f"{period_end:%a %d %b %Y} (calendar months, not working days, so "
-        f"{CALENDAR_DESCRIPTIONS[clock.calendar]} do not move it; convention uk-working-days/v1: "
-        f"the day before the corresponding date, or the last day of a month without one){note}."
+        (
+            f"{_under(facts.regime, step.rule)}: the response is due within 6 months "
+            f"beginning with {_RECEIPT} ({receipt:%a %d %b %Y}), a period ending "
+            f"{period_end:%a %d %b %Y} (calendar months, not working days, so "
+            f"{CALENDAR_DESCRIPTIONS[clock.calendar]} do not move it; convention "
+            "uk-working-days/v1: the day before the corresponding date, or the last day of a "
+            f"month without one){note}."
+        )
+        if clock.explaining
+        else ""
     )
     return [
         clock.working_days(ack_step, receipt, _RECEIPT, facts.acknowledged_at),
@@ -356,11 +364,14 @@ def _internal_target(clock: _Clock, target: int) -> Deadline:
     return clock.deadline(step, due, clock.facts.responded_at, text)
 
 
-def deadlines(facts: ClockFacts, today: date) -> tuple[Deadline, ...]:
-    """Every deadline of a case; compliments have none, concerns only the internal target."""
+def deadlines(facts: ClockFacts, today: date, *, explain: bool = True) -> tuple[Deadline, ...]:
+    """Every deadline of a case; compliments have none, concerns only the internal target.
+
+    `explain=False` leaves each explanation empty, for callers that need only dates and statuses.
+    """
     if facts.kind == Kind.COMPLIMENT:
         return ()
-    clock, result = _Clock(facts, today), []
+    clock, result = _Clock(facts, today, explaining=explain), []
     if facts.kind == Kind.COMPLAINT:
         if facts.regime == RegimeId.ENGLAND_2009:
             result = _england(clock)

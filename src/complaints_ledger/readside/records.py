@@ -6,10 +6,9 @@ the payload, so they read the stored JSON with orjson and upcast it the same way
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from eventsourcing.utils import resolve_topic
@@ -17,9 +16,10 @@ from eventsourcing.utils import resolve_topic
 TYPE_KEY, DATA_KEY = "_type_", "_data_"
 
 
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    """One stored event: its position in the log, case, version, type and payload."""
+class EventRecord(NamedTuple):
+    """One stored event: its position in the log, case, version, type and payload.
+
+    A NamedTuple: made once per event in a rebuild, so it must be cheap to create."""
 
     position: int
     case_id: str
@@ -49,11 +49,15 @@ class EventRecord:
         return None if value is None else date.fromisoformat(value)
 
 
-def _unwrap(value: Any) -> Any:
-    """The transcoder's {"_type_", "_data_"} wrapper of one value, replaced by its plain JSON."""
-    if isinstance(value, dict) and TYPE_KEY in value and DATA_KEY in value and len(value) == 2:  # noqa: PLR2004
-        return value[DATA_KEY]
-    return value
+def _unwrap_in_place(data: dict[str, Any]) -> dict[str, Any]:
+    """Replace the transcoder's {"_type_", "_data_"} wrappers by their plain JSON data.
+
+    Payload values are wrapped only at the top level (datetimes, dates, UUIDs); nested values
+    (the actor, the personal part, lists) are plain JSON already."""
+    for key, value in data.items():
+        if type(value) is dict and TYPE_KEY in value and len(value) == 2:  # noqa: PLR2004
+            data[key] = value[DATA_KEY]
+    return data
 
 
 @cache
@@ -96,7 +100,5 @@ def decode(
         case_id=_hyphenated(originator_id),
         version=version,
         type=topic.rsplit(".", 1)[-1],
-        # Payload values are wrapped only at the top level (datetimes, dates, UUIDs);
-        # nested values (the actor, the personal part, lists) are plain JSON already.
-        data={key: _unwrap(value) for key, value in data.items()},
+        data=_unwrap_in_place(data),
     )
