@@ -168,13 +168,14 @@ def _follow(
     once: bool,
 ) -> None:
     runner = ProjectionRunner(db)
+    db.listen()  # before the first catch-up, so that nothing written meanwhile waits a poll
     while not stopping.is_set():
         applied = {p.name: runner.catch_up(p) for p in projections}
         if any(applied.values()):
             console.print(", ".join(f"{name} +{count}" for name, count in applied.items() if count))
         if once:
             return
-        db.wait_for_events(poll_seconds)
+        db.wait_for_events(poll_seconds, stopping)
 
 
 def _stop_on_signals(stopping: threading.Event) -> None:

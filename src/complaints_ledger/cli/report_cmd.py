@@ -19,6 +19,7 @@ from complaints_ledger.cli.parsing import case_id, instant
 from complaints_ledger.cli.readside_support import current_namespace, open_views
 from complaints_ledger.domain.calendars import uk_local_date
 from projections import annual_report, audit_trail, learning_register, timeliness, worklist
+from projections.annual_report_counts import reporting_year_bounds
 from projections.annual_report_render import render_csv, render_json, render_markdown
 from projections.timeliness_queries import dashboard, overdue_cases
 
@@ -53,12 +54,16 @@ def annual(
     ctx: typer.Context,
     org: Annotated[str, typer.Option("--org", help="The organisation reporting.")],
     year: Annotated[
-        int, typer.Option("--year", help="Reporting year starting 1 April: 2026 is 2026-27.")
+        str, typer.Option("--year", help="Reporting year starting 1 April: 2026 or 2026-27.")
     ],
     output_format: Annotated[AnnualFormat, typer.Option("--format")] = AnnualFormat.MD,
     as_of: AsOf = None,
 ) -> None:
     """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
+    try:
+        reporting_year_bounds(year)
+    except ValueError as error:
+        fail(f"--year: {error} (field: year)")
     with reporting_errors(), open_views(state(ctx).settings) as db:
         namespace = current_namespace(db, annual_report.PROJECTION, _instant(as_of))
         known = annual_report.organisations(db, namespace)
@@ -67,12 +72,7 @@ def annual(
                 f"no complaints are recorded for organisation {org!r} "
                 f"(known: {', '.join(known)}) (field: org)"
             )
-        try:
-            report = annual_report.annual_report(
-                db, organisation=org, year=year, namespace=namespace
-            )
-        except ValueError as error:
-            fail(f"{error} (field: year)")
+        report = annual_report.annual_report(db, organisation=org, year=year, namespace=namespace)
     render = {
         AnnualFormat.MD: render_markdown,
         AnnualFormat.CSV: render_csv,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ SQLITE_EVENTS_TABLE = "stored_events"
 POSTGRES_EVENTS_TABLE = "complaintsledger_events"
 
 Row = tuple[Any, ...]
+STOP_CHECK_SECONDS = 0.25  # how often a wait for events looks whether it should stop
 
 
 @dataclass(frozen=True)
@@ -123,16 +126,22 @@ class ViewDatabase:
             query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
         return bool(self.execute(query, (name,)))
 
-    def wait_for_events(self, timeout: float) -> None:
-        """Block until the store announces new events (PostgreSQL NOTIFY) or the timeout passes."""
+    def listen(self) -> None:
+        """Start listening for new events now (PostgreSQL), so none is missed before a wait."""
         if self.dialect is POSTGRES:
-            listener = self._listener()
-            for _ in listener.notifies(timeout=timeout, stop_after=1):
-                break
-            return
-        import time  # noqa: PLC0415 - only the SQLite poll sleeps
+            self._listener()
 
-        time.sleep(timeout)
+    def wait_for_events(self, timeout: float, stopping: threading.Event) -> None:
+        """Block until the store announces new events (PostgreSQL NOTIFY), the timeout passes,
+        or `stopping` is set: whichever comes first."""
+        if self.dialect is not POSTGRES:
+            stopping.wait(timeout)
+            return
+        listener = self._listener()
+        deadline = time.monotonic() + timeout
+        while not stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            for _ in listener.notifies(timeout=min(left, STOP_CHECK_SECONDS), stop_after=1):
+                return
 
     def _listener(self) -> psycopg.Connection[Any]:
         listener: psycopg.Connection[Any] | None = getattr(self, "_listen_connection", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from importlib.metadata import entry_points
 
 from complaints_ledger.domain.errors import InvalidValueError
@@ -52,6 +53,14 @@ def available_projections(extra: tuple[str, ...] = ()) -> dict[str, Projection]:
     return found
 
 
+def _is_module(name: str) -> bool:
+    """An analyst's module on PYTHONPATH may be named bare (`channel_mix`)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def select_projections(names: tuple[str, ...], extra: tuple[str, ...] = ()) -> list[Projection]:
     """Projections by name (or by dotted path); every available one when `names` is empty."""
     available = available_projections(extra)
@@ -61,7 +70,7 @@ def select_projections(names: tuple[str, ...], extra: tuple[str, ...] = ()) -> l
     for name in names:
         if name in available:
             selected.append(available[name])
-        elif "." in name or ":" in name:
+        elif "." in name or ":" in name or _is_module(name):
             selected.append(load_projection(name))
         else:
             known = ", ".join(sorted(available))

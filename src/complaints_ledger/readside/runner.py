@@ -35,7 +35,9 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def as_of_namespace(instant: datetime) -> str:
-    return "rma_" + instant.astimezone(UTC).strftime("%Y%m%dt%H%M%Sz")
+    """`rma_20260501t120000z`; with microseconds when the instant has them."""
+    utc = instant.astimezone(UTC)
+    return "rma_" + utc.strftime("%Y%m%dt%H%M%S%fz" if utc.microsecond else "%Y%m%dt%H%M%Sz")
 
 
 def tracking_name(projection: Projection, namespace: str) -> str:

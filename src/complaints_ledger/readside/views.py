@@ -73,7 +73,11 @@ class Views:
                 for key in dirty:
                     if (row := rows[key]) is not None:
                         table.derive(row)
-            self._delete_rows(table, [k for k in dirty if rows[k] is None and k in stored])
+            # A fresh build holds only rows it wrote; otherwise any row may be in the table.
+            self._delete_rows(
+                table,
+                [k for k in dirty if rows[k] is None and (k in stored or not self.starts_empty)],
+            )
             if self.starts_empty:
                 fresh = [k for k in dirty if k not in stored and rows[k] is not None]
                 self._insert_new_rows(table, [rows[k] for k in fresh])
