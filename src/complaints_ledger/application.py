@@ -17,6 +17,7 @@ from eventsourcing.persistence import (
     OperationalError,
 )
 
+from complaints_ledger.access.principal import Principal
 from complaints_ledger.commands import LedgerCommands
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.errors import (
@@ -25,7 +26,14 @@ from complaints_ledger.domain.errors import (
     DuplicateCommandError,
     StoreUnavailableError,
 )
-from complaints_ledger.domain.values import Actor, Stamp
+from complaints_ledger.domain.registry import (
+    AccessLog,
+    Organisation,
+    OrganisationKind,
+    access_log_id,
+    organisation_id,
+)
+from complaints_ledger.domain.values import Actor, Ombudsman, Stamp
 from complaints_ledger.settings import Settings
 from complaints_ledger.transcodings import register_ledger_transcodings
 
@@ -36,6 +44,8 @@ ENVELOPE_FIELDS = frozenset(
     | {"correlation_id"}
 )
 RECEIVED_TOPIC = "complaints_ledger.domain.complaint:Complaint.Received"
+ORGANISATION_TOPIC = "complaints_ledger.domain.registry:Organisation.Registered"
+READ_RECORD_ATTEMPTS = 20
 CASE_ID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaints-ledger:case")
 ONE_MICROSECOND = timedelta(microseconds=1)
 
@@ -92,9 +102,10 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
 
     # ---- writing -----------------------------------------------------------------------
 
-    def receive(self, intake: Intake, ctx: CommandContext) -> UUID:
-        """Log a new complaint, concern or compliment. The same correlation id gives the same id."""
-        complaint_id = uuid5(CASE_ID_NAMESPACE, ctx.correlation_id)
+    def receive(self, intake: Intake, ctx: CommandContext, *, case_key: str | None = None) -> UUID:
+        """Log a new complaint, concern or compliment. The same key (by default the correlation
+        id) gives the same case id, so a repeated request cannot log the case twice."""
+        complaint_id = uuid5(CASE_ID_NAMESPACE, case_key or ctx.correlation_id)
         complaint = Complaint.receive(self._stamp(ctx, None), intake, complaint_id=complaint_id)
         try:
             self._save(complaint)
@@ -185,16 +196,79 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
 
     def complaint_ids(self) -> Iterator[UUID]:
         """Every case id, in the order the cases were recorded."""
+        return self._originators(RECEIVED_TOPIC)
+
+    def _originators(self, topic: str) -> Iterator[UUID]:
         start, page = 1, 500
         while True:
             notifications = self.recorder.select_notifications(
-                start=start, limit=page, topics=[RECEIVED_TOPIC]
+                start=start, limit=page, topics=[topic]
             )
             for notification in notifications:
                 yield UUID(str(notification.originator_id))
             if len(notifications) < page:
                 return
             start = notifications[-1].id + 1
+
+    # ---- organisations and the read audit --------------------------------------------------
+
+    def register_organisation(
+        self,
+        ctx: CommandContext,
+        *,
+        name: str,
+        kind: OrganisationKind,
+        ombudsman_body: Ombudsman | None = None,
+    ) -> UUID:
+        stamp = self._stamp(ctx, None)
+        organisation = Organisation.register(
+            stamp, name=name, kind=kind, ombudsman_body=ombudsman_body
+        )
+        try:
+            self.save(organisation)
+        except IntegrityError:
+            raise DuplicateCommandError(
+                f"organisation {organisation.name!r} is already registered", field="name"
+            ) from None
+        return organisation.id
+
+    def organisation(self, name: str) -> Organisation | None:
+        try:
+            found: Organisation = self.repository.get(organisation_id(name))
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def organisations(self) -> list[Organisation]:
+        return [self.repository.get(i) for i in self._originators(ORGANISATION_TOPIC)]
+
+    def record_read(
+        self, case_id: UUID, reader: Actor | Principal, *, what: str, purpose: str | None
+    ) -> None:
+        """Append who read the case, before the data is returned. Concurrent readers retry."""
+        actor = reader.actor if isinstance(reader, Principal) else reader
+        for _ in range(READ_RECORD_ATTEMPTS):
+            try:
+                log: AccessLog = self.repository.get(access_log_id(case_id))
+            except AggregateNotFoundError:
+                log = AccessLog.open(case_id)
+            log.record(self._stamp(CommandContext(actor), None), what=what, purpose=purpose)
+            try:
+                self.save(log)
+            except IntegrityError:
+                continue  # another reader appended first: reload and append after it
+            except (OperationalError, InterfaceError) as error:
+                raise StoreUnavailableError(f"the read could not be recorded: {error}") from None
+            return
+        raise StoreUnavailableError("the read could not be recorded: too many concurrent readers")
+
+    def reads_of(self, case_id: UUID) -> list[dict[str, Any]]:
+        """The access records of a case, oldest first."""
+        return [
+            {k: v for k, v in vars(event).items() if k != "originator_id"}
+            for event in self.events.get(access_log_id(case_id))
+            if isinstance(event, AccessLog.CaseRead)
+        ]
 
 
 def _history_entry(event: Any) -> HistoryEntry:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from complaints_ledger.cli.access_cmd import org_app, token_app
 from complaints_ledger.cli.context import CliState
 from complaints_ledger.cli.demo_cmd import demo
 from complaints_ledger.cli.errors import reporting_errors
@@ -49,6 +50,8 @@ app.command("history")(history)
 app.command("deadlines")(deadlines)
 app.add_typer(projections_app, name="projections")
 app.add_typer(report_app, name="report")
+app.add_typer(org_app, name="org")
+app.add_typer(token_app, name="token")
 
 
 def run() -> None:

@@ -186,3 +186,28 @@ def _connect_postgres(store: StoreURL) -> psycopg.Connection[Any]:
             psycopg.sql.SQL("SET search_path TO {}").format(psycopg.sql.Identifier(schema))
         )
     return connection
+
+
+class ThreadLocalDatabase:
+    """One ViewDatabase per thread (a web server's worker threads each get their own)."""
+
+    def __init__(self, store: StoreURL) -> None:
+        self.store = store
+        self._local = threading.local()
+        self._opened: list[ViewDatabase] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> ViewDatabase:
+        db: ViewDatabase | None = getattr(self._local, "db", None)
+        if db is None:
+            db = ViewDatabase(self.store)
+            self._local.db = db
+            with self._lock:
+                self._opened.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
+            db.close()

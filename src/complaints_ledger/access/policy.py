@@ -1,0 +1,107 @@
+"""Who may see and do what. Another organisation's case is reported as not found, never shown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from complaints_ledger.access.principal import Principal
+from complaints_ledger.domain.errors import ComplaintNotFoundError, NotPermittedError
+from complaints_ledger.domain.registry import OrganisationKind
+from complaints_ledger.domain.values import Role
+
+if TYPE_CHECKING:
+    from complaints_ledger.application import ComplaintsLedger
+    from complaints_ledger.domain.complaint import Complaint
+
+CASE_READERS = frozenset(
+    {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.OMBUDSMAN, Role.HEALTHWATCH}
+)
+CASE_HANDLERS = frozenset({Role.OFFICER, Role.MANAGER})
+LOGGERS = frozenset({Role.OFFICER, Role.MANAGER, Role.HEALTHWATCH})
+MANAGER_ONLY_COMMANDS = frozenset({"correct_fact", "close_case"})
+HEALTHWATCH_COMMANDS = frozenset({"refer", "update_complainant"})
+# Aggregates without personal data that these roles may see across organisations.
+CROSS_ORGANISATION_AGGREGATES = frozenset({Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN})
+
+
+class Policy:
+    def __init__(self, ledger: ComplaintsLedger) -> None:
+        self.ledger = ledger
+
+    def require_role(self, principal: Principal, allowed: frozenset[Role], action: str) -> None:
+        if principal.role not in allowed:
+            roles = ", ".join(sorted(allowed))
+            raise NotPermittedError(
+                f"{action} needs one of the roles {roles}; {principal.principal} is "
+                f"{principal.role}",
+                field="role",
+            )
+
+    def check_can_read_case(self, principal: Principal, complaint: Complaint) -> None:
+        self.require_role(principal, CASE_READERS, "reading a case")
+        if not self._sees(principal, complaint):
+            raise ComplaintNotFoundError(f"no complaint {complaint.id}", field="id")
+
+    def check_can_run(self, principal: Principal, command: str, complaint: Complaint) -> None:
+        """404 when the case is not the caller's to see; 403 when their role may not do this."""
+        if principal.role in CASE_READERS and not self._sees(principal, complaint):
+            raise ComplaintNotFoundError(f"no complaint {complaint.id}", field="id")
+        if principal.role == Role.HEALTHWATCH:
+            self._require(command in HEALTHWATCH_COMMANDS, principal, command)
+        else:
+            self.require_role(principal, CASE_HANDLERS, f"{command}")
+            if command in MANAGER_ONLY_COMMANDS:
+                self.require_role(principal, frozenset({Role.MANAGER}), command)
+        holder = (
+            (complaint.pending_referral or {}).get("to")
+            if command == "accept_referral"
+            else complaint.handling_organisation
+        )
+        if principal.organisation != holder:
+            raise NotPermittedError(
+                f"{command} is for {holder}, which holds this case; {principal.organisation} "
+                "may read it but not act on it",
+                field="organisation",
+            )
+
+    def check_can_receive(self, principal: Principal, organisation: str) -> None:
+        self.require_role(principal, LOGGERS, "logging a complaint")
+        if principal.organisation != organisation:
+            raise NotPermittedError(
+                f"{principal.principal} logs complaints for {principal.organisation}, "
+                f"not {organisation}",
+                field="organisation",
+            )
+
+    def visible_organisations(self, principal: Principal) -> frozenset[str] | None:
+        """Whose aggregates the caller may see: None means every organisation's."""
+        if principal.role in CROSS_ORGANISATION_AGGREGATES:
+            return None
+        return frozenset({principal.organisation})
+
+    def _sees(self, principal: Principal, complaint: Complaint) -> bool:
+        if principal.role == Role.OMBUDSMAN:
+            body = self._ombudsman_body(principal.organisation)
+            return body is not None and body in complaint.ombudsman_bodies
+        return principal.organisation in case_organisations(complaint)
+
+    def _ombudsman_body(self, organisation: str) -> str | None:
+        registered = self.ledger.organisation(organisation)
+        if registered is None or registered.kind != OrganisationKind.OMBUDSMAN:
+            return None
+        return registered.ombudsman_body
+
+    @staticmethod
+    def _require(allowed: bool, principal: Principal, command: str) -> None:
+        if not allowed:
+            raise NotPermittedError(
+                f"{command} is not open to the {principal.role} role", field="role"
+            )
+
+
+def case_organisations(complaint: Complaint) -> frozenset[str]:
+    """Organisations that hold or held the case, or were asked to take it."""
+    referred_to = {entry["to"] for entry in complaint.records.get("referrals", [])}
+    return frozenset(
+        {complaint.receiving_organisation, complaint.handling_organisation} | referred_to
+    )

@@ -1,0 +1,110 @@
+"""`complaints-ledger org ...` and `complaints-ledger token ...`: who may use the ledger."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from complaints_ledger.access import TokenStore
+from complaints_ledger.application import CommandContext
+from complaints_ledger.cli.context import open_ledger, state
+from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.domain.registry import OrganisationKind
+from complaints_ledger.domain.values import Actor, Ombudsman, Role
+
+org_app = typer.Typer(help="Organisations that use the ledger.", no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens for the HTTP API (shown once; only hashes kept).")
+console = Console()
+OPERATOR = Actor("cli-operator", "complaints-ledger", Role.ADMIN)
+
+
+@org_app.command("add")
+def add_organisation(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The organisation's name, as cases will use it.")],
+    kind: Annotated[OrganisationKind, typer.Option("--kind")],
+    ombudsman_body: Annotated[
+        Ombudsman | None, typer.Option("--ombudsman-body", help="For --kind ombudsman.")
+    ] = None,
+) -> None:
+    """Register an organisation (an event: it stays in the ledger's history)."""
+    with reporting_errors(), open_ledger(state(ctx).settings) as ledger:
+        ledger.register_organisation(
+            CommandContext(OPERATOR), name=name, kind=kind, ombudsman_body=ombudsman_body
+        )
+    console.print(f"registered {name} ({kind})")
+
+
+@org_app.command("list")
+def list_organisations(ctx: typer.Context) -> None:
+    """Every registered organisation."""
+    with reporting_errors(), open_ledger(state(ctx).settings) as ledger:
+        table = Table("organisation", "kind", "ombudsman body", "registered at")
+        for organisation in ledger.organisations():
+            table.add_row(
+                organisation.name,
+                str(organisation.kind),
+                organisation.ombudsman_body or "",
+                organisation.registered_at.isoformat(),
+            )
+    console.print(table)
+
+
+@token_app.command("create")
+def create_token(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option("--org", help="A registered organisation.")],
+    role: Annotated[Role, typer.Option("--role")],
+    principal: Annotated[str, typer.Option("--principal", help="Who the token is for.")],
+) -> None:
+    """Create a token and print it once."""
+    if role == Role.SYSTEM:
+        fail("the system role is not for people (field: role)")
+    settings = state(ctx).settings
+    with reporting_errors(), open_ledger(settings) as ledger:
+        if ledger.organisation(org) is None:
+            fail(f"no organisation {org!r} is registered: add it with `org add` (field: org)")
+        tokens = TokenStore(settings.store_url)
+        try:
+            raw, info = tokens.create(principal=principal, organisation=org, role=role)
+        finally:
+            tokens.close()
+    console.print(f"token {info.token_id} for {principal} ({role}, {org}); it is shown only now:")
+    typer.echo(raw)
+
+
+@token_app.command("revoke")
+def revoke_token(ctx: typer.Context, token_id: Annotated[str, typer.Argument()]) -> None:
+    """Revoke a token at once."""
+    with reporting_errors():
+        tokens = TokenStore(state(ctx).settings.store_url)
+        try:
+            tokens.revoke(token_id)
+        finally:
+            tokens.close()
+    console.print(f"revoked {token_id}")
+
+
+@token_app.command("list")
+def list_tokens(ctx: typer.Context) -> None:
+    """Tokens with their principal, organisation, role and whether revoked (never the secret)."""
+    with reporting_errors():
+        tokens = TokenStore(state(ctx).settings.store_url)
+        try:
+            infos = tokens.list()
+        finally:
+            tokens.close()
+    table = Table("token id", "principal", "organisation", "role", "created", "revoked")
+    for info in infos:
+        table.add_row(
+            info.token_id,
+            info.principal,
+            info.organisation,
+            str(info.role),
+            info.created_at,
+            info.revoked_at or "",
+        )
+    console.print(table)
