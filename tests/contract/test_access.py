@@ -1,0 +1,218 @@
+"""Who may see and do what, on both stores: tokens, organisations, the case policy, read audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from complaints_ledger.access import Policy, Principal, TokenStore
+from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.domain.errors import (
+    ComplaintNotFoundError,
+    DuplicateCommandError,
+    InvalidValueError,
+    NotPermittedError,
+)
+from complaints_ledger.domain.registry import OrganisationKind
+from complaints_ledger.domain.values import (
+    Actor,
+    Channel,
+    EscalationRoute,
+    Kind,
+    Ombudsman,
+    Outcome,
+    Person,
+    RegimeId,
+    Role,
+)
+from complaints_ledger.settings import Settings
+
+COUNCIL, PROVIDER, HEALTHWATCH = "Northshire County Council", "Sunrise Care", "Healthwatch North"
+START = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def ledger(store_url: str) -> Iterator[ComplaintsLedger]:
+    now = [START]
+
+    def clock() -> datetime:
+        now[0] += timedelta(minutes=5)
+        return now[0]
+
+    app = ComplaintsLedger(Settings(store=store_url), clock=clock)
+    admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
+    for name, kind in ((COUNCIL, OrganisationKind.COUNCIL), (PROVIDER, OrganisationKind.PROVIDER)):
+        app.register_organisation(admin, name=name, kind=kind)
+    app.register_organisation(admin, name=HEALTHWATCH, kind=OrganisationKind.HEALTHWATCH)
+    app.register_organisation(
+        CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN)),
+        name="Local Government and Social Care Ombudsman",
+        kind=OrganisationKind.OMBUDSMAN,
+        ombudsman_body=Ombudsman.LGSCO,
+    )
+    yield app
+    app.close()
+
+
+def who(role: Role, organisation: str = COUNCIL) -> Principal:
+    return Principal(f"{role}-1", organisation, role, "t")
+
+
+def logged_case(ledger: ComplaintsLedger, organisation: str = COUNCIL) -> object:
+    intake = Intake(
+        kind=Kind.COMPLAINT,
+        channel=Channel.EMAIL,
+        regime=RegimeId.ENGLAND_2009,
+        receiving_organisation=organisation,
+        about_organisation=PROVIDER,
+        service="home care",
+        subjects=("home care",),
+        complainant=Person("Canary Person"),
+        summary="Missed visits",
+    )
+    case_id = ledger.receive(intake, CommandContext(who(Role.OFFICER, organisation).actor))
+    return ledger.get(case_id)
+
+
+def test_a_token_authenticates_until_revoked_and_only_its_hash_is_stored(store_url: str) -> None:
+    tokens = TokenStore(Settings(store=store_url).store_url)
+    raw, info = tokens.create(principal="jo", organisation=COUNCIL, role=Role.OFFICER)
+    assert tokens.authenticate(raw) == Principal("jo", COUNCIL, Role.OFFICER, info.token_id)
+    secret = raw.rsplit("_", 1)[1]
+    stored = tokens.db.execute("SELECT * FROM api_tokens")
+    assert secret not in repr(stored)
+    assert tokens.authenticate(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
+    assert tokens.authenticate("Bearer nonsense") is None
+    tokens.revoke(info.token_id)
+    assert tokens.authenticate(raw) is None
+    with pytest.raises(InvalidValueError):
+        tokens.revoke("no-such-token")
+    tokens.close()
+
+
+def test_organisations_are_registered_once(ledger: ComplaintsLedger) -> None:
+    names = [o.name for o in ledger.organisations()]
+    assert COUNCIL in names
+    assert len(names) == 4
+    with pytest.raises(DuplicateCommandError):
+        ledger.register_organisation(
+            CommandContext(Actor("a", "x", Role.ADMIN)),
+            name=f"  {COUNCIL.upper()} ",
+            kind=OrganisationKind.COUNCIL,
+        )
+    with pytest.raises(InvalidValueError) as caught:
+        ledger.register_organisation(
+            CommandContext(Actor("a", "x", Role.ADMIN)),
+            name="PHSO",
+            kind=OrganisationKind.OMBUDSMAN,
+        )
+    assert caught.value.field == "ombudsman_body"
+
+
+def test_another_organisations_case_is_not_found(ledger: ComplaintsLedger) -> None:
+    case = logged_case(ledger)
+    policy = Policy(ledger)
+    for role in (Role.OFFICER, Role.MANAGER, Role.AUDITOR):
+        policy.check_can_read_case(who(role), case)
+        with pytest.raises(ComplaintNotFoundError):
+            policy.check_can_read_case(who(role, PROVIDER), case)
+        with pytest.raises(ComplaintNotFoundError):
+            policy.check_can_run(who(role, PROVIDER), "acknowledge", case)
+    for role in (Role.ANALYST, Role.ADMIN):
+        with pytest.raises(NotPermittedError):
+            policy.check_can_read_case(who(role), case)
+
+
+def test_roles_decide_which_commands_run(ledger: ComplaintsLedger) -> None:
+    case = logged_case(ledger)
+    policy = Policy(ledger)
+    policy.check_can_run(who(Role.OFFICER), "acknowledge", case)
+    for command in ("close_case", "correct_fact"):
+        with pytest.raises(NotPermittedError):
+            policy.check_can_run(who(Role.OFFICER), command, case)
+        policy.check_can_run(who(Role.MANAGER), command, case)
+    for role in (Role.AUDITOR, Role.ANALYST):
+        with pytest.raises(NotPermittedError):
+            policy.check_can_run(who(role), "acknowledge", case)
+    policy.check_can_receive(who(Role.OFFICER), COUNCIL)
+    with pytest.raises(NotPermittedError):
+        policy.check_can_receive(who(Role.OFFICER), PROVIDER)
+    with pytest.raises(NotPermittedError):
+        policy.check_can_receive(who(Role.AUDITOR), COUNCIL)
+
+
+def test_healthwatch_logs_and_refers_and_the_receiver_takes_over(ledger: ComplaintsLedger) -> None:
+    case = logged_case(ledger, HEALTHWATCH)
+    policy = Policy(ledger)
+    watcher = who(Role.HEALTHWATCH, HEALTHWATCH)
+    policy.check_can_receive(watcher, HEALTHWATCH)
+    policy.check_can_run(watcher, "refer", case)
+    with pytest.raises(NotPermittedError):
+        policy.check_can_run(watcher, "acknowledge", case)
+    ledger.refer(
+        case.id,
+        CommandContext(watcher.actor),
+        to_organisation=COUNCIL,
+        reason="council",
+        consent_to_share=True,
+    )
+    referred = ledger.get(case.id)
+    policy.check_can_read_case(who(Role.OFFICER), referred)
+    policy.check_can_run(who(Role.OFFICER), "accept_referral", referred)
+    with pytest.raises(NotPermittedError):
+        policy.check_can_run(who(Role.OFFICER), "acknowledge", referred)
+    ledger.accept_referral(case.id, CommandContext(who(Role.OFFICER).actor))
+    accepted = ledger.get(case.id)
+    policy.check_can_run(who(Role.OFFICER), "acknowledge", accepted)
+    policy.check_can_read_case(watcher, accepted)  # it logged the case: it may still read it
+    with pytest.raises(NotPermittedError):
+        policy.check_can_run(watcher, "refer", accepted)
+
+
+def test_the_ombudsman_sees_only_cases_escalated_to_it(ledger: ComplaintsLedger) -> None:
+    case = logged_case(ledger)
+    policy = Policy(ledger)
+    ombudsman = who(Role.OMBUDSMAN, "Local Government and Social Care Ombudsman")
+    with pytest.raises(ComplaintNotFoundError):
+        policy.check_can_read_case(ombudsman, case)
+
+    def officer() -> CommandContext:
+        return CommandContext(who(Role.OFFICER).actor)
+
+    ledger.acknowledge(case.id, officer())
+    ledger.start_investigation(case.id, officer(), investigator="inv")
+    ledger.send_response(
+        case.id,
+        officer(),
+        outcome=Outcome.NOT_UPHELD,
+        remedies=(),
+        signed_by="Director",
+        ombudsman_rights_given=True,
+        summary="No fault",
+    )
+    ledger.escalate(
+        case.id, officer(), route=EscalationRoute.OMBUDSMAN, reason="unhappy", body=Ombudsman.LGSCO
+    )
+    policy.check_can_read_case(ombudsman, ledger.get(case.id))
+    with pytest.raises(NotPermittedError):
+        policy.check_can_run(ombudsman, "acknowledge", ledger.get(case.id))
+
+
+def test_every_read_is_recorded_even_under_concurrency(ledger: ComplaintsLedger) -> None:
+    case = logged_case(ledger)
+    reader = who(Role.AUDITOR)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(
+            pool.map(
+                lambda n: ledger.record_read(case.id, reader, what="case", purpose=f"audit {n}"),
+                range(12),
+            )
+        )
+    reads = ledger.reads_of(case.id)
+    assert len(reads) == 12
+    assert {r["principal"] for r in reads} == {"auditor-1"}
+    assert {r["purpose"] for r in reads} == {f"audit {n}" for n in range(12)}
