@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -14,7 +14,15 @@ from complaints_ledger.application import system_clock
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import CliState, open_ledger, state, with_store
 from complaints_ledger.cli.errors import reporting_errors
-from complaints_ledger.demo import DemoSummary, SimulatedClock, plan_dataset, summarise, write_plan
+from complaints_ledger.demo import (
+    DemoSummary,
+    SimulatedClock,
+    first_recorded_at,
+    plan_dataset,
+    register_organisations,
+    summarise,
+    write_plan,
+)
 from complaints_ledger.domain.values import Status
 
 STATUS_ORDER = [str(status) for status in Status]
@@ -45,11 +53,14 @@ def demo(
             where = cli.settings.store_url.redacted
             if next(iter(ledger.complaint_ids()), None) is not None:
                 render.line(console, f"{where} already holds complaints: nothing written.")
+                register_organisations(ledger, clock, system_clock())
             else:
                 render.line(console, f"Writing {complaints} demo cases (seed {seed}) to {where}…")
                 started = time.monotonic()
                 plan = plan_dataset(seed, complaints, datetime.now(UTC).date())
-                written = write_plan(ledger, clock, plan)
+                before = first_recorded_at(plan, system_clock()) - timedelta(days=1)
+                written = register_organisations(ledger, clock, before)
+                written += write_plan(ledger, clock, plan)
                 took = time.monotonic() - started
                 render.line(console, f"Wrote {written} events in {took:.1f} s.")
             summary = summarise(ledger, parsing.uk_today())

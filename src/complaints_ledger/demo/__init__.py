@@ -6,7 +6,9 @@ from complaints_ledger.demo.runner import (
     DemoPlan,
     DemoPlanError,
     SimulatedClock,
+    first_recorded_at,
     plan_dataset,
+    register_organisations,
     write_plan,
 )
 from complaints_ledger.demo.summary import DemoSummary, Examples, summarise
@@ -17,7 +19,9 @@ __all__ = [
     "DemoSummary",
     "Examples",
     "SimulatedClock",
+    "first_recorded_at",
     "plan_dataset",
+    "register_organisations",
     "summarise",
     "write_plan",
 ]

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from complaints_ledger.application import CommandContext
+from complaints_ledger.demo.organisations import ALL
 from complaints_ledger.demo.scenario import plan_case
 from complaints_ledger.domain.errors import LedgerError
+from complaints_ledger.domain.registry import OrganisationKind
+from complaints_ledger.domain.values import Actor, Ombudsman, Role
 
 if TYPE_CHECKING:
     from complaints_ledger.application import ComplaintsLedger
@@ -84,3 +87,34 @@ def write_plan(ledger: ComplaintsLedger, clock: SimulatedClock, plan: DemoPlan) 
             case_ids[step.case] = cast("UUID", result)
         written += 1
     return written
+
+
+OMBUDSMAN_ORGANISATIONS = (
+    ("Local Government and Social Care Ombudsman", Ombudsman.LGSCO),
+    ("Parliamentary and Health Service Ombudsman", Ombudsman.PHSO),
+    ("Scottish Public Services Ombudsman", Ombudsman.SPSO),
+)
+
+
+def first_recorded_at(plan: DemoPlan, default: datetime) -> datetime:
+    return min((case[0].recorded_at for case in plan.cases if case), default=default)
+
+
+def register_organisations(ledger: ComplaintsLedger, clock: SimulatedClock, at: datetime) -> int:
+    """Register the demo world's organisations not yet registered, recorded at `at`.
+
+    Returns how many were registered."""
+    clock.now = at
+    operator = Actor("demo:operator", "complaints-ledger", Role.ADMIN)
+    wanted: list[tuple[str, OrganisationKind, Ombudsman | None]] = [
+        (organisation.name, OrganisationKind(organisation.kind), None) for organisation in ALL
+    ]
+    wanted += [(name, OrganisationKind.OMBUDSMAN, body) for name, body in OMBUDSMAN_ORGANISATIONS]
+    registered = 0
+    for name, kind, body in wanted:
+        if ledger.organisation(name) is None:
+            ledger.register_organisation(
+                CommandContext(operator), name=name, kind=kind, ombudsman_body=body
+            )
+            registered += 1
+    return registered
