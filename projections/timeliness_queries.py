@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from complaints_ledger.domain.clocks import (
@@ -209,4 +209,55 @@ def _overdue_row(case: Row, name: str, today: date) -> dict[str, Any]:
         "deadline": name,
         "due": case[f"{name}_due"],
         "working_days_overdue": -_working_days_left(case, name, today),
+    }
+
+
+CASE_LIST_KEYS = (
+    "case_id",
+    "organisation",
+    "kind",
+    "regime",
+    "service",
+    "status",
+    "received_at",
+    "overdue",
+    "next_due",
+)
+
+
+def case_list(
+    db: ViewDatabase,
+    *,
+    organisation: str,
+    today: date,
+    namespace: str = "rm",
+) -> list[dict[str, Any]]:
+    """Every case the organisation deals with, newest receipt first, with whether a statutory
+    deadline is overdue today and the next one due. Filtering and paging are the caller's."""
+    listed = [_listed(row, today) for row in _cases(db, organisation, namespace)]
+    return sorted(listed, key=lambda c: (c["received_at"], c["case_id"]), reverse=True)
+
+
+def _listed(row: Row, today: date) -> dict[str, Any]:
+    received = as_moment(row["received_at"])
+    unmet = sorted(
+        row[f"{name}_due"]
+        for name in STATUTORY_DEADLINES
+        if deadline_status(row, name, today) == DeadlineStatus.OPEN
+    )
+    return {
+        "case_id": row["case_id"],
+        "organisation": row["handling_organisation"],
+        "kind": row["kind"],
+        "regime": row["regime"],
+        "service": row["service"],
+        "status": row["status"],
+        "received_at": received.astimezone(UTC).isoformat() if received else None,
+        "overdue": any(
+            deadline_status(row, name, today) == DeadlineStatus.MISSED
+            and row[f"{name}_met_at"] is None
+            and row["stopped_at"] is None
+            for name in STATUTORY_DEADLINES
+        ),
+        "next_due": unmet[0] if unmet else None,
     }

@@ -108,3 +108,39 @@ def list_tokens(ctx: typer.Context) -> None:
             info.revoked_at or "",
         )
     console.print(table)
+
+
+DEMO_PRINCIPALS = (
+    ("demo-officer", "Northshire County Council", Role.OFFICER),
+    ("demo-manager", "Northshire County Council", Role.MANAGER),
+    ("demo-auditor", "Northshire County Council", Role.AUDITOR),
+    ("demo-healthwatch", "Healthwatch Northshire", Role.HEALTHWATCH),
+    ("demo-ombudsman", "Local Government and Social Care Ombudsman", Role.OMBUDSMAN),
+    ("demo-analyst", "Northshire County Council", Role.ANALYST),
+)
+
+
+@token_app.command("demo")
+def demo_tokens(ctx: typer.Context) -> None:
+    """Fresh tokens for the demo organisations, one per role (earlier demo tokens are revoked)."""
+    settings = state(ctx).settings
+    with reporting_errors(), open_ledger(settings) as ledger:
+        missing = [org for _, org, _ in DEMO_PRINCIPALS if ledger.organisation(org) is None]
+        if missing:
+            fail(
+                f"load the demo first (`complaints-ledger demo`): {missing[0]!r} is not registered"
+            )
+        tokens = TokenStore(settings.store_url)
+        try:
+            for info in tokens.list():
+                if info.principal.startswith("demo-") and info.revoked_at is None:
+                    tokens.revoke(info.token_id)
+            issued = [
+                (tokens.create(principal=name, organisation=org, role=role)[0], name, org, role)
+                for name, org, role in DEMO_PRINCIPALS
+            ]
+        finally:
+            tokens.close()
+    typer.echo("Demo tokens (use as `Authorization: Bearer <token>`):")
+    for raw, _name, org, role in issued:
+        typer.echo(f"  {role:<12} {org:<45} {raw}")

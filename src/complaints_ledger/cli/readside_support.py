@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 
 from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection
-from complaints_ledger.readside.runner import LIVE, ProjectionRunner, as_of_namespace
 from complaints_ledger.settings import Settings
 
 
@@ -19,16 +16,3 @@ def open_views(settings: Settings) -> Iterator[ViewDatabase]:
         yield db
     finally:
         db.close()
-
-
-def current_namespace(db: ViewDatabase, projection: Projection, as_of: datetime | None) -> str:
-    """Bring the live views up to date, or build them as of a past instant; say which to read."""
-    runner = ProjectionRunner(db)
-    if as_of is None:
-        runner.catch_up(projection)
-        return LIVE
-    namespace = as_of_namespace(as_of)
-    built = runner.tracking.get(f"{projection.name}@{namespace}")
-    if built is None or built.version != projection.version or built.position < runner.log.head():
-        runner.rebuild(projection, as_of=as_of)
-    return namespace

@@ -16,8 +16,9 @@ from rich.table import Table
 from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import case_id, instant
-from complaints_ledger.cli.readside_support import current_namespace, open_views
+from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.calendars import uk_local_date
+from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness, worklist
 from projections.annual_report_counts import reporting_year_bounds
 from projections.annual_report_render import render_csv, render_json, render_markdown

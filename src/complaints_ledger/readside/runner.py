@@ -200,3 +200,16 @@ class ProjectionRunner:
 
 def _position(base: Position, position: int, events: int) -> Position:
     return Position(base.name, base.version, position, events, base.rebuilt_at, base.as_of)
+
+
+def current_namespace(db: ViewDatabase, projection: Projection, as_of: datetime | None) -> str:
+    """Bring the live views up to date, or build them as of a past instant; say which to read."""
+    runner = ProjectionRunner(db)
+    if as_of is None:
+        runner.catch_up(projection)
+        return LIVE
+    namespace = as_of_namespace(as_of)
+    built = runner.tracking.get(tracking_name(projection, namespace))
+    if built is None or built.version != projection.version or built.position < runner.log.head():
+        runner.rebuild(projection, as_of=as_of)
+    return namespace
