@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     snapshot_interval: int = Field(default=25, ge=0, description="0 disables snapshots")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
+    api_max_body_bytes: int = Field(
+        default=65536, ge=1, description="largest HTTP request body the API accepts"
+    )
 
     @field_validator("store")
     @classmethod

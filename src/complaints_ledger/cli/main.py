@@ -13,6 +13,7 @@ from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.history_cmd import deadlines, history
 from complaints_ledger.cli.projections_cmd import app as projections_app
 from complaints_ledger.cli.report_cmd import app as report_app
+from complaints_ledger.cli.serve_cmd import serve
 from complaints_ledger.logging import configure_logging
 from complaints_ledger.settings import Settings
 
@@ -48,6 +49,7 @@ def main(
 app.command("demo")(demo)
 app.command("history")(history)
 app.command("deadlines")(deadlines)
+app.command("serve")(serve)
 app.add_typer(projections_app, name="projections")
 app.add_typer(report_app, name="report")
 app.add_typer(org_app, name="org")

@@ -161,8 +161,14 @@ class ViewDatabase:
 
 def _connect_sqlite(store: StoreURL) -> sqlite3.Connection:
     name = store.env["SQLITE_DBNAME"]
+    # Each thread uses its own connection (ThreadLocalDatabase), but a server closes them all
+    # from the thread that shuts it down.
     connection = sqlite3.connect(
-        name, uri=name.startswith("file:"), isolation_level=None, timeout=30
+        name,
+        uri=name.startswith("file:"),
+        isolation_level=None,
+        timeout=30,
+        check_same_thread=False,
     )
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA busy_timeout=30000")

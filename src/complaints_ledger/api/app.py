@@ -1,0 +1,90 @@
+"""Composition root of the HTTP API: `create_app(settings)` builds an app; nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import ExitStack, asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+
+from complaints_ledger.access import Policy, TokenStore
+from complaints_ledger.api.metrics import Metrics
+from complaints_ledger.api.middleware import Observability, RequestLimits
+from complaints_ledger.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
+from complaints_ledger.api.read_deps import projection_lag
+from complaints_ledger.api.routes import commands, complaints, listing, operations, read_models
+from complaints_ledger.application import Clock, ComplaintsLedger, system_clock
+from complaints_ledger.readside.db import ThreadLocalDatabase
+from complaints_ledger.settings import Settings
+
+logger = structlog.get_logger(__name__)
+
+DESCRIPTION = """An event-sourced ledger of UK social care complaints, concerns and compliments.
+
+Send `Authorization: Bearer <token>`. Responses carry the case version as `ETag`; send it back
+as `If-Match` to refuse a change to a case that moved on (409). Every `POST` accepts an
+`Idempotency-Key`: a retry with the same key and body returns the first response. Errors are
+RFC 9457 problem details (`application/problem+json`) naming the offending `field`.
+"""
+
+
+def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
+    """The API on the settings' store; the ledger, tokens and policy open with the app."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with ExitStack() as stack:
+            ledger = ComplaintsLedger(settings, clock=clock)
+            stack.callback(ledger.close)
+            tokens = TokenStore(settings.store_url)
+            stack.callback(tokens.close)
+            views = ThreadLocalDatabase(settings.store_url)
+            stack.callback(views.close)
+            app.state.ledger, app.state.tokens, app.state.views = ledger, tokens, views
+            app.state.policy = Policy(ledger)
+            yield
+
+    app = FastAPI(
+        title="complaints-ledger",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    metrics = Metrics()
+    app.state.metrics = metrics
+    install_problem_handlers(app)
+    app.include_router(operations.router)
+    app.include_router(complaints.router)
+    app.include_router(commands.router)
+    app.include_router(listing.router)
+    app.include_router(read_models.router)
+    metrics.register_gauge(
+        "complaints_ledger_projection_lag_events",
+        "Events in the log not yet applied to each read model",
+        lambda: projection_lag(app.state.views.get()),
+        labels=("projection",),
+    )
+    app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
+    app.add_middleware(Observability, metrics=metrics)
+    app.openapi = _with_problem_media_type(app.openapi)  # type: ignore[method-assign]
+    return app
+
+
+def _with_problem_media_type(
+    openapi: Callable[[], dict[str, Any]],
+) -> Callable[[], dict[str, Any]]:
+    """Describe error responses as `application/problem+json`, as they are sent."""
+
+    def described() -> dict[str, Any]:
+        schema = openapi()
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status[:1] in {"4", "5"} and "application/json" in content:
+                        content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+        return schema
+
+    return described

@@ -1,0 +1,182 @@
+"""What the complaint routes do: check access first, audit every read, run commands idempotently.
+
+Order for every `{id}` route: load the case (404), ask the policy (404/403), then anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from complaints_ledger.access import Policy, Principal
+from complaints_ledger.api import idempotency
+from complaints_ledger.api.idempotency import RequestKey
+from complaints_ledger.api.metrics import Metrics
+from complaints_ledger.api.responses import (
+    case_response,
+    created_response,
+    expected_version,
+    json_response,
+)
+from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
+from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.domain.calendars import uk_local_date
+from complaints_ledger.domain.complaint import Complaint
+from complaints_ledger.domain.errors import (
+    ComplaintNotFoundError,
+    ConflictError,
+    DuplicateCommandError,
+    InvalidValueError,
+)
+from complaints_ledger.views import history_entry_view
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request: Request
+    ledger: ComplaintsLedger
+    policy: Policy
+    principal: Principal
+    metrics: Metrics
+
+    def today(self) -> date:
+        return uk_local_date(self.ledger.clock())
+
+    def at_version(self, case_id: UUID, version: int) -> Complaint:
+        complaint: Complaint = self.ledger.repository.get(case_id, version=version)
+        return complaint
+
+    def request_key(
+        self, key: str | None, body: CommandBody | ComplaintCreate
+    ) -> RequestKey | None:
+        return idempotency.request_key(key, self.request.method, self.request.url.path, body)
+
+
+class CaseReader:
+    """Reads of one case; each is recorded in the access log before any data is returned."""
+
+    def __init__(self, context: RequestContext, purpose: str | None) -> None:
+        self.context = context
+        self.purpose = purpose
+
+    def case(self, case_id: UUID, as_of: datetime | None) -> JSONResponse:
+        ledger = self.context.ledger
+        current = self._visible(case_id)
+        complaint = ledger.as_of(case_id, as_of) if as_of is not None else current
+        self._record(case_id, "case" if as_of is None else f"case as of {as_of.isoformat()}")
+        today = uk_local_date(as_of) if as_of is not None else self.context.today()
+        return case_response(complaint, today)
+
+    def history(self, case_id: UUID, as_of: datetime | None) -> JSONResponse:
+        self._visible(case_id)
+        entries = self.context.ledger.history(case_id, as_of=as_of)
+        self._record(case_id, "history" if as_of is None else f"history as of {as_of.isoformat()}")
+        events = [history_entry_view(entry) for entry in entries]
+        return json_response({"events": events}, entries[-1].version)
+
+    def _visible(self, case_id: UUID) -> Complaint:
+        complaint = self.context.ledger.get(case_id)
+        self.context.policy.check_can_read_case(self.context.principal, complaint)
+        return complaint
+
+    def _record(self, case_id: UUID, what: str) -> None:
+        self.context.ledger.record_read(
+            case_id, self.context.principal, what=what, purpose=self.purpose
+        )
+
+
+class CaseCommands:
+    """Commands: the caller is the actor; If-Match and Idempotency-Key apply to each."""
+
+    def __init__(
+        self, context: RequestContext, if_match: str | None, idempotency_key: str | None
+    ) -> None:
+        self.context = context
+        self.if_match = if_match
+        self.idempotency_key = idempotency_key
+
+    def receive(self, body: ComplaintCreate) -> JSONResponse:
+        context = self.context
+        context.policy.check_can_receive(context.principal, body.organisation)
+        key = context.request_key(self.idempotency_key, body)
+        if key is not None and (replay := self._replay_receipt(key)) is not None:
+            return replay
+        ctx = CommandContext(
+            actor=context.principal.actor,
+            occurred_at=body.received_at,
+            correlation_id=idempotency.correlation_id(key),
+        )
+        try:
+            case_id = self._receive(body, ctx, key)
+        except DuplicateCommandError:
+            if key is not None and (replay := self._replay_receipt(key)) is not None:
+                return replay
+            raise
+        context.metrics.events_appended.inc()
+        return self._created(case_id)
+
+    def _receive(self, body: ComplaintCreate, ctx: CommandContext, key: RequestKey | None) -> UUID:
+        try:
+            return self.context.ledger.receive(
+                body.intake(), ctx, case_key=key.key if key is not None else None
+            )
+        except InvalidValueError as error:
+            if error.field != "occurred_at":
+                raise
+            # The complaint "occurred" when it was received: name the field the caller sent.
+            raise InvalidValueError(error.message, field="received_at", rule=error.rule) from None
+
+    def run(self, case_id: UUID, command: str, body: CommandBody, **arguments: str) -> JSONResponse:
+        """Run the ledger method `command` on the case with the body's arguments."""
+        context = self.context
+        complaint = context.ledger.get(case_id)
+        context.policy.check_can_run(context.principal, command, complaint)
+        key = context.request_key(self.idempotency_key, body)
+        if key is not None and (replay := self._replay(case_id, complaint, key)) is not None:
+            return replay
+        ctx = CommandContext(
+            actor=context.principal.actor,
+            occurred_at=body.occurred_at,
+            correlation_id=idempotency.correlation_id(key),
+            expected_version=expected_version(self.if_match),
+        )
+        method: Callable[..., int] = getattr(context.ledger, command)
+        try:
+            version = method(case_id, ctx, **body.arguments(), **arguments)
+        except (ConflictError, DuplicateCommandError):
+            if key is not None:
+                replay = self._replay(case_id, context.ledger.get(case_id), key)
+                if replay is not None:
+                    return replay
+            raise
+        context.metrics.events_appended.inc(max(version - complaint.version, 1))
+        return case_response(context.at_version(case_id, version), context.today())
+
+    def _replay(self, case_id: UUID, complaint: Complaint, key: RequestKey) -> JSONResponse | None:
+        """The first response to this key, if a request with it already changed the case."""
+        if not any(key.used_by(cid) for cid in complaint.correlation_ids):
+            return None
+        version = idempotency.prior_version(self.context.ledger.history(case_id), key)
+        if version is None:  # pragma: no cover - correlation ids come from the history
+            return None
+        return case_response(self.context.at_version(case_id, version), self.context.today())
+
+    def _replay_receipt(self, key: RequestKey) -> JSONResponse | None:
+        case_id = idempotency.case_id_for(key.key)
+        try:
+            first = self.context.ledger.history(case_id)[:1]
+        except ComplaintNotFoundError:
+            return None
+        if idempotency.prior_version(first, key) is None:
+            return None
+        return self._created(case_id)
+
+    def _created(self, case_id: UUID) -> JSONResponse:
+        location = str(self.context.request.url_for("read_case", case_id=str(case_id)))
+        complaint = self.context.at_version(case_id, 1)
+        return created_response(complaint, self.context.today(), location)

@@ -1,0 +1,115 @@
+"""Response models: the OpenAPI description of what `complaints_ledger.views` returns.
+
+Handlers return the views' JSON as is; tests check the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from complaints_ledger.domain.clocks import DeadlineStatus
+from complaints_ledger.domain.values import Channel, Kind, Outcome, RegimeId, Status
+
+
+class DeadlineView(BaseModel):
+    name: str
+    due: date
+    status: DeadlineStatus
+    met_at: datetime | None
+    statutory: bool
+    rule: str
+    explanation: str
+
+
+class TimeLimitView(BaseModel):
+    in_time: bool
+    limit: date | None
+    blocking: bool
+    explanation: str
+
+
+class AboutView(BaseModel):
+    organisation: str
+    service: str
+
+
+class ActionView(BaseModel):
+    id: str
+    description: str
+    owner: str
+    due_on: date
+    completed_at: datetime | None
+    overdue: bool
+
+
+class PersonView(BaseModel):
+    name: str
+    email: str | None
+    phone: str | None
+    address: str | None
+
+
+class RepresentativeView(BaseModel):
+    person: PersonView
+    relationship: str
+    consent: str
+
+
+class CaseView(BaseModel):
+    """A case as it stands (or stood), with its deadlines judged on the day shown."""
+
+    id: UUID
+    version: int
+    kind: Kind
+    status: Status
+    stage: int
+    regime: RegimeId
+    organisation: str
+    receiving_organisation: str
+    about: AboutView
+    channel: Channel
+    received_at: datetime
+    first_received_at: datetime
+    subjects: list[str]
+    deadlines: list[DeadlineView]
+    time_limit: TimeLimitView
+    outcome: Outcome | None
+    actions: list[ActionView]
+    investigators: dict[str, str]
+    ombudsman: list[str]
+    late_acceptance: dict[str, Any] | None
+    pending_referral: dict[str, Any] | None
+    records: dict[str, list[dict[str, Any]]]
+    complainant: PersonView | None
+    representative: RepresentativeView | None
+    accessibility_needs: list[str]
+    advocacy: str | None
+    summary: str | None
+
+
+class CreatedCase(BaseModel):
+    id: UUID
+    version: int
+    case: CaseView
+
+
+class HistoryEvent(BaseModel):
+    version: int
+    type: str
+    recorded_at: datetime
+    occurred_at: datetime
+    actor: dict[str, str]
+    correlation_id: str
+    data: dict[str, Any]
+
+
+class HistoryView(BaseModel):
+    events: list[HistoryEvent]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]

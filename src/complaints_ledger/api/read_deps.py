@@ -1,0 +1,77 @@
+"""Dependencies of the read-model routes: a per-thread read-side connection and the scope of
+organisations whose figures the caller may see."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from complaints_ledger.access import Policy, Principal
+from complaints_ledger.domain.calendars import uk_local_date
+from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
+from complaints_ledger.domain.values import Role
+from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
+from complaints_ledger.readside.registry import available_projections
+from complaints_ledger.readside.source import EventLog
+from complaints_ledger.readside.tracking import Tracking
+
+AGGREGATE_READERS = frozenset(
+    {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN}
+)
+
+
+def views(request: Request) -> ViewDatabase:
+    databases: ThreadLocalDatabase = request.app.state.views
+    return databases.get()
+
+
+def projection_lag(db: ViewDatabase) -> dict[tuple[str, ...], float]:
+    """Events in the log not yet applied, per read model (all of them if never built)."""
+    head, tracking = EventLog(db).head(), Tracking(db)
+    tracking.ensure()
+    lag: dict[tuple[str, ...], float] = {}
+    for name, projection in available_projections().items():
+        position = tracking.get(projection.name)
+        lag[name,] = float(head - (position.position if position else 0))
+    return lag
+
+
+ViewsDep = Annotated[ViewDatabase, Depends(views)]
+AsOfQuery = Annotated[
+    datetime | None,
+    Query(description="As recorded at this instant (RFC 3339 with a timezone)."),
+]
+TodayQuery = Annotated[
+    date | None, Query(description="Judge 'overdue' on this day (default: today in the UK).")
+]
+OrganisationQuery = Annotated[str | None, Query(description="Only this organisation.")]
+
+
+def checked_as_of(as_of: datetime | None) -> datetime | None:
+    if as_of is not None and as_of.tzinfo is None:
+        raise InvalidValueError("as_of needs a timezone (Z or an offset)", field="as_of")
+    return as_of
+
+
+def today_or(today: date | None, as_of: datetime | None) -> date:
+    if today is not None:
+        return today
+    return uk_local_date(as_of or datetime.now().astimezone())
+
+
+def scoped_organisation(
+    policy: Policy, principal: Principal, organisation: str | None
+) -> str | None:
+    """The organisation to filter by: the caller's own unless their role sees every one."""
+    policy.require_role(principal, AGGREGATE_READERS, "reading figures")
+    allowed = policy.visible_organisations(principal)
+    if allowed is None:
+        return organisation
+    if organisation is not None and organisation not in allowed:
+        raise NotPermittedError(
+            f"{principal.principal} may see the figures of {', '.join(sorted(allowed))} only",
+            field="organisation",
+        )
+    return organisation or next(iter(allowed))

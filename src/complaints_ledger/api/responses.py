@@ -1,0 +1,57 @@
+"""JSON responses of case data, with the version as ETag; and If-Match parsing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from complaints_ledger.api.problems import ApiProblemError
+from complaints_ledger.domain.complaint import Complaint
+from complaints_ledger.views import case_view
+
+# Case data is personal data: no shared cache may keep it.
+PRIVATE = {"Cache-Control": "no-store"}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def case_response(complaint: Complaint, today: date) -> JSONResponse:
+    return json_response(case_view(complaint, today), complaint.version)
+
+
+def created_response(complaint: Complaint, today: date, location: str) -> JSONResponse:
+    document = {
+        "id": str(complaint.id),
+        "version": complaint.version,
+        "case": case_view(complaint, today),
+    }
+    return json_response(document, complaint.version, status=201, location=location)
+
+
+def json_response(
+    document: dict[str, Any], version: int, *, status: int = 200, location: str | None = None
+) -> JSONResponse:
+    headers = {**PRIVATE, "ETag": etag(version)}
+    if location is not None:
+        headers["Location"] = location
+    return JSONResponse(document, status_code=status, headers=headers)
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """`"7"`, `W/"7"` or `7` -> 7; `*` or no header -> None (any version)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 18:  # noqa: PLR2004 - far beyond any real version
+        raise ApiProblemError(
+            400,
+            "invalid-if-match",
+            "Invalid If-Match",
+            'If-Match must be one version, e.g. "3" (as the ETag gave it)',
+            field="If-Match",
+        )
+    return int(text)

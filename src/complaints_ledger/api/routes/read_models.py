@@ -1,0 +1,135 @@
+"""Read-model routes: timeliness dashboard, learning register, annual report, audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from complaints_ledger.api.deps import LedgerDep, PolicyDep, PrincipalDep
+from complaints_ledger.api.read_deps import (
+    AsOfQuery,
+    OrganisationQuery,
+    TodayQuery,
+    ViewsDep,
+    checked_as_of,
+    scoped_organisation,
+    today_or,
+)
+from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.readside.runner import current_namespace
+from projections import annual_report, audit_trail, learning_register, timeliness
+from projections.annual_report_counts import reporting_year_bounds
+from projections.timeliness_queries import dashboard, overdue_cases
+
+router = APIRouter(tags=["read models"])
+
+
+@router.get("/dashboards/timeliness")
+def timeliness_dashboard(
+    principal: PrincipalDep,
+    policy: PolicyDep,
+    db: ViewsDep,
+    organisation: OrganisationQuery = None,
+    as_of: AsOfQuery = None,
+    today: TodayQuery = None,
+    at_risk_working_days: Annotated[int, Query(ge=0, le=60)] = 3,
+) -> dict[str, Any]:
+    """Timeliness per organisation, service, regime and month, and the cases overdue now."""
+    scope = scoped_organisation(policy, principal, organisation)
+    namespace = current_namespace(db, timeliness.PROJECTION, checked_as_of(as_of))
+    day = today_or(today, as_of)
+    return {
+        "today": day.isoformat(),
+        "as_of": as_of.isoformat() if as_of else None,
+        "rows": dashboard(
+            db,
+            organisation=scope,
+            today=day,
+            at_risk_working_days=at_risk_working_days,
+            namespace=namespace,
+        ),
+        "overdue": overdue_cases(db, organisation=scope, today=day, namespace=namespace),
+    }
+
+
+@router.get("/learning-register")
+def learning(
+    principal: PrincipalDep,
+    policy: PolicyDep,
+    db: ViewsDep,
+    organisation: OrganisationQuery = None,
+    theme: Annotated[str | None, Query()] = None,
+    shared_only: Annotated[bool, Query()] = False,
+    as_of: AsOfQuery = None,
+    today: TodayQuery = None,
+) -> dict[str, Any]:
+    """Every lesson with its actions (open, done or overdue); no personal data."""
+    scope = scoped_organisation(policy, principal, organisation)
+    namespace = current_namespace(db, learning_register.PROJECTION, checked_as_of(as_of))
+    lessons = learning_register.lessons(
+        db,
+        organisation=scope,
+        theme=theme,
+        shared_only=shared_only,
+        today=today_or(today, as_of),
+        namespace=namespace,
+    )
+    return {"lessons": lessons}
+
+
+@router.get("/learning-register/you-said-we-did")
+def you_said_we_did(
+    _principal: PrincipalDep, db: ViewsDep, organisation: OrganisationQuery = None
+) -> dict[str, Any]:
+    """The partner feed of shared lessons (any signed-in caller): no personal data, no case ids."""
+    namespace = current_namespace(db, learning_register.PROJECTION, None)
+    feed = learning_register.you_said_we_did(db, organisation=organisation, namespace=namespace)
+    return {"feed": feed}
+
+
+@router.get("/reports/annual")
+def annual(
+    principal: PrincipalDep,
+    policy: PolicyDep,
+    db: ViewsDep,
+    organisation: Annotated[str, Query(description="The organisation reporting.")],
+    year: Annotated[str, Query(description="Reporting year from 1 April: 2026 or 2026-27.")],
+    as_of: AsOfQuery = None,
+) -> dict[str, Any]:
+    """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
+    scope = scoped_organisation(policy, principal, organisation) or organisation
+    try:
+        reporting_year_bounds(year)
+    except ValueError as error:
+        raise InvalidValueError(str(error), field="year") from None
+    namespace = current_namespace(db, annual_report.PROJECTION, checked_as_of(as_of))
+    if scope not in annual_report.organisations(db, namespace):
+        raise InvalidValueError(f"no complaints are recorded for {scope!r}", field="organisation")
+    return annual_report.annual_report(db, organisation=scope, year=year, namespace=namespace)
+
+
+@router.get("/complaints/{complaint_id}/audit-trail")
+def case_audit_trail(
+    complaint_id: UUID,
+    request: Request,
+    ledger: LedgerDep,
+    principal: PrincipalDep,
+    policy: PolicyDep,
+    db: ViewsDep,
+    as_of: AsOfQuery = None,
+) -> dict[str, Any]:
+    """Every event of the case with recorded and occurred time, actor and organisation."""
+    complaint = ledger.get(complaint_id)
+    policy.check_can_read_case(principal, complaint)
+    namespace = current_namespace(db, audit_trail.PROJECTION, checked_as_of(as_of))
+    events = audit_trail.case_events(db, str(complaint_id), namespace)
+    ledger.record_read(
+        complaint_id, principal, what="audit trail", purpose=request.headers.get("Purpose")
+    )
+    return {
+        "id": str(complaint_id),
+        "as_of": as_of.isoformat() if as_of else None,
+        "events": events,
+    }

@@ -1,0 +1,141 @@
+"""Request bodies: the new complaint, and the types every command body shares.
+
+Field names are the HTTP contract. Instants are RFC 3339 strings with a timezone; dates are
+YYYY-MM-DD. Unknown fields are refused, so a typo is a 422, not a silently ignored value.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.domain.values import (
+    Channel,
+    ConsentBasis,
+    Kind,
+    Person,
+    RegimeId,
+    Representative,
+)
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MAX_WORKING_DAYS = 260  # about one year of working days
+
+
+def _instant_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be an RFC 3339 string such as 2026-06-01T09:30:00+01:00")  # noqa: TRY004 - pydantic wants ValueError
+    return value
+
+
+def _aware_and_in_range(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("must include a timezone offset (Z or +01:00)")
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
+    return value
+
+
+def _day_in_range(value: date) -> date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
+    return value
+
+
+Instant = Annotated[
+    datetime,
+    BeforeValidator(_instant_text),
+    AfterValidator(_aware_and_in_range),
+    Field(json_schema_extra={"format": "date-time"}),
+]
+Day = Annotated[date, AfterValidator(_day_in_range)]
+Name = Annotated[str, Field(max_length=200)]
+Text = Annotated[str, Field(max_length=10_000)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class About(Body):
+    organisation: Name = Field(description="The provider or service the complaint is about.")
+    service: Name = Field(description="The service concerned, e.g. home care.")
+
+
+class PersonIn(Body):
+    name: Name
+    email: Name | None = None
+    phone: Name | None = None
+    address: Text | None = None
+
+    def person(self) -> Person:
+        return Person(self.name, email=self.email, phone=self.phone, address=self.address)
+
+
+class RepresentativeIn(Body):
+    person: PersonIn
+    relationship: Name
+    consent: ConsentBasis
+
+    def representative(self) -> Representative:
+        return Representative(self.person.person(), self.relationship, self.consent)
+
+
+class ComplaintCreate(Body):
+    """A complaint, concern or compliment as it arrives."""
+
+    organisation: Name = Field(description="The organisation receiving and handling it.")
+    regime: RegimeId
+    kind: Kind
+    channel: Channel
+    received_at: Instant = Field(description="When it was received (RFC 3339, with timezone).")
+    subjects: list[Name] = Field(max_length=50)
+    about: About
+    complainant: PersonIn
+    summary: Text
+    matter_occurred_on: Day | None = None
+    matter_noticed_on: Day | None = None
+    representative: RepresentativeIn | None = None
+    accessibility_needs: list[Name] = Field(default_factory=list, max_length=50)
+    advocacy: Name | None = None
+    internal_target_working_days: int | None = Field(default=20, ge=1, le=MAX_WORKING_DAYS)
+
+    def intake(self) -> Intake:
+        return Intake(
+            kind=self.kind,
+            channel=self.channel,
+            regime=self.regime,
+            receiving_organisation=self.organisation,
+            about_organisation=self.about.organisation,
+            service=self.about.service,
+            subjects=tuple(self.subjects),
+            complainant=self.complainant.person(),
+            summary=self.summary,
+            representative=self.representative.representative() if self.representative else None,
+            accessibility_needs=tuple(self.accessibility_needs),
+            advocacy=self.advocacy,
+            matter_occurred_on=self.matter_occurred_on,
+            matter_noticed_on=self.matter_noticed_on,
+            internal_target_working_days=self.internal_target_working_days,
+        )
+
+
+class CommandBody(Body):
+    """Every command body: its parameters, and when it happened (default: now)."""
+
+    occurred_at: Instant | None = Field(
+        default=None, description="When it happened (RFC 3339, with timezone); default now."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of the ledger command, named as its parameters."""
+        return {
+            name: tuple(value) if isinstance(value, list) else value
+            for name in type(self).model_fields
+            if name != "occurred_at"
+            for value in [getattr(self, name)]
+        }
