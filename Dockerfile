@@ -17,5 +17,4 @@ RUN pip install . \
 USER ledger
 EXPOSE 8000
 
-# Replaced by `serve --host 0.0.0.0 --port 8000` once that command exists.
-CMD ["complaints-ledger", "demo"]
+CMD ["complaints-ledger", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help install demo test lint pytest docs clean
 
 help:
-	@echo "make demo   run the ledger on SQLite with demo data"
+	@echo "make demo   load demo data into SQLite, print demo tokens, serve the API on :8000"
 	@echo "make test   lint (ruff, mypy --strict) then the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy --strict"
 	@echo "make docs   regenerate the events reference (scripts/gen_events_doc.py)"
@@ -25,9 +25,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# TODO: once the CLI has `serve`, run it here after the demo data is loaded.
+# Loads the demo data (once), prints fresh demo tokens, then serves the API until Ctrl-C.
 demo: $(STAMP)
 	$(BIN)/complaints-ledger demo
+	$(BIN)/complaints-ledger token demo
+	$(BIN)/complaints-ledger serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import psycopg
+
 from complaints_ledger.access.principal import Principal
-from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.domain.errors import InvalidValueError, StoreUnavailableError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
 from complaints_ledger.store import StoreURL
@@ -76,11 +79,14 @@ class TokenStore:
         token_id, _, secret = rest.partition("_")
         if prefix != PREFIX or not token_id or not secret:
             return None
-        rows = self.db.execute(
-            f"SELECT secret_sha256, principal, organisation, role, revoked_at FROM {TOKENS_TABLE} "  # noqa: S608
-            "WHERE token_id = ?",
-            (token_id,),
-        )
+        try:
+            rows = self.db.execute(
+                f"SELECT secret_sha256, principal, organisation, role, revoked_at "  # noqa: S608
+                f"FROM {TOKENS_TABLE} WHERE token_id = ?",
+                (token_id,),
+            )
+        except (sqlite3.Error, psycopg.Error) as error:
+            raise StoreUnavailableError(f"cannot check the token: {error}") from None
         if not rows:
             return None
         stored, principal, organisation, role, revoked_at = rows[0]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 
 from complaints_ledger.access.policy import CASE_READERS
 from complaints_ledger.api.deps import PolicyDep, PrincipalDep
+from complaints_ledger.api.problems import documented
 from complaints_ledger.api.read_deps import TodayQuery, ViewsDep, today_or
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import RegimeId, Role, Status
@@ -19,6 +20,7 @@ from complaints_ledger.readside.runner import current_namespace
 from projections import timeliness
 from projections.timeliness_queries import case_list
 
+READ_MODEL_PROBLEMS = documented(400, 401, 403, 404, 422, 503)
 router = APIRouter(tags=["complaints"])
 LISTERS = CASE_READERS - {Role.OMBUDSMAN}
 
@@ -35,7 +37,7 @@ def _after(cursor: str) -> tuple[str, str]:
     return str(received_at), str(case_id)
 
 
-@router.get("/complaints")
+@router.get("/complaints", responses=READ_MODEL_PROBLEMS)
 def list_complaints(
     principal: PrincipalDep,
     policy: PolicyDep,

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 
 from complaints_ledger.api.deps import LedgerDep, PolicyDep, PrincipalDep
+from complaints_ledger.api.problems import documented
 from complaints_ledger.api.read_deps import (
     AsOfQuery,
     OrganisationQuery,
@@ -23,10 +24,11 @@ from projections import annual_report, audit_trail, learning_register, timelines
 from projections.annual_report_counts import reporting_year_bounds
 from projections.timeliness_queries import dashboard, overdue_cases
 
+READ_MODEL_PROBLEMS = documented(400, 401, 403, 404, 422, 503)
 router = APIRouter(tags=["read models"])
 
 
-@router.get("/dashboards/timeliness")
+@router.get("/dashboards/timeliness", responses=READ_MODEL_PROBLEMS)
 def timeliness_dashboard(
     principal: PrincipalDep,
     policy: PolicyDep,
@@ -54,7 +56,7 @@ def timeliness_dashboard(
     }
 
 
-@router.get("/learning-register")
+@router.get("/learning-register", responses=READ_MODEL_PROBLEMS)
 def learning(
     principal: PrincipalDep,
     policy: PolicyDep,
@@ -79,7 +81,7 @@ def learning(
     return {"lessons": lessons}
 
 
-@router.get("/learning-register/you-said-we-did")
+@router.get("/learning-register/you-said-we-did", responses=READ_MODEL_PROBLEMS)
 def you_said_we_did(
     _principal: PrincipalDep, db: ViewsDep, organisation: OrganisationQuery = None
 ) -> dict[str, Any]:
@@ -89,7 +91,7 @@ def you_said_we_did(
     return {"feed": feed}
 
 
-@router.get("/reports/annual")
+@router.get("/reports/annual", responses=READ_MODEL_PROBLEMS)
 def annual(
     principal: PrincipalDep,
     policy: PolicyDep,
@@ -110,7 +112,7 @@ def annual(
     return annual_report.annual_report(db, organisation=scope, year=year, namespace=namespace)
 
 
-@router.get("/complaints/{complaint_id}/audit-trail")
+@router.get("/complaints/{complaint_id}/audit-trail", responses=READ_MODEL_PROBLEMS)
 def case_audit_trail(
     complaint_id: UUID,
     request: Request,
