@@ -112,9 +112,9 @@ def annual(
     return annual_report.annual_report(db, organisation=scope, year=year, namespace=namespace)
 
 
-@router.get("/complaints/{complaint_id}/audit-trail", responses=READ_MODEL_PROBLEMS)
+@router.get("/complaints/{case_id}/audit-trail", responses=READ_MODEL_PROBLEMS)
 def case_audit_trail(
-    complaint_id: UUID,
+    case_id: UUID,
     request: Request,
     ledger: LedgerDep,
     principal: PrincipalDep,
@@ -123,15 +123,15 @@ def case_audit_trail(
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Every event of the case with recorded and occurred time, actor and organisation."""
-    complaint = ledger.get(complaint_id)
+    complaint = ledger.get(case_id)
     policy.check_can_read_case(principal, complaint)
     namespace = current_namespace(db, audit_trail.PROJECTION, checked_as_of(as_of))
-    events = audit_trail.case_events(db, str(complaint_id), namespace)
+    events = audit_trail.case_events(db, str(case_id), namespace)
     ledger.record_read(
-        complaint_id, principal, what="audit trail", purpose=request.headers.get("Purpose")
+        case_id, principal, what="audit trail", purpose=request.headers.get("Purpose")
     )
     return {
-        "id": str(complaint_id),
+        "id": str(case_id),
         "as_of": as_of.isoformat() if as_of else None,
         "events": events,
     }
