@@ -14,7 +14,7 @@ from complaints_ledger.access.policy import CASE_READERS
 from complaints_ledger.api.deps import PolicyDep, PrincipalDep
 from complaints_ledger.api.problems import documented
 from complaints_ledger.api.read_deps import TodayQuery, ViewsDep, today_or
-from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import RegimeId, Role, Status
 from complaints_ledger.readside.runner import current_namespace
 from projections import timeliness
@@ -42,6 +42,9 @@ def list_complaints(
     principal: PrincipalDep,
     policy: PolicyDep,
     db: ViewsDep,
+    organisation: Annotated[
+        str | None, Query(description="The caller's own organisation (the default).")
+    ] = None,
     status: Annotated[Status | None, Query()] = None,
     regime: Annotated[RegimeId | None, Query()] = None,
     overdue: Annotated[bool | None, Query(description="Only (not) overdue cases.")] = None,
@@ -55,6 +58,11 @@ def list_complaints(
 ) -> dict[str, Any]:
     """Cases the caller's organisation deals with, newest first; no personal data."""
     policy.require_role(principal, LISTERS, "listing cases")
+    if organisation is not None and organisation != principal.organisation:
+        raise NotPermittedError(
+            f"{principal.principal} may list the cases of {principal.organisation} only",
+            field="organisation",
+        )
     namespace = current_namespace(db, timeliness.PROJECTION, None)
     items = case_list(
         db, organisation=principal.organisation, today=today_or(today, None), namespace=namespace
