@@ -21,6 +21,10 @@ class Settings(BaseSettings):
         description="sqlite:///path/to/ledger.db or postgresql://user@host:port/db",
     )
     snapshot_interval: int = Field(default=25, ge=0, description="0 disables snapshots")
+    signing_key_file: Path = Field(
+        default=DEFAULT_DATA_DIR / "signing-key.pem",
+        description="Ed25519 private key that signs checkpoints (`complaints-ledger keys init`)",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     api_max_body_bytes: int = Field(

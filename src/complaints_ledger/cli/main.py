@@ -11,6 +11,13 @@ from complaints_ledger.cli.context import CliState
 from complaints_ledger.cli.demo_cmd import demo
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.history_cmd import deadlines, history
+from complaints_ledger.cli.integrity_cmd import (
+    checkpoint,
+    export_command,
+    keys_app,
+    verify_bundle_command,
+    verify_command,
+)
 from complaints_ledger.cli.projections_cmd import app as projections_app
 from complaints_ledger.cli.report_cmd import app as report_app
 from complaints_ledger.cli.serve_cmd import serve
@@ -54,6 +61,11 @@ app.add_typer(projections_app, name="projections")
 app.add_typer(report_app, name="report")
 app.add_typer(org_app, name="org")
 app.add_typer(token_app, name="token")
+app.add_typer(keys_app, name="keys")
+app.command("checkpoint")(checkpoint)
+app.command("verify")(verify_command)
+app.command("export")(export_command)
+app.command("verify-bundle")(verify_bundle_command)
 
 
 def run() -> None:

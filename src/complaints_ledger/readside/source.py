@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.records import EventRecord, decode
 
@@ -53,6 +55,30 @@ class EventLog:
             (after, end, *topics),
         )
         return [decode(*row) for row in rows], end
+
+
+RawEvent = tuple[int, Any, int, str, bytes]  # position, originator id, version, topic, state
+
+
+def raw_page(log: EventLog, after: int, upto: int, span: int) -> list[RawEvent]:
+    """Every stored event among positions (after, after + span], exactly as the store holds it."""
+    end = min(after + span, upto)
+    if end <= after:
+        return []
+    rows = log.db.execute(
+        f"SELECT {log.position}, originator_id, originator_version, topic, state "  # noqa: S608
+        f"FROM {log.table} WHERE {log.position} > ? AND {log.position} <= ? "
+        f"ORDER BY {log.position}",
+        (after, end),
+    )
+    return [(int(p), o, int(v), str(t), as_bytes(s)) for p, o, v, t, s in rows]
+
+
+def as_bytes(state: object) -> bytes:
+    """The stored state; a row edited by hand may hold text instead of bytes: keep what is there."""
+    if isinstance(state, bytes | bytearray | memoryview):
+        return bytes(state)
+    return str(state).encode()
 
 
 def _marks(topics: tuple[str, ...]) -> str:

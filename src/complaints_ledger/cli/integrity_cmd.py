@@ -1,0 +1,133 @@
+"""Tamper evidence from the command line: keys init, checkpoint, verify, export, verify-bundle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from complaints_ledger.cli.context import state
+from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.parsing import case_id
+from complaints_ledger.cli.readside_support import open_views
+from complaints_ledger.integrity.bundle import export_bundle, verify_bundle
+from complaints_ledger.integrity.checkpoints import Checkpoint
+from complaints_ledger.integrity.keys import generate_key, load_key, public_key_text
+from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.verify import Report, verify, verify_since
+
+keys_app = typer.Typer(help="The Ed25519 key that signs checkpoints.", no_args_is_help=True)
+console = Console(stderr=True)
+EXIT_TAMPERED = 1
+
+
+@keys_app.command("init")
+def keys_init(ctx: typer.Context) -> None:
+    """Create the signing key (COMPLAINTS_LEDGER_SIGNING_KEY_FILE) and print its public key."""
+    path = state(ctx).settings.signing_key_file
+    with reporting_errors():
+        key = generate_key(path)
+    console.print(f"signing key written to {path} (keep it private; back it up)")
+    typer.echo(public_key_text(key))
+
+
+@keys_app.command("public")
+def keys_public(ctx: typer.Context) -> None:
+    """Print the public key, to publish for auditors."""
+    with reporting_errors():
+        typer.echo(public_key_text(load_key(state(ctx).settings.signing_key_file)))
+
+
+def checkpoint(ctx: typer.Context) -> None:
+    """Seal every event recorded so far and sign a checkpoint of the log now."""
+    settings = state(ctx).settings
+    with reporting_errors(), open_views(settings) as db:
+        signed = Sealer(db).checkpoint(load_key(settings.signing_key_file))
+    if signed is None:
+        fail("the ledger holds no events yet: nothing to checkpoint")
+    typer.echo(json.dumps(signed.as_dict(), indent=2))
+
+
+def verify_command(
+    ctx: typer.Context,
+    since: Annotated[
+        Path | None,
+        typer.Option("--since", help="An earlier checkpoint (JSON) to prove the log extends."),
+    ] = None,
+    public_key: Annotated[
+        str | None, typer.Option("--public-key", help="Default: the ledger's own key.")
+    ] = None,
+) -> None:
+    """Recompute every hash from the stored events; exit 1 naming anything that differs."""
+    settings = state(ctx).settings
+    with reporting_errors(), open_views(settings) as db:
+        key = public_key or public_key_text(load_key(settings.signing_key_file))
+        sealer = Sealer(db)
+        if since is not None:
+            findings = verify_since(sealer, Checkpoint.from_dict(_read_json(since)), key)
+            _finish([str(f) for f in findings], "the log extends the earlier checkpoint unchanged")
+            return
+        report = _verify_with_progress(sealer, key)
+    _finish(
+        [str(f) for f in report.findings],
+        f"{report.events} events, {report.leaves} sealed, {report.checkpoints} checkpoints: "
+        f"all verified ({report.unsealed} recorded since the last seal)",
+    )
+
+
+def _verify_with_progress(sealer: Sealer, key: str) -> Report:
+    columns = (TextColumn("verify"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("verify", total=None)
+        return verify(
+            sealer, key, lambda done, total: progress.update(task, completed=done, total=total)
+        )
+
+
+def export_command(
+    ctx: typer.Context,
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the bundle (JSON).")],
+) -> None:
+    """Write the case's events, their inclusion proofs and a signed checkpoint to a file."""
+    settings = state(ctx).settings
+    with reporting_errors(), open_views(settings) as db:
+        wanted = case_id(case)
+        sealer = Sealer(db)
+        signed = sealer.checkpoint(load_key(settings.signing_key_file))
+        if signed is None or not sealer.case_leaves(str(wanted)):
+            fail(f"no complaint {wanted} (field: id)")
+        bundle = export_bundle(sealer, wanted, signed)
+    out.write_text(json.dumps(bundle, indent=2))
+    console.print(f"wrote {out}: {len(bundle['events'])} events, checkpoint {signed.tree_size}")
+
+
+def verify_bundle_command(
+    bundle: Annotated[Path, typer.Argument(help="A bundle written by `export`.")],
+    public_key: Annotated[str, typer.Option("--public-key", help="The ledger's published key.")],
+) -> None:
+    """Check a case bundle offline, with nothing but the bundle and the public key."""
+    problems = verify_bundle(_read_json(bundle), public_key)
+    _finish(problems, f"{bundle}: every event is in the signed log and the case's chain holds")
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        fail(f"cannot read {path}: {error} (field: file)")
+    if not isinstance(data, dict):
+        fail(f"{path} is not a JSON object (field: file)")
+    return data
+
+
+def _finish(problems: list[str], success: str) -> None:
+    if problems:
+        for problem in problems:
+            typer.echo(f"FAIL {problem}", err=True)
+        raise typer.Exit(code=EXIT_TAMPERED)
+    typer.echo(f"OK {success}")

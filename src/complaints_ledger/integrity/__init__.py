@@ -1,0 +1,1 @@
+"""Tamper evidence: hash chains, Merkle log, signed checkpoints, bundles."""
