@@ -25,6 +25,9 @@ class Settings(BaseSettings):
         default=DEFAULT_DATA_DIR / "signing-key.pem",
         description="Ed25519 private key that signs checkpoints (`complaints-ledger keys init`)",
     )
+    api_seal_seconds: float = Field(
+        default=5.0, gt=0, description="How often the API seals new events and signs a checkpoint"
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     api_max_body_bytes: int = Field(

@@ -14,7 +14,15 @@ from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.middleware import Observability, RequestLimits
 from complaints_ledger.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from complaints_ledger.api.read_deps import projection_lag
-from complaints_ledger.api.routes import commands, complaints, listing, operations, read_models
+from complaints_ledger.api.routes import (
+    commands,
+    complaints,
+    integrity,
+    listing,
+    operations,
+    read_models,
+)
+from complaints_ledger.api.sealing import BackgroundSealer, signing_key
 from complaints_ledger.application import Clock, ComplaintsLedger, system_clock
 from complaints_ledger.readside.db import ThreadLocalDatabase
 from complaints_ledger.settings import Settings
@@ -43,6 +51,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
             views = ThreadLocalDatabase(settings.store_url)
             stack.callback(views.close)
             app.state.ledger, app.state.tokens, app.state.views = ledger, tokens, views
+            app.state.signing_key = signing_key(settings)
+            sealer = BackgroundSealer(settings, app.state.signing_key, settings.api_seal_seconds)
+            sealer.start()
+            stack.callback(sealer.stop)
             app.state.policy = Policy(ledger)
             yield
 
@@ -60,6 +72,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
     app.include_router(commands.router)
     app.include_router(listing.router)
     app.include_router(read_models.router)
+    app.include_router(integrity.router)
     metrics.register_gauge(
         "complaints_ledger_projection_lag_events",
         "Events in the log not yet applied to each read model",
