@@ -151,8 +151,9 @@ def test_editing_an_event_and_its_cached_leaf_together_is_still_caught(
         (position,),
     )
     [(case, version, topic)] = db.execute(
-        f"SELECT l.case_id, l.version, e.topic FROM integrity_leaves l JOIN {db.dialect.events_table} e "
-        f"ON e.{db.dialect.position_column} = l.position WHERE l.position = ?",
+        "SELECT l.case_id, l.version, e.topic FROM integrity_leaves l "
+        f"JOIN {db.dialect.events_table} e ON e.{db.dialect.position_column} = l.position "
+        "WHERE l.position = ?",
         (position,),
     )
     forged = Leaf(position, as_uuid(case), int(version), topic, bytes(state)).hash.hex()
@@ -169,7 +170,8 @@ def test_a_bundle_verifies_offline_and_fails_after_any_edit(
 ) -> None:
     db, sealer = sealed
     [(case_id,)] = db.execute(
-        "SELECT case_id FROM integrity_leaves GROUP BY case_id ORDER BY COUNT(*) DESC, case_id LIMIT 1"
+        "SELECT case_id FROM integrity_leaves GROUP BY case_id "
+        "ORDER BY COUNT(*) DESC, case_id LIMIT 1"
     )
     bundle = export_bundle(sealer, UUID(case_id), sealer.latest_checkpoint())
     public = public_key_text(key)
@@ -197,7 +199,7 @@ def test_a_bundle_verifies_offline_and_fails_after_any_edit(
 def test_a_later_checkpoint_extends_an_earlier_one(
     store_url: str, sealed: Any, key: Ed25519PrivateKey
 ) -> None:
-    db, sealer = sealed
+    _, sealer = sealed
     earlier = sealer.latest_checkpoint()
     load(store_url, 3, seed=99)
     later = sealer.checkpoint(key)
