@@ -25,9 +25,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Loads the demo data (once), prints fresh demo tokens, then serves the API until Ctrl-C.
+# Loads the demo data (once), creates the checkpoint signing key if missing and signs a
+# checkpoint, prints fresh demo tokens, then serves the API until Ctrl-C.
 demo: $(STAMP)
 	$(BIN)/complaints-ledger demo
+	$(BIN)/complaints-ledger keys init --if-missing
+	$(BIN)/complaints-ledger checkpoint
 	$(BIN)/complaints-ledger token demo
 	$(BIN)/complaints-ledger serve
 

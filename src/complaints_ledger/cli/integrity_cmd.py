@@ -26,10 +26,18 @@ EXIT_TAMPERED = 1
 
 
 @keys_app.command("init")
-def keys_init(ctx: typer.Context) -> None:
+def keys_init(
+    ctx: typer.Context,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Keep an existing key instead of refusing.")
+    ] = False,
+) -> None:
     """Create the signing key (COMPLAINTS_LEDGER_SIGNING_KEY_FILE) and print its public key."""
     path = state(ctx).settings.signing_key_file
     with reporting_errors():
+        if if_missing and path.exists():
+            typer.echo(public_key_text(load_key(path)))
+            return
         key = generate_key(path)
     console.print(f"signing key written to {path} (keep it private; back it up)")
     typer.echo(public_key_text(key))

@@ -17,6 +17,7 @@ from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import instant
 from complaints_ledger.cli.readside_support import open_views
+from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection
 from complaints_ledger.readside.registry import select_projections
@@ -167,12 +168,14 @@ def _follow(
     poll_seconds: float,
     once: bool,
 ) -> None:
-    runner = ProjectionRunner(db)
+    runner, sealer = ProjectionRunner(db), Sealer(db)
     db.listen()  # before the first catch-up, so that nothing written meanwhile waits a poll
     while not stopping.is_set():
         applied = {p.name: runner.catch_up(p) for p in projections}
         if any(applied.values()):
             console.print(", ".join(f"{name} +{count}" for name, count in applied.items() if count))
+        if sealed := sealer.seal():  # the integrity log follows the event log too
+            console.print(f"integrity log: sealed {sealed} events")
         if once:
             return
         db.wait_for_events(poll_seconds, stopping)
