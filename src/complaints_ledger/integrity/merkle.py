@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -57,8 +58,11 @@ def _is_size(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _all_hashes(*values: object) -> bool:
-    return all(_is_hash(value) for value in values)
+def _is_proof(value: object) -> bool:
+    """A sequence of hashes (a list or tuple, not a bytes object read as a sequence of ints)."""
+    if isinstance(value, bytes | bytearray | memoryview | str) or not isinstance(value, Sequence):
+        return False
+    return all(_is_hash(item) for item in value)
 
 
 def _equal(left: bytes, right: bytes) -> bool:
@@ -126,7 +130,9 @@ def verify_inclusion(
     leaf_hash: bytes, index: int, tree_size: int, proof: Sequence[bytes], root: bytes
 ) -> bool:
     """RFC 9162 section 2.1.3.2: is `leaf_hash` at `index` in the tree of `tree_size`/`root`?"""
-    if not (_all_hashes(leaf_hash, root, *proof) and _is_size(index) and _is_size(tree_size)):
+    if not (_is_hash(leaf_hash) and _is_hash(root) and _is_proof(proof)):
+        return False
+    if not (_is_size(index) and _is_size(tree_size)):
         return False
     if index >= tree_size:  # step 1
         return False
@@ -149,9 +155,9 @@ def verify_consistency(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> bool:
     """RFC 9162 section 2.1.4.2: is the tree `new_size`/`new_root` an extension of the old one?"""
-    if not (_all_hashes(old_root, new_root, *proof) and _is_size(old_size)):
+    if not (_is_hash(old_root) and _is_hash(new_root) and _is_proof(proof)):
         return False
-    if not _is_size(new_size) or old_size > new_size:
+    if not (_is_size(old_size) and _is_size(new_size)) or old_size > new_size:
         return False
     if old_size == new_size:
         empty_ok = old_size > 0 or _equal(old_root, EMPTY_ROOT)
