@@ -24,6 +24,7 @@ from complaints_ledger.domain.errors import (
     DuplicateCommandError,
     InvalidValueError,
     LedgerError,
+    NotFoundError,
     NotPermittedError,
     RuleViolationError,
     StoreUnavailableError,
@@ -38,6 +39,7 @@ RETRY_AFTER_SECONDS = "5"
 # The most specific class first: the first match decides.
 LEDGER_PROBLEMS: tuple[tuple[type[LedgerError], int, str, str], ...] = (
     (ComplaintNotFoundError, 404, "not-found", "Complaint not found"),
+    (NotFoundError, 404, "not-found", "Not found"),
     (NotPermittedError, 403, "not-permitted", "Not permitted"),
     (CaseClosedError, 409, "case-closed", "The case is closed"),
     (RuleViolationError, 409, "rule-violation", "The complaints procedure does not allow this"),

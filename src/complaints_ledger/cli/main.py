@@ -8,6 +8,7 @@ import typer
 
 from complaints_ledger.cli.access_cmd import org_app, token_app
 from complaints_ledger.cli.context import CliState
+from complaints_ledger.cli.db_cmd import app as db_app
 from complaints_ledger.cli.demo_cmd import demo
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.history_cmd import deadlines, history
@@ -62,6 +63,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(org_app, name="org")
 app.add_typer(token_app, name="token")
 app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
 app.command("checkpoint")(checkpoint)
 app.command("verify")(verify_command)
 app.command("export")(export_command)

@@ -41,7 +41,11 @@ class NotPermittedError(LedgerError):
     """The actor's role does not allow this command."""
 
 
-class ComplaintNotFoundError(LedgerError):
+class NotFoundError(LedgerError):
+    """The thing asked for does not exist (or is not configured)."""
+
+
+class ComplaintNotFoundError(NotFoundError):
     """No complaint with this id exists (or existed at the requested instant)."""
 
 

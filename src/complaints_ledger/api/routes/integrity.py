@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from complaints_ledger.api.deps import LedgerDep, PolicyDep, PrincipalDep
 from complaints_ledger.api.problems import documented
 from complaints_ledger.api.read_deps import ViewsDep
-from complaints_ledger.domain.errors import ComplaintNotFoundError, StoreUnavailableError
+from complaints_ledger.domain.errors import NotFoundError, StoreUnavailableError
 from complaints_ledger.integrity.bundle import export_bundle
 from complaints_ledger.integrity.keys import key_id, public_key_text
 from complaints_ledger.integrity.sealer import Sealer
@@ -21,11 +21,13 @@ router = APIRouter(tags=["integrity"])
 def _key_text(request: Request) -> str:
     key = request.app.state.signing_key
     if key is None:
-        raise StoreUnavailableError("no signing key is configured (complaints-ledger keys init)")
+        raise NotFoundError(
+            "no signing key is configured (complaints-ledger keys init)", field="signing_key"
+        )
     return public_key_text(key)
 
 
-@router.get("/integrity/public-key", responses=documented(503))
+@router.get("/integrity/public-key", responses=documented(404))
 def public_key(request: Request) -> dict[str, str]:
     """The Ed25519 public key that verifies checkpoints (base64 of its 32 raw bytes)."""
     text = _key_text(request)
@@ -38,7 +40,7 @@ def latest_checkpoint(request: Request, db: ViewsDep) -> dict[str, Any]:
     _key_text(request)
     latest = Sealer(db).latest_checkpoint()
     if latest is None:
-        raise ComplaintNotFoundError("no checkpoint has been signed yet", field="checkpoint")
+        raise NotFoundError("no checkpoint has been signed yet", field="checkpoint")
     return latest.as_dict()
 
 
