@@ -11,7 +11,7 @@ from complaints_ledger.domain.errors import InvalidValueError
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = frozenset({"postgresql", "postgres"})
 DEFAULT_POSTGRES_PORT = 5432
-POSTGRES_FACTORY = "complaints_ledger.store_roles:AppendOnlyPostgresFactory"
+POSTGRES_FACTORY = "complaints_ledger.append_only:AppendOnlyPostgresFactory"
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 10
 
 
@@ -71,7 +71,7 @@ def _postgres(url: str) -> StoreURL:
             f"store URL {_redact(url)!r} has an invalid port", field="store"
         ) from None
     env = {
-        # The library's recorders, taught to run as an append-only writer (see store_roles.py).
+        # The library's recorders, taught to run as an append-only writer (see append_only.py).
         "PERSISTENCE_MODULE": POSTGRES_FACTORY,
         "POSTGRES_DBNAME": database,
         "POSTGRES_HOST": parts.hostname,

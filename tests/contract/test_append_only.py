@@ -20,6 +20,7 @@ from psycopg import sql
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import TokenStore
+from complaints_ledger.append_only import EVENTS_TABLE, FACTORY_TOPIC, lock_function_name
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.db_cmd import app as db_app
 from complaints_ledger.cli.main import main as main_callback
@@ -29,13 +30,7 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.registry import select_projections
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
-from complaints_ledger.store_roles import (
-    EVENT_LOG_TABLES,
-    EVENTS_TABLE,
-    FACTORY_TOPIC,
-    lock_function_name,
-    scram_verifier,
-)
+from complaints_ledger.store_roles import EVENT_LOG_TABLES, scram_verifier
 
 # The command line as cli/main.py builds it (its callback), with the `db` group added here, so
 # that these tests do not depend on where main.py registers it.

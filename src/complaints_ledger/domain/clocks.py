@@ -24,6 +24,11 @@ from complaints_ledger.domain.calendars import (
     uk_local_date,
     working_days_between,
 )
+from complaints_ledger.domain.regime_rules import CALENDARS as _CALENDARS
+from complaints_ledger.domain.regime_rules import EXTENSION_LIMITS as _EXTENSION_LIMITS
+from complaints_ledger.domain.regime_rules import IF_LATE as _IF_LATE
+from complaints_ledger.domain.regime_rules import LIMIT_RULES as _LIMIT_RULES
+from complaints_ledger.domain.regime_rules import REGIME_NAMES
 from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
 
 __all__ = [
@@ -110,31 +115,10 @@ class TimeLimitCheck:
     explanation: str
 
 
-REGIME_NAMES: dict[RegimeId, str] = {
-    RegimeId.ENGLAND_2009: "Local Authority Social Services and National Health Service "
-    "Complaints (England) Regulations 2009",
-    RegimeId.LGSCO_CODE: "LGSCO Complaint Handling Code",
-    RegimeId.HOUSING_OMBUDSMAN_CODE: "Housing Ombudsman Complaint Handling Code",
-    RegimeId.SPSO_MCHP: "SPSO Model Complaints Handling Procedure",
-}
-_CALENDARS: dict[RegimeId, Calendar] = {
-    RegimeId.ENGLAND_2009: Calendar.ENGLAND_AND_WALES,
-    RegimeId.LGSCO_CODE: Calendar.ENGLAND_AND_WALES,
-    RegimeId.HOUSING_OMBUDSMAN_CODE: Calendar.ENGLAND_AND_WALES,
-    RegimeId.SPSO_MCHP: Calendar.SCOTLAND,
-}
-_EXTENSION_LIMITS: dict[tuple[RegimeId, ExtendedDeadline], int] = {
-    (RegimeId.LGSCO_CODE, ExtendedDeadline.RESPONSE): 10,  # LGSCO code para 6.4
-    (RegimeId.LGSCO_CODE, ExtendedDeadline.STAGE_2_RESPONSE): 20,
-    (RegimeId.HOUSING_OMBUDSMAN_CODE, ExtendedDeadline.RESPONSE): 10,
-    (RegimeId.HOUSING_OMBUDSMAN_CODE, ExtendedDeadline.STAGE_2_RESPONSE): 20,
-    (RegimeId.SPSO_MCHP, ExtendedDeadline.RESPONSE): 5,  # at most 10 working days in total
-}
 NO_MATTER_DATE = "no matter date recorded"
 INTERNAL_TARGET_RULE = "internal service target (non-statutory)"
 _RECEIPT = "the day of receipt"
 _S1, _S2 = ExtendedDeadline.RESPONSE, ExtendedDeadline.STAGE_2_RESPONSE
-_WARN = "the Ombudsman may disapply the limit, so this is a warning, not a block"
 
 
 def calendar_for(regime: RegimeId) -> Calendar:
@@ -388,25 +372,6 @@ def response_due(facts: ClockFacts, today: date) -> date | None:
     """Due date of the current stage's statutory response (None when there is none)."""
     found = {d.name: d.due for d in deadlines(facts, today) if d.statutory}
     return found.get("stage_2_response", found.get("response"))
-
-
-_LIMIT_RULES: dict[RegimeId, str] = {
-    RegimeId.ENGLAND_2009: "SI 2009/309 reg 12: made not later than 12 months after the matter "
-    "occurred or, if later, came to the complainant's notice",
-    RegimeId.SPSO_MCHP: "SPSO MCHP: normally made within 6 months of the event or of finding out "
-    "there is reason to complain",
-    RegimeId.LGSCO_CODE: "s26B Local Government Act 1974: made within 12 months beginning with "
-    "the day the person affected first had notice of the matter",
-    RegimeId.HOUSING_OMBUDSMAN_CODE: "12 months beginning with the day of notice (s26B Local "
-    "Government Act 1974, applied by this ledger to housing complaints as the comparable limit)",
-}
-_IF_LATE: dict[RegimeId, str] = {
-    RegimeId.ENGLAND_2009: "it may be handled only if the body accepts both that there was good "
-    "reason for the delay and that it can still be investigated effectively and fairly (reg 12(2))",
-    RegimeId.SPSO_MCHP: "the organisation may accept it in exceptional circumstances (a warning)",
-    RegimeId.LGSCO_CODE: _WARN,
-    RegimeId.HOUSING_OMBUDSMAN_CODE: _WARN,
-}
 
 
 def time_limit(facts: ClockFacts) -> TimeLimitCheck:
