@@ -98,6 +98,3 @@ class AppendOnlyPostgresFactory(PostgresFactory):
 
     aggregate_recorder_class = AppendOnlyAggregateRecorder
     application_recorder_class = AppendOnlyApplicationRecorder
-
-
-# ---- what `db init` is asked to do -----------------------------------------------------------
