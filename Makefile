@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint pytest docs clean
+.PHONY: help install demo test lint pytest docs bench clean
 
 help:
 	@echo "make demo   load demo data into SQLite, print demo tokens, serve the API on :8000"
 	@echo "make test   lint (ruff, mypy --strict) then the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy --strict"
 	@echo "make docs   regenerate the events reference (scripts/gen_events_doc.py)"
+	@echo "make bench  benchmarks vs raw psycopg on local PostgreSQL (python -m benchmarks; --quick for a short run)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,11 @@ test: lint
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_events_doc.py
+
+# Every measure against raw psycopg on the PostgreSQL server in COMPLAINTS_LEDGER_BENCH_POSTGRES
+# (default postgresql://root@127.0.0.1:5432/test); writes benchmarks/results/all.json.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
