@@ -7,7 +7,6 @@ are printed with every report. Rendering (Markdown, CSV, JSON): projections/annu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -15,7 +14,7 @@ import orjson
 from complaints_ledger.domain.corrections import FACT_PARSERS
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection, Table
-from complaints_ledger.readside.records import EventRecord
+from complaints_ledger.readside.records import EventRecord, subjects_json, utc_text
 from complaints_ledger.readside.views import Views, physical_name
 from projections.annual_report_counts import (
     DEFINITIONS,
@@ -78,14 +77,6 @@ LESSONS = Table(
 OMBUDSMAN_ROUTE = "ombudsman"
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _subjects_json(subjects: Any) -> str:
-    return orjson.dumps(list(dict.fromkeys(subjects))).decode()
-
-
 # ---- handlers ----------------------------------------------------------------------------------
 
 
@@ -99,8 +90,8 @@ def _on_received(event: EventRecord, views: Views) -> None:
             "kind": data["kind"],
             "regime": data["regime"],
             "service": data["service"],
-            "subjects": _subjects_json(data["subjects"]),
-            "received_at": _utc(event.occurred_at),
+            "subjects": subjects_json(data["subjects"]),
+            "received_at": utc_text(event.occurred_at),
             "represented": bool(data["represented"]),
         },
     )
@@ -117,7 +108,7 @@ def _on_referral_accepted(event: EventRecord, views: Views) -> None:
     changes = {
         "organisation": event.data["organisation"],
         "regime": event.data["regime"],
-        "received_at": _utc(event.occurred_at),
+        "received_at": utc_text(event.occurred_at),
     }
     _update_case(event, views, changes)
 
@@ -125,7 +116,7 @@ def _on_referral_accepted(event: EventRecord, views: Views) -> None:
 def _on_response_sent(event: EventRecord, views: Views) -> None:
     changes = {
         "outcome": event.data["outcome"],
-        "responded_at": _utc(event.occurred_at),
+        "responded_at": utc_text(event.occurred_at),
         "within_notified_period": bool(event.data["within_notified_period"]),
     }
     _update_case(event, views, changes)
@@ -135,7 +126,7 @@ def _on_escalated(event: EventRecord, views: Views) -> None:
     case = views.get(CASES, event.case_id)
     if case is None or event.data["route"] != OMBUDSMAN_ROUTE:
         return
-    case["ombudsman_referred_at"] = case["ombudsman_referred_at"] or _utc(event.occurred_at)
+    case["ombudsman_referred_at"] = case["ombudsman_referred_at"] or utc_text(event.occurred_at)
     case["ombudsman_body"] = event.data["body"]
     views.put(CASES, case)
 
@@ -143,17 +134,19 @@ def _on_escalated(event: EventRecord, views: Views) -> None:
 def _on_ombudsman_decision(event: EventRecord, views: Views) -> None:
     changes = {
         "ombudsman_decision": event.data["decision"],
-        "ombudsman_decided_at": _utc(event.occurred_at),
+        "ombudsman_decided_at": utc_text(event.occurred_at),
     }
     _update_case(event, views, changes)
 
 
 def _on_withdrawn(event: EventRecord, views: Views) -> None:
-    _update_case(event, views, {"resolution": "withdrawn", "resolved_at": _utc(event.occurred_at)})
+    _update_case(
+        event, views, {"resolution": "withdrawn", "resolved_at": utc_text(event.occurred_at)}
+    )
 
 
 def _on_closed(event: EventRecord, views: Views) -> None:
-    _update_case(event, views, {"resolution": "closed", "resolved_at": _utc(event.occurred_at)})
+    _update_case(event, views, {"resolution": "closed", "resolved_at": utc_text(event.occurred_at)})
 
 
 def _on_reopened(event: EventRecord, views: Views) -> None:
@@ -163,9 +156,9 @@ def _on_reopened(event: EventRecord, views: Views) -> None:
 def _on_fact_corrected(event: EventRecord, views: Views) -> None:
     field, new_value = event.data["field"], event.data["new_value"]
     if field == "received_at":
-        _update_case(event, views, {"received_at": _utc(FACT_PARSERS[field](new_value))})
+        _update_case(event, views, {"received_at": utc_text(FACT_PARSERS[field](new_value))})
     elif field == "subjects":
-        _update_case(event, views, {"subjects": _subjects_json(FACT_PARSERS[field](new_value))})
+        _update_case(event, views, {"subjects": subjects_json(FACT_PARSERS[field](new_value))})
     elif field in {"service", "kind"}:
         _update_case(event, views, {field: str(FACT_PARSERS[field](new_value))})
 
@@ -179,7 +172,7 @@ def _on_action_planned(event: EventRecord, views: Views) -> None:
             "action_id": data["action_id"],
             "description": data["description"],
             "due_on": data["due_on"],
-            "planned_at": _utc(event.occurred_at),
+            "planned_at": utc_text(event.occurred_at),
         },
     )
 
@@ -187,7 +180,7 @@ def _on_action_planned(event: EventRecord, views: Views) -> None:
 def _on_action_completed(event: EventRecord, views: Views) -> None:
     action = views.get(ACTIONS, event.case_id, event.data["action_id"])
     if action is not None:
-        views.put(ACTIONS, {**action, "completed_at": _utc(event.occurred_at)})
+        views.put(ACTIONS, {**action, "completed_at": utc_text(event.occurred_at)})
 
 
 def _on_lesson_recorded(event: EventRecord, views: Views) -> None:
@@ -195,7 +188,7 @@ def _on_lesson_recorded(event: EventRecord, views: Views) -> None:
         "case_id": event.case_id,
         "lesson_id": event.data["lesson_id"],
         "theme": event.data["theme"],
-        "recorded_at": _utc(event.occurred_at),
+        "recorded_at": utc_text(event.occurred_at),
     }
     views.put(LESSONS, row)
 

@@ -8,7 +8,7 @@ events. Action status (open / done / overdue) depends on `today`, so queries com
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import orjson
@@ -17,7 +17,7 @@ from complaints_ledger.domain.clocks import uk_local_date
 from complaints_ledger.domain.corrections import FACT_PARSERS
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection, Table
-from complaints_ledger.readside.records import EventRecord
+from complaints_ledger.readside.records import EventRecord, subjects_json, utc_text
 from complaints_ledger.readside.views import Views, physical_name
 
 CASES = Table(
@@ -64,14 +64,6 @@ ACTIONS = Table(
 CORRECTED_CASE_FIELDS = frozenset({"service", "subjects", "kind"})
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _subjects_json(subjects: Any) -> str:
-    return orjson.dumps(list(dict.fromkeys(subjects))).decode()
-
-
 # ---- handlers ----------------------------------------------------------------------------------
 
 
@@ -84,7 +76,7 @@ def _on_received(event: EventRecord, views: Views) -> None:
             "organisation": data["receiving_organisation"],
             "kind": data["kind"],
             "service": data["service"],
-            "subjects": _subjects_json(data["subjects"]),
+            "subjects": subjects_json(data["subjects"]),
         },
     )
 
@@ -108,7 +100,7 @@ def _on_fact_corrected(event: EventRecord, views: Views) -> None:
     if field not in CORRECTED_CASE_FIELDS:
         return
     value = FACT_PARSERS[field](event.data["new_value"])
-    _update_case(event, views, {field: _subjects_json(value) if field == "subjects" else value})
+    _update_case(event, views, {field: subjects_json(value) if field == "subjects" else value})
 
 
 def _on_lesson_recorded(event: EventRecord, views: Views) -> None:
@@ -122,7 +114,7 @@ def _on_lesson_recorded(event: EventRecord, views: Views) -> None:
             "lesson": data["lesson"],
             "action": data["action"],
             "shared_with_partners": bool(data["shared_with_partners"]),
-            "recorded_at": _utc(event.occurred_at),
+            "recorded_at": utc_text(event.occurred_at),
             "recorded_on": uk_local_date(event.occurred_at).isoformat(),
         },
     )
@@ -146,7 +138,7 @@ def _on_action_planned(event: EventRecord, views: Views) -> None:
 def _on_action_completed(event: EventRecord, views: Views) -> None:
     action = views.get(ACTIONS, event.case_id, event.data["action_id"])
     if action is not None:
-        action["completed_at"] = _utc(event.occurred_at)
+        action["completed_at"] = utc_text(event.occurred_at)
         action["completed_on"] = uk_local_date(event.occurred_at).isoformat()
         views.put(ACTIONS, action)
 

@@ -6,7 +6,7 @@ the payload, so they read the stored JSON with orjson and upcast it the same way
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -102,3 +102,13 @@ def decode(
         type=topic.rsplit(".", 1)[-1],
         data=_unwrap_in_place(data),
     )
+
+
+def utc_text(moment: datetime) -> str:
+    """An instant as views store it: UTC, ISO 8601 with microseconds (sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def subjects_json(subjects: Any) -> str:
+    """A case's subjects as views store them: a JSON list, each subject once, in order."""
+    return orjson.dumps(list(dict.fromkeys(subjects))).decode()
