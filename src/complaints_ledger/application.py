@@ -164,23 +164,21 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         return complaint
 
     def as_of(self, case_id: UUID, recorded_at: datetime) -> Complaint:
-        """The case exactly as the ledger had recorded it at an instant."""
-        version = self._version_recorded_by(case_id, recorded_at)
-        complaint: Complaint = self.repository.get(case_id, version=version)
-        return complaint
+        """The case exactly as the ledger had recorded it at an instant.
 
-    def _version_recorded_by(self, case_id: UUID, recorded_at: datetime) -> int:
-        # Pick the version by recorded time first; only then may a snapshot be used.
-        version = None
+        Replays the events recorded by then, read once. Snapshots are never used here: a
+        snapshot's version says nothing about when its events were recorded.
+        """
+        complaint: Complaint | None = None
         for event in self.events.get(case_id):
             if cast("Complaint.Event", event).timestamp > recorded_at:
                 break
-            version = event.originator_version
-        if version is None:
+            complaint = cast("Complaint | None", event.mutate(complaint))  # type: ignore[attr-defined]
+        if complaint is None:
             raise ComplaintNotFoundError(
                 f"no complaint {case_id} had been recorded by {recorded_at.isoformat()}", field="id"
             )
-        return version
+        return complaint
 
     def history(self, case_id: UUID, *, as_of: datetime | None = None) -> list[HistoryEntry]:
         entries = [_history_entry(event) for event in self.events.get(case_id)]
