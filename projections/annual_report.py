@@ -98,9 +98,7 @@ def _on_received(event: EventRecord, views: Views) -> None:
 
 
 def _update_case(event: EventRecord, views: Views, changes: dict[str, Any]) -> None:
-    case = views.get(CASES, event.case_id)
-    if case is not None:
-        views.put(CASES, {**case, **changes})
+    views.update(CASES, (event.case_id,), changes)
 
 
 def _on_referral_accepted(event: EventRecord, views: Views) -> None:

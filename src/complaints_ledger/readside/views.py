@@ -58,6 +58,12 @@ class Views:
         self._rows[table.name][key] = full
         self._dirty[table.name].add(key)
 
+    def update(self, table: Table, key: Key, changes: dict[str, Any]) -> None:
+        """Change some columns of an existing row; a row that does not exist stays absent."""
+        row = self.get(table, *key)
+        if row is not None:
+            self.put(table, {**row, **changes})
+
     def delete(self, table: Table, *key: Any) -> None:
         self._rows[table.name][key] = DELETED
         self._dirty[table.name].add(key)
