@@ -17,7 +17,6 @@ from eventsourcing.persistence import (
     OperationalError,
 )
 
-from complaints_ledger.access.principal import Principal
 from complaints_ledger.commands import LedgerCommands
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.errors import (
@@ -240,11 +239,8 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
     def organisations(self) -> list[Organisation]:
         return [self.repository.get(i) for i in self._originators(ORGANISATION_TOPIC)]
 
-    def record_read(
-        self, case_id: UUID, reader: Actor | Principal, *, what: str, purpose: str | None
-    ) -> None:
+    def record_read(self, case_id: UUID, actor: Actor, *, what: str, purpose: str | None) -> None:
         """Append who read the case, before the data is returned. Concurrent readers retry."""
-        actor = reader.actor if isinstance(reader, Principal) else reader
         for _ in range(READ_RECORD_ATTEMPTS):
             try:
                 log: AccessLog = self.repository.get(access_log_id(case_id))

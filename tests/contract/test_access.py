@@ -208,7 +208,9 @@ def test_every_read_is_recorded_even_under_concurrency(ledger: ComplaintsLedger)
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(
             pool.map(
-                lambda n: ledger.record_read(case.id, reader, what="case", purpose=f"audit {n}"),
+                lambda n: ledger.record_read(
+                    case.id, reader.actor, what="case", purpose=f"audit {n}"
+                ),
                 range(12),
             )
         )

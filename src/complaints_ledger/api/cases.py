@@ -86,7 +86,7 @@ class CaseReader:
 
     def _record(self, case_id: UUID, what: str) -> None:
         self.context.ledger.record_read(
-            case_id, self.context.principal, what=what, purpose=self.purpose
+            case_id, self.context.principal.actor, what=what, purpose=self.purpose
         )
 
 

@@ -61,5 +61,7 @@ def case_bundle(
     if signed is None:  # pragma: no cover - the case's own events are in the log
         raise StoreUnavailableError("the log could not be sealed")
     bundle = export_bundle(Sealer(db), case_id, signed)
-    ledger.record_read(case_id, principal, what="bundle", purpose=request.headers.get("Purpose"))
+    ledger.record_read(
+        case_id, principal.actor, what="bundle", purpose=request.headers.get("Purpose")
+    )
     return bundle

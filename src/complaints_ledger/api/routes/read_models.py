@@ -128,7 +128,7 @@ def case_audit_trail(
     namespace = current_namespace(db, audit_trail.PROJECTION, checked_as_of(as_of))
     events = audit_trail.case_events(db, str(case_id), namespace)
     ledger.record_read(
-        case_id, principal, what="audit trail", purpose=request.headers.get("Purpose")
+        case_id, principal.actor, what="audit trail", purpose=request.headers.get("Purpose")
     )
     return {
         "id": str(case_id),
