@@ -72,6 +72,10 @@ PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("8. Follow-up", ("FeedbackRequested", "FeedbackReceived", "ForumReviewRecorded")),
     ("9. Withdrawal, closure, reopening", ("Withdrawn", "Closed", "Reopened")),
     ("9a. Corrections", ("FactCorrected",)),
+    (
+        "10. Personal data: erasure and litigation holds",
+        ("SubjectErased", "LitigationHoldPlaced", "LitigationHoldLifted"),
+    ),
 )
 
 
@@ -345,7 +349,8 @@ RULES = """\
   privileged and reasoned `FactCorrected` event; the old value stays in the history.
 - **The stored topic is `<module>:<qualified class name>`.** All events are declared in the
   procedure mixins (`lifecycle.py`, `handling.py`, `escalation.py`, `follow_up.py`,
-  `corrections.py`) but eventsourcing re-nests them under `Complaint`, so their topics are
+  `corrections.py`, `privacy.py`) but eventsourcing re-nests them under `Complaint`, so their
+  topics are
   `complaints_ledger.domain.complaint:Complaint.<Event>` whichever module declares them
   (see docs/adr/0001). Moving an event between mixins does not change its topic; **renaming an
   event class, renaming `Complaint`, or moving `complaint.py` does**, and needs a topic alias
@@ -354,9 +359,11 @@ RULES = """\
   field means: increment the event's `class_version`, add a static `upcast_vN_vN+1(state)` that
   turns the stored dict of version N into version N+1, and add a test that an event stored in
   the old shape loads. Upcasters run on load; the stored event is never rewritten.
-- **Personal data lives only in the `personal` field** (a dict) of the payload, so that the
-  privacy layer (planned) can encrypt it per data subject. Every other field must be safe to
-  keep for the whole retention period and to show to auditors.
+- **Personal data lives only in the `personal` field** (a dict) of the payload. Each of its
+  fields is stored sealed with the key of the data subject it belongs to (`representative` is the
+  representative's, every other field the complainant's; see docs/privacy.md), and reads as
+  `[erased]` once that subject is erased. Every other field must be safe to keep for the whole
+  retention period and to show to auditors.
 - **Values in events are plain JSON** (strings, numbers, booleans, lists, dicts) plus the
   library's transcodings (UUID, datetime, Decimal) and the ledger's own, whose names are stored
   and must never change: {transcodings}. Enums are stored as their string values.

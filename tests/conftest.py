@@ -68,6 +68,25 @@ def _under_ci() -> bool:
 settings.load_profile(_hypothesis_profile())
 
 
+# --------------------------------------------------------------------------- keyring
+
+KEYRING_ENV_VAR = "COMPLAINTS_LEDGER_KEYRING_FILE"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every ledger a test opens (and every CLI it runs) seals personal data with a keyring made
+    for this session, never the working directory's `.data/keyring.json`."""
+    path = tmp_path_factory.mktemp("keyring") / "keyring.json"
+    previous = os.environ.get(KEYRING_ENV_VAR)
+    os.environ[KEYRING_ENV_VAR] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop(KEYRING_ENV_VAR, None)
+    else:
+        os.environ[KEYRING_ENV_VAR] = previous
+
+
 # --------------------------------------------------------------------------- markers
 
 

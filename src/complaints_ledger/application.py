@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -25,6 +25,7 @@ from complaints_ledger.domain.errors import (
     DuplicateCommandError,
     StoreUnavailableError,
 )
+from complaints_ledger.domain.privacy import SubjectRole, mask_role
 from complaints_ledger.domain.registry import (
     AccessLog,
     Organisation,
@@ -33,6 +34,8 @@ from complaints_ledger.domain.registry import (
     organisation_id,
 )
 from complaints_ledger.domain.values import Actor, Ombudsman, Stamp
+from complaints_ledger.privacy.mapper import PersonalDataMapper
+from complaints_ledger.privacy.subject_keys import SubjectKeys
 from complaints_ledger.settings import Settings
 from complaints_ledger.transcodings import register_ledger_transcodings
 
@@ -83,7 +86,13 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         store = self.settings.store_url
         if store.sqlite_path is not None:
             store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        env = {**store.env, "CREATE_TABLE": "y", "AGGREGATE_CACHE_MAXSIZE": "1000"}
+        env = {
+            **store.env,
+            "CREATE_TABLE": "y",
+            "AGGREGATE_CACHE_MAXSIZE": "1000",
+            "KEYRING_FILE": str(self.settings.keyring_file),
+            "KEY_CACHE_SECONDS": str(self.settings.key_cache_seconds),
+        }
         if self.settings.snapshot_interval:
             env["IS_SNAPSHOTTING_ENABLED"] = "y"
             # The library reads this per instance; the interval is a setting, not a class constant.
@@ -94,6 +103,11 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
             raise StoreUnavailableError(
                 f"cannot open the store {store.redacted}: {error}", field="store"
             ) from None
+
+    @property
+    def subject_keys(self) -> SubjectKeys:
+        """The data subjects' keys (see privacy/subject_keys.py)."""
+        return cast("PersonalDataMapper", self.mapper).sealer.keys
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -183,6 +197,7 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         entries = [_history_entry(event) for event in self.events.get(case_id)]
         if not entries:
             raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
+        entries = _mask_erased(entries)
         if as_of is not None:
             entries = [entry for entry in entries if entry.recorded_at <= as_of]
             if not entries:
@@ -263,6 +278,23 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
             for event in self.events.get(access_log_id(case_id))
             if isinstance(event, AccessLog.CaseRead)
         ]
+
+
+def _mask_erased(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Erased subjects' fields read `[erased]` in every entry, even where this process could
+    still open them (a key cached before another process destroyed it)."""
+    erased = [SubjectRole(e.data["role"]) for e in entries if e.type == "SubjectErased"]
+    if not erased:
+        return entries
+    masked = []
+    for entry in entries:
+        personal = entry.data.get("personal")
+        if isinstance(personal, dict):
+            for role in erased:
+                personal = mask_role(personal, role)
+            entry = replace(entry, data={**entry.data, "personal": personal})  # noqa: PLW2901
+        masked.append(entry)
+    return masked
 
 
 def _history_entry(event: Any) -> HistoryEntry:

@@ -338,3 +338,13 @@ class LedgerCommands(ABC):
 
     def reopen(self, case_id: UUID, ctx: CommandContext, *, reason: str) -> int:
         return self._execute(case_id, ctx, lambda case, stamp: case.reopen(stamp, reason=reason))
+
+    def place_litigation_hold(self, case_id: UUID, ctx: CommandContext, *, reason: str) -> int:
+        return self._execute(
+            case_id, ctx, lambda case, stamp: case.place_litigation_hold(stamp, reason=reason)
+        )
+
+    def lift_litigation_hold(self, case_id: UUID, ctx: CommandContext, *, reason: str) -> int:
+        return self._execute(
+            case_id, ctx, lambda case, stamp: case.lift_litigation_hold(stamp, reason=reason)
+        )

@@ -25,6 +25,18 @@ class Settings(BaseSettings):
         default=DEFAULT_DATA_DIR / "signing-key.pem",
         description="Ed25519 private key that signs checkpoints (`complaints-ledger keys init`)",
     )
+    keyring_file: Path = Field(
+        default=DEFAULT_DATA_DIR / "keyring.json",
+        description="master keys that wrap each data subject's key, and the pseudonym secret "
+        "(`complaints-ledger keys init`; see docs/privacy.md)",
+    )
+    key_cache_seconds: float = Field(
+        default=60.0, ge=0, description="how long an unwrapped subject key may stay in memory"
+    )
+    retention_years: dict[str, int] = Field(
+        default={"complaint": 10, "concern": 10, "compliment": 10},
+        description="years each kind of case is kept after it is closed or withdrawn",
+    )
     api_seal_seconds: float = Field(
         default=5.0, gt=0, description="How often the API seals new events and signs a checkpoint"
     )

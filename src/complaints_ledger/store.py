@@ -11,7 +11,10 @@ from complaints_ledger.domain.errors import InvalidValueError
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = frozenset({"postgresql", "postgres"})
 DEFAULT_POSTGRES_PORT = 5432
-POSTGRES_FACTORY = "complaints_ledger.append_only:AppendOnlyPostgresFactory"
+# The library's recorders (PostgreSQL: taught to run as an append-only writer, see append_only.py)
+# with a mapper that seals personal data (privacy/factories.py).
+POSTGRES_FACTORY = "complaints_ledger.privacy.factories:PersonalDataPostgresFactory"
+SQLITE_FACTORY = "complaints_ledger.privacy.factories:PersonalDataSQLiteFactory"
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 10
 
 
@@ -49,7 +52,7 @@ def parse_store_url(url: str) -> StoreURL:
 def _sqlite(path: str) -> StoreURL:
     if not path:
         raise InvalidValueError("the SQLite store URL needs a file path", field="store")
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+    env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
     if path == ":memory:":
         # One shared in-memory database per process, so that every connection sees the same events.
         env["SQLITE_DBNAME"] = "file:complaints_ledger?mode=memory&cache=shared"
@@ -71,7 +74,6 @@ def _postgres(url: str) -> StoreURL:
             f"store URL {_redact(url)!r} has an invalid port", field="store"
         ) from None
     env = {
-        # The library's recorders, taught to run as an append-only writer (see append_only.py).
         "PERSISTENCE_MODULE": POSTGRES_FACTORY,
         "POSTGRES_DBNAME": database,
         "POSTGRES_HOST": parts.hostname,

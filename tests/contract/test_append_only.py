@@ -20,7 +20,7 @@ from psycopg import sql
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import TokenStore
-from complaints_ledger.append_only import EVENTS_TABLE, FACTORY_TOPIC, lock_function_name
+from complaints_ledger.append_only import EVENTS_TABLE, lock_function_name
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.db_cmd import app as db_app
 from complaints_ledger.cli.main import main as main_callback
@@ -30,6 +30,7 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.registry import select_projections
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
+from complaints_ledger.store import POSTGRES_FACTORY
 from complaints_ledger.store_roles import EVENT_LOG_TABLES, scram_verifier
 
 # The command line as cli/main.py builds it (its callback), with the `db` group added here, so
@@ -77,7 +78,7 @@ class Roles:
 def roles(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Roles]:
     # The library reads <APP>_PERSISTENCE_MODULE before the store's PERSISTENCE_MODULE: this routes
     # the application to the append-only recorder whether or not store.py already does.
-    monkeypatch.setenv("COMPLAINTSLEDGER_PERSISTENCE_MODULE", FACTORY_TOPIC)
+    monkeypatch.setenv("COMPLAINTSLEDGER_PERSISTENCE_MODULE", POSTGRES_FACTORY)
     suffix = secrets.token_hex(4)
     made = Roles(f"cl_{suffix}", f"cl_writer_{suffix}", f"cl_reader_{suffix}")
     try:

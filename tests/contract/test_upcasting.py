@@ -77,6 +77,14 @@ def _store_a_v1_case(ledger: ComplaintsLedger) -> UUID:
     state = {name: value for name, value in state.items() if name in V1_FIELDS}
     assert set(state) == V1_FIELDS
     state["correlation_id"] = uuid4().hex
+    # The prototype stored the personal part in the clear (sealing came with issue 6); the sealed
+    # part of the case copied here would not open under another case id, and must not.
+    state["personal"] = {
+        "complainant": {"name": "Jo Bloggs", "email": None, "phone": None, "address": None},
+        "representative": None,
+        "summary": "Carers missed four visits.",
+        "accessibility_needs": [],
+    }
 
     v1_id = uuid4()
     v1_event = StoredEvent(

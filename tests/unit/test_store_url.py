@@ -16,7 +16,7 @@ def test_sqlite_relative_path() -> None:
     store = parse_store_url("sqlite:///.data/ledger.db")
     assert store.kind == "sqlite"
     assert store.env == {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "PERSISTENCE_MODULE": "complaints_ledger.privacy.factories:PersonalDataSQLiteFactory",
         "SQLITE_DBNAME": ".data/ledger.db",
     }
     assert store.sqlite_path == Path(".data/ledger.db")
@@ -45,7 +45,7 @@ def test_postgresql_with_user_password_port_and_schema() -> None:
     store = parse_store_url("postgresql://ledger:s3cr%40t@db.internal:6543/complaints?schema=cl")
     assert store.kind == "postgres"
     assert store.env == {
-        "PERSISTENCE_MODULE": "complaints_ledger.append_only:AppendOnlyPostgresFactory",
+        "PERSISTENCE_MODULE": "complaints_ledger.privacy.factories:PersonalDataPostgresFactory",
         "POSTGRES_DBNAME": "complaints",
         "POSTGRES_HOST": "db.internal",
         "POSTGRES_PORT": "6543",

@@ -28,6 +28,7 @@ from complaints_ledger.domain.escalation import Escalation
 from complaints_ledger.domain.follow_up import FollowUp
 from complaints_ledger.domain.handling import Handling
 from complaints_ledger.domain.lifecycle import Lifecycle
+from complaints_ledger.domain.privacy import Privacy
 from complaints_ledger.domain.values import (
     Channel,
     Kind,
@@ -61,15 +62,26 @@ class Intake:
     internal_target_working_days: int | None = 20
 
 
-class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
+class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections, Privacy):
     # The shape of the state that snapshots hold. v1 lacked `represented` and
     # `earliest_follow_up_at`; a v1 snapshot cannot know the latter, so it stays unset.
-    class_version = 2
+    # v2 predates erasure and litigation holds: nothing was erased or held then.
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state.setdefault("represented", bool((state.get("personal") or {}).get("representative")))
         state.setdefault("earliest_follow_up_at", None)
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        state.setdefault("erased_roles", [])
+        state.setdefault("litigation_hold", None)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        if kwargs.get("personal"):
+            self._check_personal_data_allowed(kwargs["personal"])
+        super().trigger_event(event_class, **kwargs)
 
     class Snapshot(LibrarySnapshot):
         def mutate(self, _: None) -> Complaint:
@@ -148,6 +160,7 @@ class Complaint(Lifecycle, Handling, Escalation, FollowUp, Corrections):
         self.internal_target_working_days = internal_target_working_days
         self.represented = represented
         self.personal = personal
+        self.erased_roles, self.litigation_hold = [], None
         self.received_at = self.first_received_at = self.last_occurred_at = occurred_at
         self._start_progress(correlation_id)
 
@@ -241,7 +254,7 @@ def _personal_part(intake: Intake) -> dict[str, Any]:
 def event_type_names() -> tuple[str, ...]:
     """Every event a case can record, by class name (the last part of its stored topic)."""
     names = ["Received"]
-    for part in (Lifecycle, Handling, Escalation, FollowUp, Corrections):
+    for part in (Lifecycle, Handling, Escalation, FollowUp, Corrections, Privacy):
         names.extend(
             name
             for name, value in vars(part).items()

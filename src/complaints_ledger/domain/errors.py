@@ -55,3 +55,7 @@ class ConflictError(LedgerError):
 
 class StoreUnavailableError(LedgerError):
     """The event store could not be reached or refused the operation."""
+
+
+class IntegrityFailureError(LedgerError):
+    """Stored data failed a cryptographic check: it was altered, moved or its key is wrong."""

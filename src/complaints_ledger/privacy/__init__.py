@@ -1,0 +1,4 @@
+"""Personal data: per-subject encryption, crypto-shredding, retention, pseudonyms.
+
+See docs/privacy.md.
+"""
