@@ -8,11 +8,6 @@ TRUNCATE on the event and snapshot tables. See docs/operations.md.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +25,8 @@ from complaints_ledger.append_only import (
 )
 from complaints_ledger.application import ComplaintsLedger
 from complaints_ledger.domain.errors import InvalidValueError, LedgerError
+from complaints_ledger.privacy.subject_keys import TABLE as SUBJECT_KEYS_TABLE
+from complaints_ledger.scram import scram_verifier
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import StoreURL
 
@@ -38,10 +35,16 @@ EVENT_LOG_TABLES = (EVENTS_TABLE, SNAPSHOTS_TABLE)
 REFUSE_FUNCTION = f"{APP_PREFIX}_refuse_change"
 # Tables beside the event log that the writer's processes create, rebuild and drop themselves:
 # the read side's positions and views (rm_, rmb_ while rebuilding, rma_<instant>_), the API's
-# tokens, and the sealer's leaves and checkpoints (evidence by signature, not by permissions).
-WRITER_TABLES = ("readside_positions", "api_tokens", "integrity_leaves", "integrity_checkpoints")
+# tokens, the sealer's leaves and checkpoints (evidence by signature, not by permissions), and the
+# data subjects' keys (which erasure overwrites; the reader never sees them).
+WRITER_TABLES = (
+    "readside_positions",
+    "api_tokens",
+    "integrity_leaves",
+    "integrity_checkpoints",
+    SUBJECT_KEYS_TABLE,
+)
 WRITER_TABLE_PATTERNS = ("rm\\_%", "rmb\\_%", "rma\\_%")
-SCRAM_ITERATIONS = 4096
 MAX_IDENTIFIER_BYTES = 63
 
 
@@ -122,7 +125,11 @@ def _create_tables(settings: Settings) -> None:
     """Construct the application once: the library creates its tables, types and functions.
     Snapshots on, so that their table exists for writers that take them."""
     interval = settings.snapshot_interval or 1
-    ComplaintsLedger(settings.model_copy(update={"snapshot_interval": interval})).close()
+    ledger = ComplaintsLedger(settings.model_copy(update={"snapshot_interval": interval}))
+    try:
+        ledger.subject_keys.ensure_table()
+    finally:
+        ledger.close()
 
 
 @contextmanager
@@ -152,6 +159,11 @@ def _set_up(conn: psycopg.Connection[Any], store: StoreURL, plan: RolePlan) -> I
     _protect_event_log(conn, target, plan)
     handed_over = _hand_over_read_side(conn, target, plan)
     _grant_reader_future_tables(conn, target, plan)
+    conn.execute(
+        sql.SQL("REVOKE ALL ON TABLE {} FROM {}").format(
+            sql.Identifier(schema, SUBJECT_KEYS_TABLE), sql.Identifier(plan.reader)
+        )
+    )
     return InitReport(target.database, schema, target.owner, created, handed_over)
 
 
@@ -255,23 +267,6 @@ def _ensure_login(
         )
     )
     return created
-
-
-def scram_verifier(password: str, *, salt: bytes | None = None, iterations: int = 0) -> str:
-    """The SCRAM-SHA-256 verifier PostgreSQL stores, computed here so that the password itself
-    never reaches the server (nor its statement log)."""
-    salt = salt if salt is not None else secrets.token_bytes(16)
-    iterations = iterations or SCRAM_ITERATIONS
-    normalised = unicodedata.normalize("NFKC", password).encode()
-    salted = hashlib.pbkdf2_hmac("sha256", normalised, salt, iterations)
-    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
-    stored_key = hashlib.sha256(client_key).digest()
-    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
-    return f"SCRAM-SHA-256${iterations}:{_b64(salt)}${_b64(stored_key)}:{_b64(server_key)}"
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 # ---- grants and triggers ---------------------------------------------------------------------

@@ -25,7 +25,10 @@ from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.db_cmd import app as db_app
 from complaints_ledger.cli.main import main as main_callback
 from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.domain.privacy import ERASED, SubjectRole
 from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
+from complaints_ledger.privacy.erasure import erase_subject
+from complaints_ledger.privacy.subject_keys import TABLE as SUBJECT_KEYS_TABLE
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.registry import select_projections
 from complaints_ledger.readside.runner import ProjectionRunner
@@ -153,6 +156,11 @@ def use_the_ledger(url: str) -> None:
         assert ledger.acknowledge(case_id, CommandContext(OFFICER)) == 2
         assert ledger.get(case_id).version == 2
         assert [entry.type for entry in ledger.history(case_id)] == ["Received", "Acknowledged"]
+        # Erasure overwrites the subject's key: the writer may change the key table.
+        manager = Actor("m.jones", OFFICER.organisation, Role.MANAGER)
+        complainant = ledger.get(case_id).subject_ids()[SubjectRole.COMPLAINANT]
+        erase_subject(ledger, complainant, CommandContext(manager), reason="asked to be forgotten")
+        assert ledger.get(case_id).personal["complainant"] == ERASED
     finally:
         ledger.close()
 
@@ -207,7 +215,7 @@ def test_the_writer_appends_through_the_ledger_but_cannot_change_the_log(
         counts = conn.execute(
             sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(EVENTS_TABLE))
         )
-        assert counts.fetchone() == (2,)
+        assert counts.fetchone() == (3,)  # received, acknowledged, subject erased
 
 
 def test_the_triggers_refuse_changes_even_to_the_owner(postgres_url: str, roles: Roles) -> None:
@@ -241,6 +249,8 @@ def test_the_reader_may_select_everything_but_write_nothing(
         for statement, name in zip(forbidden, names, strict=True):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # wrapped keys: not for readers
+            conn.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(SUBJECT_KEYS_TABLE)))
 
 
 # --------------------------------------------------------------------------- running it

@@ -98,6 +98,9 @@ class SubjectKeys:
         save_keyring(self.keyring_file, keyring)
         return keyring
 
+    def ensure_table(self) -> None:
+        self._db()
+
     def close(self) -> None:
         self._databases.close()
 
