@@ -11,8 +11,13 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY projections ./projections
+# /keys holds the keyring (personal data) and the checkpoint signing key: mount a volume there.
 RUN pip install . \
-    && useradd --create-home --uid 10001 --user-group ledger
+    && useradd --create-home --uid 10001 --user-group ledger \
+    && mkdir -m 0700 /keys && chown ledger:ledger /keys
+
+ENV COMPLAINTS_LEDGER_KEYRING_FILE=/keys/keyring.json \
+    COMPLAINTS_LEDGER_SIGNING_KEY_FILE=/keys/signing-key.pem
 
 USER ledger
 EXPOSE 8000

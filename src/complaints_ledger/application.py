@@ -183,7 +183,8 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         snapshot's version says nothing about when its events were recorded.
         """
         complaint: Complaint | None = None
-        for event in self.events.get(case_id):
+        events = list(self.events.get(case_id))
+        for event in events:
             if cast("Complaint.Event", event).timestamp > recorded_at:
                 break
             complaint = cast("Complaint | None", event.mutate(complaint))  # type: ignore[attr-defined]
@@ -191,6 +192,10 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
             raise ComplaintNotFoundError(
                 f"no complaint {case_id} had been recorded by {recorded_at.isoformat()}", field="id"
             )
+        # Erased since then is erased in the past too: what was known is not shown again.
+        for event in events:
+            if isinstance(event, Complaint.SubjectErased):
+                complaint.personal = mask_role(complaint.personal, SubjectRole(event.role))
         return complaint
 
     def history(self, case_id: UUID, *, as_of: datetime | None = None) -> list[HistoryEntry]:

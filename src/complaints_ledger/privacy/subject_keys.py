@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import psycopg
+import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from complaints_ledger.domain.errors import IntegrityFailureError, RuleViolationError
@@ -28,6 +30,7 @@ from complaints_ledger.privacy.keyring import KEY_BYTES, Keyring, load_keyring, 
 from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
 from complaints_ledger.store import StoreURL
 
+logger = structlog.get_logger(__name__)
 TABLE = "personal_data_subjects"
 CREATE_STATEMENTS = (
     (
@@ -260,8 +263,7 @@ class SubjectKeys:
             )
         with self._lock:
             self._cache[subject_id] = (time.monotonic(), None)
-        if db.dialect.name == "sqlite":
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # old page images leave the WAL file
+        _purge_old_versions(db)
         return bool(changed)
 
     def rewrap_all(self, keyring: Keyring) -> int:
@@ -293,6 +295,19 @@ class SubjectKeys:
             "WHERE wrapped_key IS NOT NULL GROUP BY master_key_id"
         )
         return {str(key_id): int(count) for key_id, count in rows}
+
+
+def _purge_old_versions(db: ViewDatabase) -> None:
+    """Best effort to leave no copy of a destroyed key in the live database files: SQLite's old
+    page images leave the WAL; PostgreSQL's dead row versions are vacuumed (a transaction still
+    open elsewhere may keep them until the next VACUUM)."""
+    if db.dialect.name == "sqlite":
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    try:
+        db.execute(f"VACUUM {TABLE}")
+    except psycopg.errors.InsufficientPrivilege:
+        logger.warning("VACUUM of the subject key table needs its owner", table=TABLE)
 
 
 def _modified(path: Path) -> int | None:
