@@ -5,23 +5,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from complaints_ledger.access.principal import Principal
-from complaints_ledger.domain.errors import ComplaintNotFoundError, NotPermittedError
+from complaints_ledger.domain.errors import (
+    ComplaintNotFoundError,
+    NotFoundError,
+    NotPermittedError,
+)
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Role
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from complaints_ledger.application import ComplaintsLedger
     from complaints_ledger.domain.complaint import Complaint
 
+# Auditors and analysts read their organisation's cases with people as pseudonyms
+# (privacy/pseudonyms.py); the other readers see identities.
 CASE_READERS = frozenset(
-    {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.OMBUDSMAN, Role.HEALTHWATCH}
+    {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.OMBUDSMAN, Role.HEALTHWATCH}
 )
 CASE_HANDLERS = frozenset({Role.OFFICER, Role.MANAGER})
 LOGGERS = frozenset({Role.OFFICER, Role.MANAGER, Role.HEALTHWATCH})
-MANAGER_ONLY_COMMANDS = frozenset({"correct_fact", "close_case"})
+MANAGER_ONLY_COMMANDS = frozenset(
+    {"correct_fact", "close_case", "place_litigation_hold", "lift_litigation_hold"}
+)
 HEALTHWATCH_COMMANDS = frozenset({"refer", "update_complainant"})
 # Aggregates without personal data that these roles may see across organisations.
 CROSS_ORGANISATION_AGGREGATES = frozenset({Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN})
+# Data subjects' rights (erasure, subject access): the organisation holding the case answers them.
+SUBJECT_RIGHTS_HANDLERS = frozenset({Role.MANAGER, Role.ADMIN})
+RETENTION_RUNNERS = frozenset({Role.ADMIN})
 
 
 class Policy:
@@ -63,6 +76,26 @@ class Policy:
                 "may read it but not act on it",
                 field="organisation",
             )
+
+    def check_can_handle_subject(
+        self, principal: Principal, complaint: Complaint, subject_id: UUID, action: str
+    ) -> None:
+        """A data subject's request (erasure, subject access) is for a manager or admin of the
+        organisation holding their case. A subject of a case the caller may not see is reported
+        as not found, exactly like a subject that does not exist."""
+        if not self._sees(principal, complaint):
+            raise NotFoundError(f"no data subject {subject_id}", field="subject_id")
+        self.require_role(principal, SUBJECT_RIGHTS_HANDLERS, action)
+        holder = complaint.handling_organisation
+        if principal.organisation != holder:
+            raise NotPermittedError(
+                f"{action} is for {holder}, which holds this case; {principal.organisation} "
+                "may not answer it",
+                field="organisation",
+            )
+
+    def check_can_run_retention(self, principal: Principal) -> None:
+        self.require_role(principal, RETENTION_RUNNERS, "running the retention schedule")
 
     def check_can_receive(self, principal: Principal, organisation: str) -> None:
         self.require_role(principal, LOGGERS, "logging a complaint")

@@ -20,6 +20,7 @@ from complaints_ledger.api.routes import (
     integrity,
     listing,
     operations,
+    privacy,
     read_models,
 )
 from complaints_ledger.api.sealing import BackgroundSealer, signing_key
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
     app.include_router(listing.router)
     app.include_router(read_models.router)
     app.include_router(integrity.router)
+    app.include_router(privacy.router)
     metrics.register_gauge(
         "complaints_ledger_projection_lag_events",
         "Events in the log not yet applied to each read model",

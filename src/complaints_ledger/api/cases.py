@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from fastapi import Request
@@ -33,7 +34,15 @@ from complaints_ledger.domain.errors import (
     DuplicateCommandError,
     InvalidValueError,
 )
-from complaints_ledger.views import history_entry_view
+from complaints_ledger.domain.privacy import SubjectRole
+from complaints_ledger.privacy.pseudonyms import (
+    audience_of,
+    case_pseudonyms,
+    pseudonymise_case_view,
+    pseudonymise_personal,
+    sees_identities,
+)
+from complaints_ledger.views import case_view, history_entry_view
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,11 @@ class RequestContext:
 
 
 class CaseReader:
-    """Reads of one case; each is recorded in the access log before any data is returned."""
+    """Reads of one case; each is recorded in the access log before any data is returned.
+
+    A reader whose role may not see identities (auditor, analyst) gets each person as a pseudonym
+    for the reader's role and organisation, and the rest of the personal data withheld.
+    """
 
     def __init__(self, context: RequestContext, purpose: str | None) -> None:
         self.context = context
@@ -70,13 +83,20 @@ class CaseReader:
         complaint = ledger.as_of(case_id, as_of) if as_of is not None else current
         self._record(case_id, "case" if as_of is None else f"case as of {as_of.isoformat()}")
         today = uk_local_date(as_of) if as_of is not None else self.context.today()
-        return case_response(complaint, today)
+        view = case_view(complaint, today)
+        pseudonyms = self._pseudonyms(case_id)
+        if pseudonyms is not None:
+            view = pseudonymise_case_view(view, pseudonyms)
+        return json_response(view, complaint.version)
 
     def history(self, case_id: UUID, as_of: datetime | None) -> JSONResponse:
         self._visible(case_id)
         entries = self.context.ledger.history(case_id, as_of=as_of)
         self._record(case_id, "history" if as_of is None else f"history as of {as_of.isoformat()}")
         events = [history_entry_view(entry) for entry in entries]
+        pseudonyms = self._pseudonyms(case_id)
+        if pseudonyms is not None:
+            events = [_pseudonymised_entry(event, pseudonyms) for event in events]
         return json_response({"events": events}, entries[-1].version)
 
     def _visible(self, case_id: UUID) -> Complaint:
@@ -88,6 +108,25 @@ class CaseReader:
         self.context.ledger.record_read(
             case_id, self.context.principal.actor, what=what, purpose=self.purpose
         )
+
+    def _pseudonyms(self, case_id: UUID) -> dict[SubjectRole, str] | None:
+        """None when the caller sees identities; else the case's people as this caller's
+        pseudonyms."""
+        principal = self.context.principal
+        if sees_identities(principal.role):
+            return None
+        audience = audience_of(principal.role, principal.organisation)
+        return case_pseudonyms(self.context.ledger.subject_keys, case_id, audience)
+
+
+def _pseudonymised_entry(
+    event: dict[str, Any], pseudonyms: dict[SubjectRole, str]
+) -> dict[str, Any]:
+    personal = event["data"].get("personal")
+    if not isinstance(personal, dict):
+        return event
+    data = {**event["data"], "personal": pseudonymise_personal(personal, pseudonyms)}
+    return {**event, "data": data}
 
 
 class CaseCommands:

@@ -146,3 +146,15 @@ class Closure(CommandBody):
 
 class Reopening(CommandBody):
     reason: Text
+
+
+class LitigationHold(CommandBody):
+    reason: Text = Field(description="Why the case's records must be kept (the claim or order).")
+
+
+class LitigationHoldLifting(CommandBody):
+    reason: Text
+
+
+class Erasure(CommandBody):
+    reason: Text = Field(description="Why the data subject's personal data is erased.")

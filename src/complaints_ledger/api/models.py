@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from complaints_ledger.domain.clocks import DeadlineStatus
+from complaints_ledger.domain.privacy import SubjectRole
 from complaints_ledger.domain.values import Channel, Kind, Outcome, RegimeId, Status
 
 
@@ -59,6 +60,17 @@ class RepresentativeView(BaseModel):
     consent: str
 
 
+class PseudonymView(BaseModel):
+    """A person shown to a reader who may not see identities: the same for them on every case."""
+
+    pseudonym: str
+
+
+# Personal data a reader does not get: erased for everyone, or withheld from this reader.
+Erased = Literal["[erased]"]
+Masked = Literal["[erased]", "[withheld]"]
+
+
 class CaseView(BaseModel):
     """A case as it stands (or stood), with its deadlines judged on the day shown."""
 
@@ -84,11 +96,11 @@ class CaseView(BaseModel):
     late_acceptance: dict[str, Any] | None
     pending_referral: dict[str, Any] | None
     records: dict[str, list[dict[str, Any]]]
-    complainant: PersonView | None
-    representative: RepresentativeView | None
-    accessibility_needs: list[str]
+    complainant: PersonView | PseudonymView | Erased | None
+    representative: RepresentativeView | PseudonymView | Erased | None
+    accessibility_needs: list[str] | Masked
     advocacy: str | None
-    summary: str | None
+    summary: str | None = Field(description='The summary, or "[erased]" or "[withheld]".')
 
 
 class CreatedCase(BaseModel):
@@ -109,6 +121,18 @@ class HistoryEvent(BaseModel):
 
 class HistoryView(BaseModel):
     events: list[HistoryEvent]
+
+
+class ErasureView(BaseModel):
+    """A data subject's erasure, as recorded on their case."""
+
+    subject_id: UUID
+    role: SubjectRole
+    case_id: UUID
+    version: int = Field(description="The case's version once the erasure was recorded.")
+    finished_earlier_erasure: bool = Field(
+        description="The erasure was recorded before; only their key was left to destroy."
+    )
 
 
 class Health(BaseModel):

@@ -22,6 +22,7 @@ from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
     ConflictError,
     DuplicateCommandError,
+    IntegrityFailureError,
     InvalidValueError,
     LedgerError,
     NotFoundError,
@@ -47,6 +48,7 @@ LEDGER_PROBLEMS: tuple[tuple[type[LedgerError], int, str, str], ...] = (
     (DuplicateCommandError, 409, "duplicate-command", "The command was already applied"),
     (InvalidValueError, 422, "invalid-value", "Invalid value"),
     (StoreUnavailableError, 503, "store-unavailable", "The event store is unavailable"),
+    (IntegrityFailureError, 500, "integrity-failure", "Stored data failed an integrity check"),
 )
 UNMAPPED_LEDGER_PROBLEM = (422, "ledger-error", "The ledger refused the request")
 
@@ -151,6 +153,16 @@ def ledger_problem(error: LedgerError) -> JSONResponse:
             title,
             "the event store could not be reached; try again shortly",
             headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    if isinstance(error, IntegrityFailureError):
+        # Which case, version or key failed is for the operators (in the log), not the caller.
+        logger.error("integrity failure", error=error.message, field=error.field)
+        return problem_response(
+            status,
+            slug,
+            title,
+            "stored data failed a cryptographic check: it was altered, moved, or its key is "
+            "wrong. None of it was returned; the failure was logged for the operators",
         )
     field = FIELD_ALIASES.get(error.field, error.field) if error.field else None
     return problem_response(status, slug, title, error.message, field=field, rule=error.rule)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 
 from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import fail, reporting_errors
@@ -19,8 +20,12 @@ from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.keys import generate_key, load_key, public_key_text
 from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.integrity.verify import Report, verify, verify_since
+from complaints_ledger.privacy.keyring import create_keyring, load_keyring
 
-keys_app = typer.Typer(help="The Ed25519 key that signs checkpoints.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="The Ed25519 key that signs checkpoints, and the keyring that protects personal data.",
+    no_args_is_help=True,
+)
 console = Console(stderr=True)
 EXIT_TAMPERED = 1
 
@@ -29,17 +34,34 @@ EXIT_TAMPERED = 1
 def keys_init(
     ctx: typer.Context,
     if_missing: Annotated[
-        bool, typer.Option("--if-missing", help="Keep an existing key instead of refusing.")
+        bool,
+        typer.Option(
+            "--if-missing",
+            help="Keep an existing signing key instead of refusing (a keyring is always kept).",
+        ),
     ] = False,
 ) -> None:
-    """Create the signing key (COMPLAINTS_LEDGER_SIGNING_KEY_FILE) and print its public key."""
-    path = state(ctx).settings.signing_key_file
+    """Create the signing key (COMPLAINTS_LEDGER_SIGNING_KEY_FILE) and print its public key; create
+    the keyring (COMPLAINTS_LEDGER_KEYRING_FILE) too if there is none."""
+    settings = state(ctx).settings
+    path, keyring_file = settings.signing_key_file, settings.keyring_file
     with reporting_errors():
+        if keyring_file.exists():
+            load_keyring(keyring_file)  # a broken keyring stops init before anything is made
         if if_missing and path.exists():
-            typer.echo(public_key_text(load_key(path)))
-            return
-        key = generate_key(path)
-    console.print(f"signing key written to {path} (keep it private; back it up)")
+            key = load_key(path)
+        else:
+            key = generate_key(path)
+            console.print(f"signing key written to {path} (keep it private; back it up)")
+        if not keyring_file.exists():  # an existing one is kept: replacing it loses personal data
+            create_keyring(keyring_file)
+            console.print(
+                Text(
+                    f"keyring written to {keyring_file} (keep it private; back it up: without it "
+                    "no personal data can be read)"
+                ),
+                soft_wrap=True,  # the path stays on one line, to copy
+            )
     typer.echo(public_key_text(key))
 
 

@@ -19,6 +19,8 @@ from complaints_ledger.cli.integrity_cmd import (
     verify_bundle_command,
     verify_command,
 )
+from complaints_ledger.cli.keyring_cmd import keys_retire, keys_rotate, keys_status
+from complaints_ledger.cli.privacy_cmd import erase, hold_app, retention_app, subject_app
 from complaints_ledger.cli.projections_cmd import app as projections_app
 from complaints_ledger.cli.report_cmd import app as report_app
 from complaints_ledger.cli.serve_cmd import serve
@@ -63,11 +65,18 @@ app.add_typer(report_app, name="report")
 app.add_typer(org_app, name="org")
 app.add_typer(token_app, name="token")
 app.add_typer(keys_app, name="keys")
+keys_app.command("rotate")(keys_rotate)
+keys_app.command("retire")(keys_retire)
+keys_app.command("status")(keys_status)
 app.add_typer(db_app, name="db")
 app.command("checkpoint")(checkpoint)
 app.command("verify")(verify_command)
 app.command("export")(export_command)
 app.command("verify-bundle")(verify_bundle_command)
+app.command("erase")(erase)
+app.add_typer(subject_app, name="subject")
+app.add_typer(hold_app, name="hold")
+app.add_typer(retention_app, name="retention")
 
 
 def run() -> None:

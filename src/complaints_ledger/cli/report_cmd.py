@@ -13,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from complaints_ledger.cli.context import state
+from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import case_id, instant
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.calendars import uk_local_date
+from complaints_ledger.privacy.sharing import case_facts
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness, worklist
 from projections.annual_report_counts import reporting_year_bounds
@@ -28,6 +29,7 @@ app = typer.Typer(
     help="Reports from the read models (each brings its read model up to date first)."
 )
 console = Console()
+PARTNER_AUDIENCE = "partner:"  # pseudonyms are made per audience: "partner:<organisation>"
 
 AsOf = Annotated[
     str | None, typer.Option("--as-of", metavar="T", help="As recorded at instant T (RFC 3339).")
@@ -217,6 +219,39 @@ def audit_trail_export(
             else audit_trail.to_csv(rows)
         )
         _write(chunks, out)
+
+
+@app.command("case-facts")
+def case_facts_feed(
+    ctx: typer.Context,
+    audience: Annotated[
+        str,
+        typer.Option(
+            "--audience",
+            metavar="ORG",
+            help="The partner organisation receiving the feed: its pseudonyms are its own.",
+            show_default=False,
+        ),
+    ],
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="Only cases this organisation handles.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """The partner feed: each case's facts and the complainant's pseudonym; never who they are."""
+    if not audience.strip():
+        fail("--audience needs the partner organisation's name (field: audience)")
+    settings = state(ctx).settings
+    with reporting_errors(), open_views(settings) as db, open_ledger(settings) as ledger:
+        namespace = current_namespace(db, timeliness.PROJECTION, None)
+        rows = case_facts(
+            db,
+            ledger.subject_keys,
+            audience=f"{PARTNER_AUDIENCE}{audience.strip()}",
+            namespace=namespace,
+            organisation=organisation,
+        )
+    _print(rows, as_json)
 
 
 def _write(chunks: Any, out: Path | None) -> None:

@@ -91,6 +91,8 @@ class CaseBase(Aggregate):
     subjects: tuple[str, ...]
     personal: dict[str, Any]
     represented: bool
+    erased_roles: list[str]  # data subjects whose personal data was erased (privacy.py)
+    litigation_hold: dict[str, Any] | None
     internal_target_working_days: int | None
 
     # Progress.

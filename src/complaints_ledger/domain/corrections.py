@@ -162,6 +162,12 @@ class Corrections(CaseBase):
     def _trigger_personal_correction(
         self, stamp: Stamp, field: str, new_value: str, reason: str
     ) -> None:
+        if "complainant" in self.erased_roles:  # every correctable personal field is theirs
+            raise RuleViolationError(
+                "the complainant's personal data was erased: it cannot be corrected",
+                field="new_value",
+                rule="erasure",
+            )
         if field == "summary":
             previous = self.personal.get("summary")
         else:

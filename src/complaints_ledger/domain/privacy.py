@@ -66,9 +66,6 @@ class Privacy(CaseBase):
         def apply(self, case: Privacy) -> None:
             case.litigation_hold = None
 
-    erased_roles: list[str]
-    litigation_hold: dict[str, Any] | None
-
     def subject_ids(self) -> dict[SubjectRole, UUID]:
         """The data subjects of this case: the complainant, and the representative if any."""
         roles = [SubjectRole.COMPLAINANT]
@@ -81,7 +78,7 @@ class Privacy(CaseBase):
             if known == subject_id:
                 return role
         raise InvalidValueError(
-            f"{subject_id} is not a data subject of case {self.id}", field="subject"
+            f"{subject_id} is not a data subject of case {self.id}", field="subject_id"
         )
 
     def retention_starts_on(self) -> date | None:
@@ -103,7 +100,7 @@ class Privacy(CaseBase):
             )
         if str(role) in self.erased_roles:
             raise RuleViolationError(
-                f"the {role}'s personal data is already erased", field="subject"
+                f"the {role}'s personal data is already erased", field="subject_id"
             )
         self.trigger_event(
             self.SubjectErased,

@@ -109,8 +109,9 @@ def load_keyring(path: Path) -> Keyring:
     return keyring
 
 
-def save_keyring(path: Path, keyring: Keyring) -> None:
-    """Write atomically (a crash leaves the old file or the new one, never half of one)."""
+def save_keyring(path: Path, keyring: Keyring, *, exclusive: bool = False) -> None:
+    """Write atomically (a crash leaves the old file or the new one, never half of one).
+    `exclusive` never replaces an existing file: FileExistsError instead."""
     document: dict[str, Any] = {
         "format": KEYRING_FORMAT,
         "current": keyring.current,
@@ -120,22 +121,42 @@ def save_keyring(path: Path, keyring: Keyring) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    with os.fdopen(descriptor, "w") as file:
-        json.dump(document, file, indent=2)
-        file.flush()
-        os.fsync(file.fileno())
-    staging.replace(path)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(document, file, indent=2)
+            file.flush()
+            os.fsync(file.fileno())
+        if exclusive:
+            os.link(staging, path)  # atomic, and fails if another process created it first
+            staging.unlink()
+        else:
+            staging.replace(path)
+    except BaseException:
+        staging.unlink(missing_ok=True)  # no stray copy of key material beside the keyring
+        raise
 
 
 def create_keyring(path: Path) -> Keyring:
-    if path.exists():
+    try:
+        return create_keyring_once(path, refuse_existing=True)
+    except FileExistsError:
         raise InvalidValueError(
             f"{path} already holds a keyring; keep it (losing it loses every personal field)",
             field="keyring_file",
-        )
-    keyring = Keyring.generate()
-    save_keyring(path, keyring)
-    return keyring
+        ) from None
+
+
+def create_keyring_once(path: Path, *, refuse_existing: bool = False) -> Keyring:
+    """Create the keyring unless one exists; either way return the one on disk. Processes that
+    race to create it all end up with the same keyring."""
+    if path.exists() and refuse_existing:
+        raise FileExistsError(path)
+    try:
+        save_keyring(path, Keyring.generate(), exclusive=True)
+    except FileExistsError:
+        if refuse_existing:
+            raise
+    return load_keyring(path)
 
 
 def _encode_key(key: bytes) -> str:

@@ -32,11 +32,11 @@ def audience_of(role: Role, organisation: str) -> str:
 
 
 def case_pseudonyms(keys: SubjectKeys, case_id: UUID, audience: str) -> dict[SubjectRole, str]:
-    """Pseudonyms of the case's subjects that are not erased."""
+    """The case's subjects' pseudonyms, or `[erased]`. A subject of a case recorded before
+    personal data was sealed has no key, hence no pseudonym: they are left out (withheld)."""
     return {
-        record.role: keys.pseudonym(record, audience)
+        record.role: ERASED if record.erased_at else keys.pseudonym(record, audience)
         for record in keys.subjects_of([case_id])
-        if record.erased_at is None
     }
 
 
@@ -49,8 +49,10 @@ def pseudonymise_personal(
         if value in NOT_PERSONAL:
             masked[name] = value
         elif name in {"complainant", "representative"}:
-            pseudonym = pseudonyms.get(role_of_field(name))
-            masked[name] = {"pseudonym": pseudonym} if pseudonym else ERASED
+            pseudonym = pseudonyms.get(role_of_field(name), WITHHELD)
+            masked[name] = (
+                pseudonym if pseudonym in {ERASED, WITHHELD} else {"pseudonym": pseudonym}
+            )
         else:
             masked[name] = WITHHELD
     return masked

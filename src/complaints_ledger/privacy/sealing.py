@@ -21,28 +21,29 @@ from eventsourcing.persistence import Transcoder
 from complaints_ledger.domain.errors import IntegrityFailureError
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, role_of_field
 from complaints_ledger.privacy.keyring import NONCE_BYTES
-from complaints_ledger.privacy.subject_keys import SubjectKeys
+from complaints_ledger.privacy.subject_keys import Identity, SubjectKeys
 
 SEALED = "_sealed_"
 EMPTY: tuple[object, ...] = (None, "", [])
 NOT_PERSONAL: tuple[object, ...] = (*EMPTY, ERASED)
 
 
-def identity_of(person: Any) -> str | None:
-    """What identifies a person across cases, normalised: email, else phone, else name and
-    address. Only its keyed hash is ever stored."""
+def identity_of(person: Any) -> Identity | None:
+    """What identifies a person across cases, normalised: their email, their phone number, and
+    their name with their address. Only keyed hashes of these are ever stored."""
     if not isinstance(person, dict):
         return None
+    identifiers = []
     if person.get("email"):
-        return "email:" + str(person["email"]).strip().casefold()
+        identifiers.append("email:" + str(person["email"]).strip().casefold())
     digits = re.sub(r"\D", "", str(person.get("phone") or ""))
     if digits:
-        return "phone:" + digits[-10:]  # +44 7700 ... and 07700 ... are the same number
+        identifiers.append("phone:" + digits[-10:])  # +44 7700 ... and 07700 ... are one number
     if person.get("name"):
         name = " ".join(str(person["name"]).casefold().split())
         address = " ".join(str(person.get("address") or "").casefold().split())
-        return f"name:{name}|{address}"
-    return None
+        identifiers.append(f"name:{name}|{address}")
+    return Identity(tuple(identifiers)) if identifiers else None
 
 
 def is_sealed(value: Any) -> bool:
@@ -101,7 +102,7 @@ class Sealer:
         return self.transcoder.decode(plain)
 
 
-def _identity(role: SubjectRole, value: Any) -> str | None:
+def _identity(role: SubjectRole, value: Any) -> Identity | None:
     if role == SubjectRole.REPRESENTATIVE:
         return identity_of(value.get("person") if isinstance(value, dict) else None)
     return identity_of(value)

@@ -26,7 +26,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from complaints_ledger.domain.errors import IntegrityFailureError, RuleViolationError
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
-from complaints_ledger.privacy.keyring import KEY_BYTES, Keyring, load_keyring, save_keyring
+from complaints_ledger.privacy.keyring import (
+    KEY_BYTES,
+    Keyring,
+    create_keyring_once,
+    load_keyring,
+)
 from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
 from complaints_ledger.store import StoreURL
 
@@ -36,12 +41,20 @@ CREATE_STATEMENTS = (
     (
         f"CREATE TABLE IF NOT EXISTS {TABLE} (subject_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, "
         "role TEXT NOT NULL, master_key_id TEXT, wrapped_key TEXT, identity_hash TEXT, "
-        "created_at TEXT NOT NULL, erased_at TEXT)"
+        "lookup_hashes TEXT, created_at TEXT NOT NULL, erased_at TEXT)"
     ),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_case ON {TABLE} (case_id)",
 )
 
 CREATE_LOCK_ID = 0x636C_6B65_7973  # "clkeys": any fixed number, used for nothing else
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How a person can be found again: their normalised identifiers, the most stable first
+    (the first one also makes their pseudonym)."""
+
+    identifiers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ class SubjectKeys:
         self._cache: dict[UUID, tuple[float, bytes | None]] = {}
         self._lock = threading.Lock()
         self._keyring: Keyring | None = None
-        self._keyring_stamp: int | None = None
+        self._keyring_stamp: tuple[int, int, int] | None = None
         self._table_ready = False
         self._prepared: set[int] = set()  # connections with their settings made
 
@@ -97,9 +110,8 @@ class SubjectKeys:
         if held[0][0]:
             # Never silently start a new keyring over keys an old one wrapped: they would be lost.
             load_keyring(self.keyring_file)  # raises the "no keyring" error
-        keyring = Keyring.generate()
-        save_keyring(self.keyring_file, keyring)
-        return keyring
+        with self._lock:
+            return create_keyring_once(self.keyring_file)
 
     def ensure_table(self) -> None:
         self._db()
@@ -110,7 +122,7 @@ class SubjectKeys:
     # ---- keys for sealing and unsealing -----------------------------------------------------
 
     def key_for_writing(
-        self, case_id: UUID, role: SubjectRole, identity: str | None
+        self, case_id: UUID, role: SubjectRole, identity: Identity | None
     ) -> tuple[UUID, bytes]:
         """The subject's key, made on first use. Refuses a subject whose data was erased."""
         subject_id = subject_id_for(case_id, role)
@@ -165,16 +177,16 @@ class SubjectKeys:
         return self._remember(subject_id, key)
 
     def _create(
-        self, subject_id: UUID, case_id: UUID, role: SubjectRole, identity: str | None
+        self, subject_id: UUID, case_id: UUID, role: SubjectRole, identity: Identity | None
     ) -> bytes | None:
         data_key = AESGCM.generate_key(KEY_BYTES * 8)
         master_key_id, wrapped = self.keyring.wrap(subject_id, data_key)
-        identity_hash = self.identity_hash(identity) if identity else None
+        hashes = [self.identity_hash(i) for i in identity.identifiers] if identity else []
         db = self._db()
         # Two writers may make the same subject at once: the first row wins, both use it.
         db.execute(
             f"INSERT INTO {TABLE} (subject_id, case_id, role, master_key_id, wrapped_key, "  # noqa: S608
-            "identity_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "identity_hash, lookup_hashes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (subject_id) DO NOTHING",
             (
                 str(subject_id),
@@ -182,7 +194,8 @@ class SubjectKeys:
                 str(role),
                 master_key_id,
                 base64.b64encode(wrapped).decode(),
-                identity_hash,
+                hashes[0] if hashes else None,
+                " ".join(hashes) or None,
                 datetime.now(UTC).isoformat(),
             ),
         )
@@ -218,16 +231,19 @@ class SubjectKeys:
     # ---- finding, erasing, re-wrapping --------------------------------------------------------
 
     def subjects_of(self, case_ids: list[UUID] | None = None) -> list[SubjectRecord]:
+        """Every subject, or those of the given cases."""
         query = (
             f"SELECT subject_id, case_id, role, identity_hash, created_at, erased_at, "  # noqa: S608
             f"master_key_id FROM {TABLE}"
         )
-        rows = self._db().execute(query + " ORDER BY created_at, subject_id")
-        records = [_record(row) for row in rows]
-        if case_ids is None:
-            return records
-        wanted = set(case_ids)
-        return [record for record in records if record.case_id in wanted]
+        params: tuple[str, ...] = ()
+        if case_ids is not None:
+            if not case_ids:
+                return []
+            query += f" WHERE case_id IN ({', '.join('?' for _ in case_ids)})"
+            params = tuple(str(case_id) for case_id in case_ids)
+        rows = self._db().execute(query + " ORDER BY created_at, subject_id", params)
+        return [_record(row) for row in rows]
 
     def subject(self, subject_id: UUID) -> SubjectRecord | None:
         rows = self._db().execute(
@@ -237,11 +253,13 @@ class SubjectKeys:
         )
         return _record(rows[0]) if rows else None
 
-    def with_identity(self, identity: str) -> list[SubjectRecord]:
+    def with_identity(self, identifier: str) -> list[SubjectRecord]:
+        """Subjects who gave this identifier (an email, a phone number, a name and address),
+        as normalised by `Identity`. Erased subjects are not found: their hashes are gone."""
         rows = self._db().execute(
             f"SELECT subject_id, case_id, role, identity_hash, created_at, erased_at, "  # noqa: S608
-            f"master_key_id FROM {TABLE} WHERE identity_hash = ? ORDER BY created_at",
-            (self.identity_hash(identity),),
+            f"master_key_id FROM {TABLE} WHERE lookup_hashes LIKE ? ORDER BY created_at",
+            (f"%{self.identity_hash(identifier)}%",),
         )
         return [_record(row) for row in rows]
 
@@ -257,7 +275,8 @@ class SubjectKeys:
             )
             changed = db.execute(
                 f"UPDATE {TABLE} SET wrapped_key = NULL, master_key_id = NULL, "  # noqa: S608
-                "identity_hash = NULL, erased_at = ? WHERE subject_id = ? AND erased_at IS NULL "
+                "identity_hash = NULL, lookup_hashes = NULL, erased_at = ? "
+                "WHERE subject_id = ? AND erased_at IS NULL "
                 "RETURNING subject_id",
                 (now, str(subject_id)),
             )
@@ -310,11 +329,13 @@ def _purge_old_versions(db: ViewDatabase) -> None:
         logger.warning("VACUUM of the subject key table needs its owner", table=TABLE)
 
 
-def _modified(path: Path) -> int | None:
+def _modified(path: Path) -> tuple[int, int, int] | None:
+    """What changes when the keyring file is replaced (a new inode) or rewritten."""
     try:
-        return path.stat().st_mtime_ns
+        stat = path.stat()
     except FileNotFoundError:
         return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _create_table(db: ViewDatabase) -> None:

@@ -189,3 +189,19 @@ def close_case(case_id: CaseId, body: bodies.Closure, commands: CommandsDep) -> 
 def reopen(case_id: CaseId, body: bodies.Reopening, commands: CommandsDep) -> JSONResponse:
     """Reopen a closed case."""
     return commands.run(case_id, "reopen", body)
+
+
+@command("/place-litigation-hold")
+def place_litigation_hold(
+    case_id: CaseId, body: bodies.LitigationHold, commands: CommandsDep
+) -> JSONResponse:
+    """Place a litigation hold: nothing of the case is erased until it is lifted (managers)."""
+    return commands.run(case_id, "place_litigation_hold", body)
+
+
+@command("/lift-litigation-hold")
+def lift_litigation_hold(
+    case_id: CaseId, body: bodies.LitigationHoldLifting, commands: CommandsDep
+) -> JSONResponse:
+    """Lift the litigation hold, so erasure and retention apply again (managers)."""
+    return commands.run(case_id, "lift_litigation_hold", body)

@@ -1,4 +1,5 @@
-"""Read-model routes: timeliness dashboard, learning register, annual report, audit trail."""
+"""Read-model routes: timeliness dashboard, learning register, partner feeds, annual report and
+audit trail."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from complaints_ledger.api.read_deps import (
     today_or,
 )
 from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.privacy.pseudonyms import audience_of
+from complaints_ledger.privacy.sharing import case_facts
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness
 from projections.annual_report_counts import reporting_year_bounds
@@ -89,6 +92,25 @@ def you_said_we_did(
     namespace = current_namespace(db, learning_register.PROJECTION, None)
     feed = learning_register.you_said_we_did(db, organisation=organisation, namespace=namespace)
     return {"feed": feed}
+
+
+@router.get("/sharing/case-facts", responses=READ_MODEL_PROBLEMS)
+def shared_case_facts(
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    db: ViewsDep,
+    organisation: OrganisationQuery = None,
+) -> dict[str, Any]:
+    """The partner feed of case facts (any signed-in caller): no case ids, text or identities."""
+    namespace = current_namespace(db, timeliness.PROJECTION, None)
+    facts = case_facts(
+        db,
+        ledger.subject_keys,
+        audience=audience_of(principal.role, principal.organisation),
+        namespace=namespace,
+        organisation=organisation,
+    )
+    return {"facts": facts}
 
 
 @router.get("/reports/annual", responses=READ_MODEL_PROBLEMS)

@@ -1,0 +1,256 @@
+"""The keys behind personal data, on both stores (issue 6): master key rotation, a missing or
+outdated keyring, and a subject key copied onto another subject's row.
+
+Each test has a keyring of its own (rotation rewrites the file), not the session's.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.domain.errors import IntegrityFailureError, InvalidValueError
+from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
+from complaints_ledger.domain.values import (
+    Actor,
+    Channel,
+    ConsentBasis,
+    Kind,
+    Person,
+    RegimeId,
+    Representative,
+    Role,
+)
+from complaints_ledger.privacy.erasure import erase_subject
+from complaints_ledger.privacy.keyring import load_keyring
+from complaints_ledger.privacy.rotation import retire_master_keys, rotate_master_key
+from complaints_ledger.privacy.subject_keys import TABLE as SUBJECTS_TABLE
+from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.settings import Settings
+from complaints_ledger.store import parse_store_url
+
+COUNCIL = "Northshire Council"
+OFFICER = Actor("o.khan", COUNCIL)
+MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
+START = datetime(2026, 6, 1, 9, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+@pytest.fixture
+def keyring_file(tmp_path: Path) -> Path:
+    return tmp_path / "keys" / "keyring.json"
+
+
+@pytest.fixture
+def open_ledger(store_url: str, keyring_file: Path) -> Iterator[Callable[..., ComplaintsLedger]]:
+    """Opens ledgers ("processes") on this test's store; by default with this test's keyring
+    and no key cache, so that every read unwraps the stored key again."""
+    opened: list[ComplaintsLedger] = []
+    clock = Clock()
+
+    def make(keyring: Path | None = None, **settings: Any) -> ComplaintsLedger:
+        ledger = ComplaintsLedger(
+            Settings(
+                store=store_url,
+                keyring_file=keyring or keyring_file,
+                key_cache_seconds=0,
+                snapshot_interval=0,
+                **settings,
+            ),
+            clock=clock,
+        )
+        opened.append(ledger)
+        return ledger
+
+    yield make
+    for ledger in opened:
+        ledger.close()
+
+
+@pytest.fixture
+def db(store_url: str) -> Iterator[ViewDatabase]:
+    database = ViewDatabase(parse_store_url(store_url))
+    yield database
+    database.close()
+
+
+def receive(ledger: ComplaintsLedger, name: str, *, represented: bool = False) -> UUID:
+    return ledger.receive(
+        Intake(
+            kind=Kind.COMPLAINT,
+            channel=Channel.EMAIL,
+            regime=RegimeId.ENGLAND_2009,
+            receiving_organisation=COUNCIL,
+            about_organisation="Sunrise Home Care Ltd",
+            service="home care",
+            subjects=("home care",),
+            complainant=Person(name, email=f"{name.split(maxsplit=1)[0].lower()}@example.org"),
+            summary=f"{name}: carers missed four visits",
+            representative=Representative(Person(f"{name} Junior"), "son", ConsentBasis.GIVEN)
+            if represented
+            else None,
+        ),
+        CommandContext(OFFICER),
+    )
+
+
+def complainant_name(ledger: ComplaintsLedger, case_id: UUID) -> Any:
+    complainant = ledger.get(case_id).personal["complainant"]
+    return complainant if complainant == ERASED else complainant["name"]
+
+
+# --------------------------------------------------------------------------- rotation
+
+
+def test_after_rotation_everything_reads_and_only_the_new_key_is_kept(
+    open_ledger: Callable[..., ComplaintsLedger], keyring_file: Path, tmp_path: Path
+) -> None:
+    ledger = open_ledger()
+    represented = receive(ledger, "Ada Quill", represented=True)
+    plain = receive(ledger, "Bea Fenwick")
+    erased = receive(ledger, "Cy Marlowe")
+    erase_subject(
+        ledger, subject_id_for(erased, SubjectRole.COMPLAINANT), CommandContext(MANAGER), reason="r"
+    )
+    # Another process, which read the keyring before rotation. (The file is dated in the past
+    # first, so that the rewrite is noticed whatever the file system's timestamp granularity.)
+    os.utime(keyring_file, (1, 1))
+    running = open_ledger()
+    assert complainant_name(running, plain) == "Bea Fenwick"
+    old_keyring = load_keyring(keyring_file)
+    old_copy = tmp_path / "old-keyring.json"
+    shutil.copy2(keyring_file, old_copy)
+    assert ledger.subject_keys.master_keys_in_use() == {old_keyring.current: 3}
+
+    result = rotate_master_key(ledger.subject_keys, retire_old=True)
+
+    assert result.rewrapped == 3  # two subjects of one case, one of another; none erased
+    assert result.retired == (old_keyring.current,)
+    new_keyring = load_keyring(keyring_file)
+    assert set(new_keyring.master_keys) == {result.new_master_key} == {new_keyring.current}
+    assert new_keyring.pseudonym_key == old_keyring.pseudonym_key  # pseudonyms stay stable
+    assert stat.S_IMODE(keyring_file.stat().st_mode) == 0o600
+    assert ledger.subject_keys.master_keys_in_use() == {result.new_master_key: 3}
+    assert [p.name for p in keyring_file.parent.iterdir()] == [keyring_file.name]
+
+    # A fresh process reads every case; so do the running ones (they re-read the changed file),
+    # and new subjects get keys wrapped by the new master key.
+    for reader in (open_ledger(), running, ledger):
+        assert complainant_name(reader, represented) == "Ada Quill"
+        assert reader.get(represented).personal["representative"]["person"]["name"] == (
+            "Ada Quill Junior"
+        )
+        assert complainant_name(reader, plain) == "Bea Fenwick"
+        assert complainant_name(reader, erased) == ERASED
+    later = receive(running, "Di Ormsby")
+    assert complainant_name(open_ledger(), later) == "Di Ormsby"
+    assert ledger.subject_keys.master_keys_in_use() == {result.new_master_key: 4}
+
+    # The retired key alone opens nothing any more, and says why.
+    with pytest.raises(InvalidValueError) as caught:
+        open_ledger(old_copy).get(plain)
+    assert caught.value.field == "keyring_file"
+    assert result.new_master_key in caught.value.message
+    assert old_keyring.current in caught.value.message
+
+
+def test_rotation_without_retiring_keeps_both_keys_until_they_are_retired(
+    open_ledger: Callable[..., ComplaintsLedger], keyring_file: Path, tmp_path: Path
+) -> None:
+    ledger = open_ledger()
+    case_id = receive(ledger, "Ada Quill")
+    old = load_keyring(keyring_file).current
+    old_copy = tmp_path / "old-keyring.json"
+    shutil.copy2(keyring_file, old_copy)
+
+    result = rotate_master_key(ledger.subject_keys, retire_old=False)
+    assert (result.rewrapped, result.retired) == (1, ())
+    assert set(load_keyring(keyring_file).master_keys) == {old, result.new_master_key}
+    assert complainant_name(open_ledger(), case_id) == "Ada Quill"
+    with pytest.raises(InvalidValueError):  # already re-wrapped: the old key alone is not enough
+        open_ledger(old_copy).get(case_id)
+
+    retired, rewrapped = retire_master_keys(ledger.subject_keys)
+    assert (retired, rewrapped) == ((old,), 0)
+    assert set(load_keyring(keyring_file).master_keys) == {result.new_master_key}
+    assert complainant_name(open_ledger(), case_id) == "Ada Quill"
+
+
+# --------------------------------------------------------------------------- a missing keyring
+
+
+def test_a_missing_keyring_over_stored_keys_is_an_error_not_a_new_keyring(
+    open_ledger: Callable[..., ComplaintsLedger], keyring_file: Path, tmp_path: Path
+) -> None:
+    case_id = receive(open_ledger(), "Ada Quill")
+    elsewhere = tmp_path / "elsewhere" / "keyring.json"
+
+    # The ledger opens (the keyring is read on first use), then every use of a key fails.
+    ledger = open_ledger(elsewhere)
+    with pytest.raises(InvalidValueError) as reading:
+        ledger.get(case_id)
+    assert reading.value.field == "keyring_file"
+    assert str(elsewhere) in reading.value.message
+    with pytest.raises(InvalidValueError) as writing:
+        receive(ledger, "Bea Fenwick")
+    assert writing.value.field == "keyring_file"
+    assert not elsewhere.exists()
+    assert not elsewhere.parent.exists()
+    assert len(list(ledger.complaint_ids())) == 1  # the refused receipt stored nothing
+
+    assert complainant_name(open_ledger(), case_id) == "Ada Quill"  # the real keyring still works
+
+
+def test_a_new_store_makes_its_keyring_private_on_first_use(
+    open_ledger: Callable[..., ComplaintsLedger], keyring_file: Path
+) -> None:
+    ledger = open_ledger()
+    assert not keyring_file.exists()
+    receive(ledger, "Ada Quill")
+    assert stat.S_IMODE(keyring_file.stat().st_mode) == 0o600
+    assert len(load_keyring(keyring_file).master_keys) == 1
+
+
+# --------------------------------------------------------------------------- copied keys
+
+
+def test_a_wrapped_key_copied_onto_another_subject_does_not_unwrap(
+    open_ledger: Callable[..., ComplaintsLedger], db: ViewDatabase
+) -> None:
+    ledger = open_ledger()
+    source, target = receive(ledger, "Ada Quill"), receive(ledger, "Bea Fenwick")
+    source_subject = subject_id_for(source, SubjectRole.COMPLAINANT)
+    target_subject = subject_id_for(target, SubjectRole.COMPLAINANT)
+    [(master_key_id, wrapped)] = db.execute(
+        f"SELECT master_key_id, wrapped_key FROM {SUBJECTS_TABLE} WHERE subject_id = ?",
+        (str(source_subject),),
+    )
+    with db.transaction():
+        db.execute(
+            f"UPDATE {SUBJECTS_TABLE} SET master_key_id = ?, wrapped_key = ? WHERE subject_id = ?",
+            (master_key_id, wrapped, str(target_subject)),
+        )
+
+    with pytest.raises(IntegrityFailureError) as caught:
+        open_ledger().get(target)
+    assert caught.value.field == "subject_id"
+    assert str(target_subject) in caught.value.message
+    assert complainant_name(open_ledger(), source) == "Ada Quill"
