@@ -105,6 +105,9 @@ def case_view(complaint: Complaint, today: date) -> dict[str, Any]:
         "accessibility_needs": json_safe(personal.get("accessibility_needs", [])),
         "advocacy": complaint.advocacy,
         "summary": personal.get("summary"),
+        "data_subjects": {str(role): str(id_) for role, id_ in complaint.subject_ids().items()},
+        "erased_subjects": list(complaint.erased_roles),
+        "litigation_hold": json_safe(complaint.litigation_hold),
     }
 
 

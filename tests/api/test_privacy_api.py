@@ -174,9 +174,12 @@ def api(store_url: str) -> Iterator[Api]:
 
 def test_a_manager_erases_the_complainant_and_only_their_data_goes(api: Api) -> None:
     case_id = api.logged()
-    subject = complainant_of(case_id)
     before = api.read(f"/complaints/{case_id}").json()
     assert before["complainant"]["name"] == "Canary Person"
+    # The case names its data subjects: the ids erasure and subject access take.
+    subject = UUID(before["data_subjects"]["complainant"])
+    assert subject == complainant_of(case_id)
+    assert before["erased_subjects"] == []
 
     assert_problem(api.erase(subject, OFFICER), 403, "role")
     other = api.erase(subject, (Role.MANAGER, OTHER))
@@ -203,6 +206,7 @@ def test_a_manager_erases_the_complainant_and_only_their_data_goes(api: Api) -> 
     view = case.json()
     CaseView.model_validate(view)
     assert (view["complainant"], view["summary"]) == ("[erased]", "[erased]")
+    assert view["erased_subjects"] == ["complainant"]
     assert view["accessibility_needs"] == "[erased]"
     for unchanged in ("kind", "subjects", "deadlines", "about", "organisation", "received_at"):
         assert view[unchanged] == before[unchanged], unchanged

@@ -101,6 +101,14 @@ class CaseView(BaseModel):
     accessibility_needs: list[str] | Masked
     advocacy: str | None
     summary: str | None = Field(description='The summary, or "[erased]" or "[withheld]".')
+    data_subjects: dict[str, UUID] = Field(
+        description="The case's data subjects by role (complainant, representative): the ids "
+        "that erasure and subject access take."
+    )
+    erased_subjects: list[str] = Field(description="Roles whose personal data was erased.")
+    litigation_hold: dict[str, Any] | None = Field(
+        description="Placed at and reason, while a litigation hold stops erasure."
+    )
 
 
 class CreatedCase(BaseModel):
