@@ -17,6 +17,7 @@ from eventsourcing.persistence import (
     OperationalError,
 )
 
+from complaints_ledger.access_logs import RecentAccessLogs
 from complaints_ledger.commands import LedgerCommands
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.errors import (
@@ -83,6 +84,7 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
     def __init__(self, settings: Settings | None = None, *, clock: Clock = system_clock) -> None:
         self.settings = settings or Settings()
         self.clock = clock
+        self._recent_access_logs = RecentAccessLogs()
         store = self.settings.store_url
         if store.sqlite_path is not None:
             store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -261,11 +263,14 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
 
     def record_read(self, case_id: UUID, actor: Actor, *, what: str, purpose: str | None) -> None:
         """Append who read the case, before the data is returned. Concurrent readers retry."""
-        for _ in range(READ_RECORD_ATTEMPTS):
-            try:
-                log: AccessLog = self.repository.get(access_log_id(case_id))
-            except AggregateNotFoundError:
-                log = AccessLog.open(case_id)
+        log_id = access_log_id(case_id)
+        for attempt in range(READ_RECORD_ATTEMPTS):
+            log = self._recent_access_logs.take(log_id) if attempt == 0 else None
+            if log is None:
+                try:
+                    log = cast("AccessLog", self.repository.get(log_id))
+                except AggregateNotFoundError:
+                    log = AccessLog.open(case_id)
             log.record(self._stamp(CommandContext(actor), None), what=what, purpose=purpose)
             try:
                 self.save(log)
@@ -273,6 +278,7 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
                 continue  # another reader appended first: reload and append after it
             except (OperationalError, InterfaceError) as error:
                 raise StoreUnavailableError(f"the read could not be recorded: {error}") from None
+            self._recent_access_logs.keep(log)
             return
         raise StoreUnavailableError("the read could not be recorded: too many concurrent readers")
 

@@ -218,3 +218,24 @@ def test_every_read_is_recorded_even_under_concurrency(ledger: ComplaintsLedger)
     assert len(reads) == 12
     assert {r["principal"] for r in reads} == {"auditor-1"}
     assert {r["purpose"] for r in reads} == {f"audit {n}" for n in range(12)}
+
+
+def test_reads_recorded_by_two_processes_in_turn_are_all_kept(
+    ledger: ComplaintsLedger, store_url: str
+) -> None:
+    """Each ledger reuses the access log it saved last; the other's appends in between must
+    still be seen (the stale log's save fails on its version, and it reloads)."""
+    case = logged_case(ledger)
+    other = ComplaintsLedger(Settings(store=store_url))
+    reader = who(Role.AUDITOR)
+    try:
+        for n in range(6):
+            for name, app in (("first", ledger), ("second", other)):
+                app.record_read(case.id, reader.actor, what="case", purpose=f"{name} {n}")
+        reads = other.reads_of(case.id)
+    finally:
+        other.close()
+    assert [r["purpose"] for r in reads] == [
+        f"{name} {n}" for n in range(6) for name in ("first", "second")
+    ]
+    assert [r["originator_version"] for r in reads] == list(range(2, 14))
