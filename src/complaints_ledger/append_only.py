@@ -1,31 +1,62 @@
-"""Recorders that run as the append-only writer of docs/operations.md.
+"""Recorders that run as the append-only writer of docs/operations.md, in gap-safe id order.
 
-The library locks the event table `IN EXCLUSIVE MODE` before each insert, so that notification
-ids commit in order. PostgreSQL allows that lock only to the owner or to roles with UPDATE,
-DELETE or TRUNCATE (or, from 17, MAINTAIN) on the table. The writer has none of those: it calls
-`<events table>_lock()`, a SECURITY DEFINER function owned by the owner that takes exactly that
-lock and nothing else. `AppendOnlyPostgresFactory` installs a recorder that calls it, and that
-leaves the tables alone when another role (the owner) created them.
+Notification ids come from the table's sequence, and readers follow the log by id, so an id
+committed after a higher one could be skipped by a reader that already passed it. The library
+prevents that with `LOCK TABLE ... IN EXCLUSIVE MODE` for the whole insert transaction, which
+serialises every writer, its COMMIT (the WAL flush) included. Instead (ADR 0009):
+
+- a writer holds a session-level advisory lock only around its INSERT, so each transaction's ids
+  are contiguous, and releases it before COMMIT, so commits run side by side;
+- readers (`select_notifications`, `max_notification_id`, and the read side's `EventLog.head`)
+  return rows only up to a *safe horizon* (gap_safe.py): an id below which every insert has
+  committed or rolled back.
+
+The owner's SECURITY DEFINER lock function (`<events table>_lock()`) is still created, for writers
+of an earlier release during an upgrade; this recorder no longer calls it. The recorders leave the
+tables alone when another role (the owner) created them.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
+from typing import Any, cast
+
+import psycopg
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    Notification,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
+    PgStoredEvent,
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresFactory,
 )
+from eventsourcing.utils import retry
 from psycopg import sql
+from psycopg.rows import DictRow, tuple_row
+
+from complaints_ledger.gap_safe import KnownHorizon, safe_horizon
 
 FACTORY_TOPIC = "complaints_ledger.append_only:AppendOnlyPostgresFactory"
 APP_PREFIX = "complaintsledger"  # the library names tables <application name lower-cased>_...
 EVENTS_TABLE = f"{APP_PREFIX}_events"
 SNAPSHOTS_TABLE = f"{APP_PREFIX}_snapshots"
+INSERT_LOCK_CLASS = zlib.crc32(b"complaints_ledger.insert_order") & 0x7FFFFFFF
 
 
 def lock_function_name(events_table: str) -> str:
     return f"{events_table}_lock"
+
+
+def insert_lock_key(schema: str, events_table: str) -> tuple[int, int]:
+    """The advisory lock (two int4 keys) writers hold while their INSERT takes ids."""
+    return INSERT_LOCK_CLASS, zlib.crc32(f"{schema}.{events_table}".encode()) & 0x7FFFFFFF
 
 
 # ---- the recorder the writer uses ------------------------------------------------------------
@@ -45,8 +76,8 @@ def _created_by_another_role(datastore: PostgresDatastore, table: str) -> bool:
 
 
 def lock_function_statements(schema: str, events_table: str) -> list[sql.Composed]:
-    """Create (or replace) the function that takes the insert lock; only the writer may call it
-    (`db init` grants EXECUTE), so it is taken away from PUBLIC at once."""
+    """Create (or replace) the function that takes the earlier releases' insert lock; only the
+    writer may call it (`db init` grants EXECUTE), so it is taken away from PUBLIC at once."""
     function = sql.Identifier(schema, lock_function_name(events_table))
     body = sql.SQL("BEGIN LOCK TABLE {} IN EXCLUSIVE MODE; END").format(
         sql.Identifier(schema, events_table)
@@ -60,27 +91,159 @@ def lock_function_statements(schema: str, events_table: str) -> list[sql.Compose
     ]
 
 
+def _capped(stop: int | None, horizon: int) -> int:
+    return horizon if stop is None else min(stop, horizon)
+
+
 class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
-    """Takes the library's insert lock through the owner's SECURITY DEFINER function."""
+    """Inserts in contiguous id blocks without serialising commits; reads up to the safe
+    horizon (module docstring)."""
+
+    horizon_wait_seconds: float | None = None  # None: gap_safe.WAIT_SECONDS
 
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         schema = self.datastore.schema
-        self.lock_table_statements = [
-            sql.SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
-            sql.SQL("SELECT {}()").format(
-                sql.Identifier(schema, lock_function_name(events_table_name))
-            ),
-        ]
+        self.lock_table_statements = []  # the library's EXCLUSIVE lock is not taken
         self.sql_create_statements.extend(lock_function_statements(schema, events_table_name))
+        self.horizon = KnownHorizon()
+        self.qualified_table = sql.Identifier(schema, events_table_name).as_string()
+        class_id, object_id = insert_lock_key(schema, events_table_name)
+        key = sql.SQL("{}, {}").format(class_id, object_id)
+        self._take_insert_lock = sql.SQL("SELECT pg_advisory_lock({})").format(key)
+        self._release_insert_lock = sql.SQL("SELECT pg_advisory_unlock({})").format(key)
+        self._insert_unless_recorded = sql.SQL(
+            "INSERT INTO {} (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, originator_version, topic, state FROM unnest(%s::{}[]) "
+            "ON CONFLICT DO NOTHING RETURNING notification_id"
+        ).format(
+            sql.Identifier(schema, events_table_name),
+            sql.Identifier(schema, self.stored_event_type_name),
+        )
+        self._set_lock_timeout = sql.SQL("SET LOCAL lock_timeout = '{}s'").format(
+            self.datastore.lock_timeout
+        )
+        self._notify = sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel_name))
+        self._max_visible_notification_id = sql.SQL(
+            "SELECT MAX(notification_id) FROM {} WHERE notification_id <= %s"
+        ).format(sql.Identifier(schema, events_table_name))
 
     def create_table(self) -> None:
         if _created_by_another_role(self.datastore, self.events_table_name):
             self.datastore.register_type_adapters()
             return
         super().create_table()
+
+    # ---- writing -------------------------------------------------------------------------
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int] | None:
+        if not stored_events:
+            return None
+        rows = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        with self.datastore.get_connection() as conn:
+            try:
+                return self._insert_in_id_order(conn, rows)
+            except IntegrityError:
+                raise  # rolled back; the lock was released in the same round trip
+            except BaseException:
+                # Whatever state the pipeline was left in, ending the session ends the lock: the
+                # pool replaces a closed connection instead of handing it out still locked.
+                conn.close()
+                raise
+
+    def _insert_in_id_order(
+        self, conn: psycopg.Connection[DictRow], rows: list[PgStoredEvent]
+    ) -> list[int]:
+        """One round trip takes the lock, inserts and releases it, so the lock is held only while
+        the server runs the INSERT; COMMIT, with its WAL flush, follows outside the lock.
+
+        A version conflict must not abort the transaction before the unlock has run, so rows
+        already recorded are skipped (ON CONFLICT DO NOTHING) and a short count of returned ids
+        rolls the whole batch back instead."""
+        with (
+            conn.pipeline() as pipeline,
+            conn.transaction(),
+            conn.cursor() as prelude,
+            conn.cursor() as insert,
+            conn.cursor() as release,
+        ):
+            prelude.execute(self._set_lock_timeout)
+            prelude.execute(self._take_insert_lock)
+            prelude.execute(self._notify)
+            insert.execute(self._insert_unless_recorded, (rows,))
+            release.execute(self._release_insert_lock)
+            pipeline.sync()
+            ids = [row["notification_id"] for row in insert.fetchall()]
+            if len(ids) != len(rows):
+                raise IntegrityError(
+                    "an event with the same originator id and version is already recorded"
+                )
+        return ids
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def safe_horizon(self) -> int:
+        return safe_horizon(
+            self._run, self.qualified_table, self.horizon, wait_seconds=self.horizon_wait_seconds
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _run(self, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        # A connection per statement: a reader waiting for commits holds none of the pool's.
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as cursor,
+        ):
+            cursor.execute(statement.replace("?", "%s"), params)
+            return cursor.fetchall()
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        known = self.horizon.safe
+        after = 0 if start is None else start - 1 if inclusive_of_start else start
+        if known is not None and (after < known or (stop is not None and stop <= known)):
+            # Behind the last horizon found: no need to look for a newer one yet.
+            notifications = self._select(
+                start, limit, _capped(stop, known), topics, inclusive_of_start
+            )
+            if len(notifications) == limit or (stop is not None and stop <= known):
+                return notifications
+        horizon = self.safe_horizon()
+        return self._select(start, limit, _capped(stop, horizon), topics, inclusive_of_start)
+
+    def _select(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int,
+        topics: Sequence[str],
+        inclusive_of_start: bool,
+    ) -> Sequence[Notification]:
+        notifications = super().select_notifications(
+            start, limit, stop, topics, inclusive_of_start=inclusive_of_start
+        )
+        return cast("Sequence[Notification]", notifications)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def max_notification_id(self) -> int | None:
+        horizon = self.safe_horizon()
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(self._max_visible_notification_id, (horizon,))
+            row = cursor.fetchone()
+        return None if row is None else row["max"]
 
 
 class AppendOnlyAggregateRecorder(PostgresAggregateRecorder):

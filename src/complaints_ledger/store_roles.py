@@ -303,11 +303,10 @@ def _protect_event_log(conn: psycopg.Connection[Any], target: _Target, plan: Rol
         conn.execute(sql.SQL("GRANT SELECT, INSERT ON TABLE {} TO {}").format(qualified, writer))
         conn.execute(sql.SQL("GRANT SELECT ON TABLE {} TO {}").format(qualified, reader))
         _install_triggers(conn, target.schema, table)
-    conn.execute(
-        sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(
-            _notification_sequence(conn, target), writer
-        )
-    )
+    sequence = _notification_sequence(conn, target)
+    conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sequence, writer))
+    # Readers following the log read how far the sequence got (gap_safe.py).
+    conn.execute(sql.SQL("GRANT SELECT ON SEQUENCE {} TO {}").format(sequence, reader))
     for statement in lock_function_statements(target.schema, EVENTS_TABLE):
         conn.execute(statement)
     lock = sql.Identifier(target.schema, lock_function_name(EVENTS_TABLE))

@@ -1,8 +1,10 @@
 """The eventsourcing library's own shipped test cases, run against the parts we extend.
 
 - `AppendOnlyApplicationRecorder` / `AppendOnlyAggregateRecorder` (append_only.py) extend the
-  library's PostgreSQL recorders so an insert-only writer can take the insert lock: they must
-  behave exactly like the library's (ordering, gap-free ids under concurrency, selects).
+  library's PostgreSQL recorders: an insert-only writer, an advisory lock around the INSERT in
+  place of the library's table lock, reads up to the safe horizon (gap_safe.py). They must
+  behave exactly like the library's (ordering, contiguous ids per insert under concurrency,
+  selects, subscriptions); tests/contract/test_gap_safe_log.py shows that followers skip nothing.
 - `PersonalDataSQLiteFactory` / `PersonalDataPostgresFactory` (privacy/factories.py) are the
   PERSISTENCE_MODULE of every store: they must build recorders and mappers (with the library's
   cipher and compressor settings) as the library's factories do, and refuse a mapper that would
@@ -57,7 +59,7 @@ from complaints_ledger.store import POSTGRES_FACTORY, SQLITE_FACTORY, parse_stor
 # Tests on PostgreSQL are marked `postgres` by conftest.py (they use the `postgres_url` fixture).
 
 
-def datastore(url: str) -> PostgresDatastore:
+def datastore(url: str, pool_size: int = 1) -> PostgresDatastore:
     parts = urlsplit(url)
     return PostgresDatastore(
         dbname=parts.path.lstrip("/"),
@@ -65,6 +67,7 @@ def datastore(url: str) -> PostgresDatastore:
         port=str(parts.port or 5432),
         user=parts.username or "postgres",
         password=parts.password or "",
+        pool_size=pool_size,
     )
 
 
@@ -81,8 +84,8 @@ class FreshDatabase:
         for store in self.stores:
             store.close()
 
-    def _store(self) -> PostgresDatastore:
-        store = datastore(self.url)
+    def _store(self, pool_size: int = 1) -> PostgresDatastore:
+        store = datastore(self.url, pool_size)
         self.stores.append(store)
         return store
 
@@ -90,10 +93,18 @@ class FreshDatabase:
 class TestAppendOnlyApplicationRecorder(
     FreshDatabase, library.ApplicationRecorderTestCase[AppendOnlyApplicationRecorder]
 ):
+    pool_size = 1
+
     def create_recorder(self) -> AppendOnlyApplicationRecorder:
-        recorder = AppendOnlyApplicationRecorder(self._store(), events_table_name=EVENTS_TABLE)
+        recorder = AppendOnlyApplicationRecorder(
+            self._store(self.pool_size), events_table_name=EVENTS_TABLE
+        )
         recorder.create_table()
         return recorder
+
+    def test_insert_subscribe(self) -> None:
+        self.pool_size = 3  # a subscription's LISTEN holds a connection for as long as it runs
+        self.optional_test_insert_subscribe()
 
 
 class TestAppendOnlyRecorderNeverInterleaves(

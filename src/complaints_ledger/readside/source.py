@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from complaints_ledger.gap_safe import known_horizon, safe_horizon
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.records import EventRecord, decode
 
@@ -22,11 +23,19 @@ class EventLog:
         return self.db.table_exists(self.table)
 
     def head(self) -> int:
-        """The highest position written. Writers hold a table lock while they insert, so every
-        lower position is already committed (or was rolled back and left a gap)."""
+        """The highest position written below which no event can still appear: every lower
+        position is committed or was rolled back (a gap). SQLite runs one writer at a time; on
+        PostgreSQL writers commit side by side, so this stops at the safe horizon (gap_safe.py)."""
         if not self.exists():
             return 0
-        rows = self.db.execute(f"SELECT MAX({self.position}) FROM {self.table}")  # noqa: S608
+        if self.db.dialect.name != "postgres":
+            rows = self.db.execute(f"SELECT MAX({self.position}) FROM {self.table}")  # noqa: S608
+            return int(rows[0][0] or 0)
+        horizon = safe_horizon(self.db.execute, self.table, known_horizon(self.db))
+        rows = self.db.execute(
+            f"SELECT MAX({self.position}) FROM {self.table} WHERE {self.position} <= ?",  # noqa: S608
+            (horizon,),
+        )
         return int(rows[0][0] or 0)
 
     def count(self, after: int, upto: int, topics: tuple[str, ...]) -> int:
