@@ -229,7 +229,12 @@ class MemoryKeys:
         self.identities: dict[UUID, Identity | None] = {}
 
     def key_for_writing(
-        self, case_id: UUID, role: SubjectRole, identity: Identity | None
+        self,
+        case_id: UUID,
+        role: SubjectRole,
+        identity: Identity | None,
+        *,
+        probably_new: bool = False,
     ) -> tuple[UUID, bytes]:
         subject = subject_id_for(case_id, role)
         self.identities.setdefault(subject, identity)  # as SubjectKeys: fixed when first made

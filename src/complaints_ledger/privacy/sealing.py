@@ -64,7 +64,9 @@ class Sealer:
                 sealed[name] = value
                 continue
             role = role_of_field(name)
-            subject_id, key = self.keys.key_for_writing(case_id, role, _identity(role, value))
+            subject_id, key = self.keys.key_for_writing(
+                case_id, role, _identity(role, value), probably_new=version == 1
+            )
             nonce = secrets.token_bytes(NONCE_BYTES)
             context = _context(case_id, version, topic, name, subject_id)
             ciphertext = AESGCM(key).encrypt(nonce, self.transcoder.encode(value), context)

@@ -122,12 +122,20 @@ class SubjectKeys:
     # ---- keys for sealing and unsealing -----------------------------------------------------
 
     def key_for_writing(
-        self, case_id: UUID, role: SubjectRole, identity: Identity | None
+        self,
+        case_id: UUID,
+        role: SubjectRole,
+        identity: Identity | None,
+        *,
+        probably_new: bool = False,
     ) -> tuple[UUID, bytes]:
-        """The subject's key, made on first use. Refuses a subject whose data was erased."""
+        """The subject's key, made on first use. Refuses a subject whose data was erased.
+        `probably_new` (a case's first event) tries making the key before looking for one."""
         subject_id = subject_id_for(case_id, role)
         key = self._cached(subject_id)
-        if key is None:
+        if key is None and probably_new:
+            key = self._create(subject_id, case_id, role, identity)
+        elif key is None:
             key = self._fetch(subject_id) or self._create(subject_id, case_id, role, identity)
         if key is None:
             raise RuleViolationError(
@@ -184,10 +192,10 @@ class SubjectKeys:
         hashes = [self.identity_hash(i) for i in identity.identifiers] if identity else []
         db = self._db()
         # Two writers may make the same subject at once: the first row wins, both use it.
-        db.execute(
+        made = db.execute(
             f"INSERT INTO {TABLE} (subject_id, case_id, role, master_key_id, wrapped_key, "  # noqa: S608
             "identity_hash, lookup_hashes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (subject_id) DO NOTHING",
+            "ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
             (
                 str(subject_id),
                 str(case_id),
@@ -199,6 +207,8 @@ class SubjectKeys:
                 datetime.now(UTC).isoformat(),
             ),
         )
+        if made:
+            return self._remember(subject_id, data_key)
         return self._fetch(subject_id)
 
     def _unwrap(self, subject_id: UUID, row: tuple[Any, ...]) -> bytes | None:
