@@ -10,15 +10,16 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.errors import IntegrityFailureError, InvalidValueError
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
 from complaints_ledger.domain.values import (
@@ -30,6 +31,7 @@ from complaints_ledger.domain.values import (
     RegimeId,
     Representative,
     Role,
+    Stamp,
 )
 from complaints_ledger.privacy.erasure import erase_subject
 from complaints_ledger.privacy.keyring import load_keyring
@@ -254,3 +256,53 @@ def test_a_wrapped_key_copied_onto_another_subject_does_not_unwrap(
     assert caught.value.field == "subject_id"
     assert str(target_subject) in caught.value.message
     assert complainant_name(open_ledger(), source) == "Ada Quill"
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def test_a_batch_of_new_cases_makes_its_keys_together_and_keeps_existing_ones(
+    open_ledger: Callable[..., ComplaintsLedger], db: ViewDatabase
+) -> None:
+    """A bulk import puts many new cases at once: their subjects' keys are made together, a
+    subject that already had a key keeps it, and every case reads back in another process."""
+    writer = open_ledger()
+    stamp = Stamp(START, START, OFFICER, "bulk")
+    cases = [
+        Complaint.receive(
+            replace(stamp, correlation_id=f"bulk-{n}"),
+            Intake(
+                kind=Kind.COMPLAINT,
+                channel=Channel.LETTER,
+                regime=RegimeId.ENGLAND_2009,
+                receiving_organisation=COUNCIL,
+                about_organisation="Sunrise Home Care Ltd",
+                service="home care",
+                subjects=("home care",),
+                complainant=Person(f"Bulk Person {n}", phone=f"07700 90010{n}"),
+                summary="Carers missed visits",
+                representative=Representative(Person(f"Rep {n}"), "son", ConsentBasis.GIVEN)
+                if n % 2
+                else None,
+            ),
+            complaint_id=uuid4(),
+        )
+        for n in range(5)
+    ]
+    first = subject_id_for(cases[0].id, SubjectRole.COMPLAINANT)
+    _, existing_key = writer.subject_keys.key_for_writing(
+        cases[0].id, SubjectRole.COMPLAINANT, None
+    )
+
+    writer.events.put([event for case in cases for event in case.collect_events()])
+
+    reader = open_ledger()
+    assert [reader.get(case.id).personal["complainant"]["name"] for case in cases] == [
+        f"Bulk Person {n}" for n in range(5)
+    ]
+    assert reader.get(cases[1].id).personal["representative"]["person"]["name"] == "Rep 1"
+    rows = db.execute(f"SELECT subject_id FROM {SUBJECTS_TABLE}")
+    assert len(rows) == 5 + 2  # five complainants, two representatives
+    assert reader.subject_keys.key_for_reading(first) == existing_key  # kept, not replaced
+    found = reader.subject_keys.with_identity("phone:7700900103")
+    assert [record.case_id for record in found] == [cases[3].id]

@@ -40,7 +40,12 @@ class MemoryKeys:
         self.keys: dict[UUID, bytes] = {}
 
     def key_for_writing(
-        self, case_id: UUID, role: SubjectRole, identity: str | None
+        self,
+        case_id: UUID,
+        role: SubjectRole,
+        identity: object,
+        *,
+        probably_new: bool = False,
     ) -> tuple[UUID, bytes]:
         subject = subject_id_for(case_id, role)
         return subject, self.keys.setdefault(subject, AESGCM.generate_key(256))

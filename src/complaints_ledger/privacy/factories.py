@@ -8,10 +8,18 @@ as the event store. A mapper that would store personal data in the clear is refu
 from __future__ import annotations
 
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Mapper, Transcoder
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    EventStore,
+    InfrastructureFactory,
+    Mapper,
+    Recording,
+    Transcoder,
+)
 from eventsourcing.sqlite import SQLiteFactory
 from eventsourcing.utils import resolve_topic
 
@@ -82,6 +90,15 @@ def _mapper(
     )
 
 
+class SealingEventStore(EventStore[Any]):
+    """The library's event store, which first makes a batch's new subject keys together."""
+
+    def put(self, domain_events: Sequence[Any], **kwargs: Any) -> list[Recording[Any]]:
+        if len(domain_events) > 1 and isinstance(self.mapper, PersonalDataMapper):
+            self.mapper.prepare_keys(domain_events)
+        return super().put(domain_events, **kwargs)
+
+
 class _SealingMapperFactory:
     """Mixed into a library factory: its mapper seals personal data with the store's keys."""
 
@@ -94,6 +111,14 @@ class _SealingMapperFactory:
         if self.subject_keys is None:
             self.subject_keys = _subject_keys(factory)
         return _mapper(factory, self.subject_keys, transcoder, mapper_class)
+
+    def event_store(
+        self, mapper: Mapper[Any] | None = None, recorder: AggregateRecorder | None = None
+    ) -> EventStore[Any]:
+        factory = typing.cast("InfrastructureFactory[Any]", self)
+        return SealingEventStore(
+            mapper=mapper or self.mapper(), recorder=recorder or factory.application_recorder()
+        )
 
     def close(self) -> None:
         if self.subject_keys is not None:

@@ -8,7 +8,7 @@ personal part in the clear; they still load.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -23,7 +23,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic, resolve_topic
 
-from complaints_ledger.privacy.sealing import Sealer
+from complaints_ledger.domain.privacy import SubjectRole, role_of_field
+from complaints_ledger.privacy.sealing import NOT_PERSONAL, Sealer, identity_for
+from complaints_ledger.privacy.subject_keys import Identity
 
 
 class PersonalDataMapper(Mapper[UUID]):
@@ -52,6 +54,25 @@ class PersonalDataMapper(Mapper[UUID]):
         copy = object.__new__(type(domain_event))
         object.__setattr__(copy, "__dict__", _replace_personal(state, sealed))
         return super().to_stored_event(copy)
+
+    def prepare_keys(self, domain_events: Sequence[Any]) -> None:
+        """Make the keys of every new case's subjects in a batch with one statement (a bulk
+        import would otherwise make them one transaction each)."""
+        wanted: dict[tuple[UUID, SubjectRole], Identity | None] = {}
+        for event in domain_events:
+            state = vars(event)
+            holder = _personal_holder(state)
+            if holder is None or state["originator_version"] != 1:
+                continue
+            for name, value in holder["personal"].items():
+                if value in NOT_PERSONAL:
+                    continue
+                role = role_of_field(name)
+                identity = identity_for(role, value)
+                if wanted.get((state["originator_id"], role)) is None:
+                    wanted[state["originator_id"], role] = identity
+        if wanted:
+            self.sealer.keys.make_keys(wanted)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = resolve_topic(stored_event.topic)

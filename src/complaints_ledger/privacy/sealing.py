@@ -65,7 +65,7 @@ class Sealer:
                 continue
             role = role_of_field(name)
             subject_id, key = self.keys.key_for_writing(
-                case_id, role, _identity(role, value), probably_new=version == 1
+                case_id, role, identity_for(role, value), probably_new=version == 1
             )
             nonce = secrets.token_bytes(NONCE_BYTES)
             context = _context(case_id, version, topic, name, subject_id)
@@ -104,7 +104,8 @@ class Sealer:
         return self.transcoder.decode(plain)
 
 
-def _identity(role: SubjectRole, value: Any) -> Identity | None:
+def identity_for(role: SubjectRole, value: Any) -> Identity | None:
+    """The identity of the person a personal field names, if it names one."""
     if role == SubjectRole.REPRESENTATIVE:
         return identity_of(value.get("person") if isinstance(value, dict) else None)
     return identity_of(value)

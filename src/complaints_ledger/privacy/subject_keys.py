@@ -46,6 +46,11 @@ CREATE_STATEMENTS = (
     f"CREATE INDEX IF NOT EXISTS {TABLE}_case ON {TABLE} (case_id)",
 )
 
+INSERT_COLUMNS = (
+    "subject_id, case_id, role, master_key_id, wrapped_key, identity_hash, lookup_hashes, "
+    "created_at"
+)
+MAKE_BATCH = 500  # rows per INSERT when a batch's keys are made together
 CREATE_LOCK_ID = 0x636C_6B65_7973  # "clkeys": any fixed number, used for nothing else
 
 
@@ -187,29 +192,56 @@ class SubjectKeys:
     def _create(
         self, subject_id: UUID, case_id: UUID, role: SubjectRole, identity: Identity | None
     ) -> bytes | None:
-        data_key = AESGCM.generate_key(KEY_BYTES * 8)
-        master_key_id, wrapped = self.keyring.wrap(subject_id, data_key)
-        hashes = [self.identity_hash(i) for i in identity.identifiers] if identity else []
-        db = self._db()
+        row, data_key = self._new_row(subject_id, case_id, role, identity)
         # Two writers may make the same subject at once: the first row wins, both use it.
-        made = db.execute(
-            f"INSERT INTO {TABLE} (subject_id, case_id, role, master_key_id, wrapped_key, "  # noqa: S608
-            "identity_hash, lookup_hashes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        made = self._db().execute(
+            f"INSERT INTO {TABLE} ({INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608
             "ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
-            (
-                str(subject_id),
-                str(case_id),
-                str(role),
-                master_key_id,
-                base64.b64encode(wrapped).decode(),
-                hashes[0] if hashes else None,
-                " ".join(hashes) or None,
-                datetime.now(UTC).isoformat(),
-            ),
+            row,
         )
         if made:
             return self._remember(subject_id, data_key)
         return self._fetch(subject_id)
+
+    def make_keys(self, wanted: dict[tuple[UUID, SubjectRole], Identity | None]) -> None:
+        """Make the keys of many new subjects, MAKE_BATCH rows a statement; subjects that
+        already had a row keep it (and are looked up when first used)."""
+        rows, made = [], {}
+        for (case_id, role), identity in wanted.items():
+            subject_id = subject_id_for(case_id, role)
+            if self._cached(subject_id) is None:
+                row, data_key = self._new_row(subject_id, case_id, role, identity)
+                rows.append(row)
+                made[str(subject_id)] = data_key
+        db = self._db()
+        for start in range(0, len(rows), MAKE_BATCH):
+            batch = rows[start : start + MAKE_BATCH]
+            values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in batch)
+            inserted = db.execute(
+                f"INSERT INTO {TABLE} ({INSERT_COLUMNS}) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
+                [value for row in batch for value in row],
+            )
+            for (subject_text,) in inserted:
+                self._remember(UUID(subject_text), made[subject_text])
+
+    def _new_row(
+        self, subject_id: UUID, case_id: UUID, role: SubjectRole, identity: Identity | None
+    ) -> tuple[tuple[str | None, ...], bytes]:
+        data_key = AESGCM.generate_key(KEY_BYTES * 8)
+        master_key_id, wrapped = self.keyring.wrap(subject_id, data_key)
+        hashes = [self.identity_hash(i) for i in identity.identifiers] if identity else []
+        row = (
+            str(subject_id),
+            str(case_id),
+            str(role),
+            master_key_id,
+            base64.b64encode(wrapped).decode(),
+            hashes[0] if hashes else None,
+            " ".join(hashes) or None,
+            datetime.now(UTC).isoformat(),
+        )
+        return row, data_key
 
     def _unwrap(self, subject_id: UUID, row: tuple[Any, ...]) -> bytes | None:
         master_key_id, wrapped, erased_at = row
