@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO, cast
 
 import structlog
 
@@ -13,6 +14,22 @@ LEVELS = {
     "warning": logging.WARNING,
     "error": logging.ERROR,
 }
+
+
+class CurrentStderr:
+    """Writes to whatever `sys.stderr` is when a message is logged, not when logging was set up:
+    a caller that swaps stderr for a while (a test runner capturing a command's output) and
+    closes its stand-in must not leave every later log line writing to a closed file."""
+
+    def write(self, text: str) -> int:
+        return _stderr().write(text)
+
+    def flush(self) -> None:
+        _stderr().flush()
+
+
+def _stderr() -> TextIO:
+    return sys.stderr
 
 
 def configure_logging(level: str = "info", log_format: str = "auto") -> None:
@@ -28,6 +45,6 @@ def configure_logging(level: str = "info", log_format: str = "auto") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(LEVELS[level]),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=cast("TextIO", CurrentStderr())),
         cache_logger_on_first_use=True,
     )
