@@ -25,7 +25,7 @@ from complaints_ledger.append_only import (
 )
 from complaints_ledger.application import ComplaintsLedger
 from complaints_ledger.domain.errors import InvalidValueError, LedgerError
-from complaints_ledger.privacy.subject_keys import TABLE as SUBJECT_KEYS_TABLE
+from complaints_ledger.privacy.subject_table import TABLE as SUBJECT_KEYS_TABLE
 from complaints_ledger.scram import scram_verifier
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import StoreURL

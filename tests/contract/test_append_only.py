@@ -28,7 +28,7 @@ from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.privacy import ERASED, SubjectRole
 from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
 from complaints_ledger.privacy.erasure import erase_subject
-from complaints_ledger.privacy.subject_keys import TABLE as SUBJECT_KEYS_TABLE
+from complaints_ledger.privacy.subject_table import TABLE as SUBJECT_KEYS_TABLE
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.registry import select_projections
 from complaints_ledger.readside.runner import ProjectionRunner

@@ -47,7 +47,7 @@ from complaints_ledger.integrity.keys import generate_key, public_key_text
 from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.integrity.verify import verify
 from complaints_ledger.privacy.erasure import erase_subject
-from complaints_ledger.privacy.subject_keys import TABLE as SUBJECTS_TABLE
+from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection
 from complaints_ledger.readside.registry import available_projections

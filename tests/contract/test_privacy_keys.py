@@ -36,7 +36,7 @@ from complaints_ledger.domain.values import (
 from complaints_ledger.privacy.erasure import erase_subject
 from complaints_ledger.privacy.keyring import load_keyring
 from complaints_ledger.privacy.rotation import retire_master_keys, rotate_master_key
-from complaints_ledger.privacy.subject_keys import TABLE as SUBJECTS_TABLE
+from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import parse_store_url

@@ -33,7 +33,7 @@ from complaints_ledger.privacy.retention import (
 )
 from complaints_ledger.privacy.sealing import identity_of
 from complaints_ledger.privacy.subject_access import subject_export
-from complaints_ledger.privacy.subject_keys import SubjectRecord
+from complaints_ledger.privacy.subject_table import SubjectRecord
 from complaints_ledger.views import json_safe
 
 subject_app = typer.Typer(

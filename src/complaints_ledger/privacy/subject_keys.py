@@ -1,10 +1,9 @@
-"""Each data subject's own AES-256 key, wrapped by the keyring's master key, in its own table.
+"""Each data subject's own AES-256 key: made, wrapped by the keyring's master key, unwrapped,
+destroyed and re-wrapped; and the keyed hashes that find a person and make their pseudonyms.
 
-The table lives beside the event log but outside it: erasing a subject overwrites its wrapped key
-(and the keyed hash of their identity) with NULL and stamps `erased_at`, leaving a tombstone so
-that the subject's key is never made again. On SQLite the connection uses `secure_delete`, so the
-old bytes are zeroed in the file; on PostgreSQL, VACUUM removes dead row versions (see
-docs/privacy.md). Unwrapped keys are cached in memory for `cache_seconds` at most.
+The rows live in the subject table (subject_table.py). Erasing a subject overwrites its wrapped
+key (and the keyed hashes of their identity) and leaves a tombstone, so that the subject's key is
+never made again. Unwrapped keys are cached in memory for `cache_seconds` at most.
 """
 
 from __future__ import annotations
@@ -17,41 +16,26 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
-import psycopg
-import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from complaints_ledger.domain.errors import IntegrityFailureError, RuleViolationError
+from complaints_ledger.domain.errors import (
+    IntegrityFailureError,
+    NotFoundError,
+    RuleViolationError,
+)
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
+from complaints_ledger.privacy import subject_table
 from complaints_ledger.privacy.keyring import (
     KEY_BYTES,
     Keyring,
     create_keyring_once,
     load_keyring,
 )
+from complaints_ledger.privacy.subject_table import KeyRow, NewRow, SubjectRecord
 from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
 from complaints_ledger.store import StoreURL
-
-logger = structlog.get_logger(__name__)
-TABLE = "personal_data_subjects"
-CREATE_STATEMENTS = (
-    (
-        f"CREATE TABLE IF NOT EXISTS {TABLE} (subject_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, "
-        "role TEXT NOT NULL, master_key_id TEXT, wrapped_key TEXT, identity_hash TEXT, "
-        "lookup_hashes TEXT, created_at TEXT NOT NULL, erased_at TEXT)"
-    ),
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_case ON {TABLE} (case_id)",
-)
-
-INSERT_COLUMNS = (
-    "subject_id, case_id, role, master_key_id, wrapped_key, identity_hash, lookup_hashes, "
-    "created_at"
-)
-MAKE_BATCH = 500  # rows per INSERT when a batch's keys are made together
-CREATE_LOCK_ID = 0x636C_6B65_7973  # "clkeys": any fixed number, used for nothing else
 
 
 @dataclass(frozen=True)
@@ -60,17 +44,6 @@ class Identity:
     (the first one also makes their pseudonym)."""
 
     identifiers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SubjectRecord:
-    subject_id: UUID
-    case_id: UUID
-    role: SubjectRole
-    identity_hash: str | None
-    created_at: str
-    erased_at: str | None
-    master_key_id: str | None
 
 
 class SubjectKeys:
@@ -91,10 +64,7 @@ class SubjectKeys:
     def _db(self) -> ViewDatabase:
         db = self._databases.get()
         if id(db) not in self._prepared:
-            if db.dialect.name == "sqlite":
-                db.execute("PRAGMA secure_delete = ON")  # a per-connection setting
-            if not self._table_ready and not db.table_exists(TABLE):
-                _create_table(db)
+            subject_table.prepare(db, create=not self._table_ready)
             self._table_ready = True
             self._prepared.add(id(db))
         return db
@@ -111,8 +81,7 @@ class SubjectKeys:
     def _load_or_create_keyring(self) -> Keyring:
         if self.keyring_file.exists():
             return load_keyring(self.keyring_file)
-        held = self._db().execute(f"SELECT COUNT(*) FROM {TABLE} WHERE wrapped_key IS NOT NULL")  # noqa: S608
-        if held[0][0]:
+        if subject_table.live_keys_by_master_key(self._db()):
             # Never silently start a new keyring over keys an old one wrapped: they would be lost.
             load_keyring(self.keyring_file)  # raises the "no keyring" error
         with self._lock:
@@ -155,17 +124,27 @@ class SubjectKeys:
         cached = self._cache.get(subject_id)
         if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
             return cached[1]
-        rows = self._db().execute(
-            f"SELECT master_key_id, wrapped_key, erased_at FROM {TABLE} WHERE subject_id = ?",  # noqa: S608
-            (str(subject_id),),
-        )
-        if not rows:
+        row = subject_table.key_row(self._db(), subject_id)
+        if row is None:
             raise IntegrityFailureError(
                 f"no key was ever made for data subject {subject_id}: this ciphertext does not "
                 "belong to this store",
                 field="subject_id",
             )
-        return self._remember(subject_id, self._unwrap(subject_id, rows[0]))
+        return self._remember(subject_id, self._unwrap(subject_id, row))
+
+    def make_keys(self, wanted: dict[tuple[UUID, SubjectRole], Identity | None]) -> None:
+        """Make the keys of many new subjects together; subjects that already had a row keep
+        it (and are looked up when first used)."""
+        rows, made = [], {}
+        for (case_id, role), identity in wanted.items():
+            subject_id = subject_id_for(case_id, role)
+            if self._cached(subject_id) is None:
+                row, data_key = self._new_row(subject_id, case_id, role, identity)
+                rows.append(row)
+                made[str(subject_id)] = data_key
+        for subject in subject_table.insert_new(self._db(), rows):
+            self._remember(UUID(subject), made[subject])
 
     def _cached(self, subject_id: UUID) -> bytes | None:
         cached = self._cache.get(subject_id)
@@ -174,13 +153,10 @@ class SubjectKeys:
         return None
 
     def _fetch(self, subject_id: UUID) -> bytes | None:
-        rows = self._db().execute(
-            f"SELECT master_key_id, wrapped_key, erased_at FROM {TABLE} WHERE subject_id = ?",  # noqa: S608
-            (str(subject_id),),
-        )
-        if not rows:
+        row = subject_table.key_row(self._db(), subject_id)
+        if row is None:
             return None
-        key = self._unwrap(subject_id, rows[0])
+        key = self._unwrap(subject_id, row)
         if key is None:
             raise RuleViolationError(
                 f"data subject {subject_id} was erased; their data cannot be recorded again",
@@ -194,40 +170,13 @@ class SubjectKeys:
     ) -> bytes | None:
         row, data_key = self._new_row(subject_id, case_id, role, identity)
         # Two writers may make the same subject at once: the first row wins, both use it.
-        made = self._db().execute(
-            f"INSERT INTO {TABLE} ({INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608
-            "ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
-            row,
-        )
-        if made:
+        if subject_table.insert_new(self._db(), [row]):
             return self._remember(subject_id, data_key)
         return self._fetch(subject_id)
 
-    def make_keys(self, wanted: dict[tuple[UUID, SubjectRole], Identity | None]) -> None:
-        """Make the keys of many new subjects, MAKE_BATCH rows a statement; subjects that
-        already had a row keep it (and are looked up when first used)."""
-        rows, made = [], {}
-        for (case_id, role), identity in wanted.items():
-            subject_id = subject_id_for(case_id, role)
-            if self._cached(subject_id) is None:
-                row, data_key = self._new_row(subject_id, case_id, role, identity)
-                rows.append(row)
-                made[str(subject_id)] = data_key
-        db = self._db()
-        for start in range(0, len(rows), MAKE_BATCH):
-            batch = rows[start : start + MAKE_BATCH]
-            values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in batch)
-            inserted = db.execute(
-                f"INSERT INTO {TABLE} ({INSERT_COLUMNS}) VALUES {values} "  # noqa: S608
-                "ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
-                [value for row in batch for value in row],
-            )
-            for (subject_text,) in inserted:
-                self._remember(UUID(subject_text), made[subject_text])
-
     def _new_row(
         self, subject_id: UUID, case_id: UUID, role: SubjectRole, identity: Identity | None
-    ) -> tuple[tuple[str | None, ...], bytes]:
+    ) -> tuple[NewRow, bytes]:
         data_key = AESGCM.generate_key(KEY_BYTES * 8)
         master_key_id, wrapped = self.keyring.wrap(subject_id, data_key)
         hashes = [self.identity_hash(i) for i in identity.identifiers] if identity else []
@@ -243,7 +192,7 @@ class SubjectKeys:
         )
         return row, data_key
 
-    def _unwrap(self, subject_id: UUID, row: tuple[Any, ...]) -> bytes | None:
+    def _unwrap(self, subject_id: UUID, row: KeyRow) -> bytes | None:
         master_key_id, wrapped, erased_at = row
         if erased_at is not None or wrapped is None:
             return None
@@ -274,101 +223,56 @@ class SubjectKeys:
 
     def subjects_of(self, case_ids: list[UUID] | None = None) -> list[SubjectRecord]:
         """Every subject, or those of the given cases."""
-        query = (
-            f"SELECT subject_id, case_id, role, identity_hash, created_at, erased_at, "  # noqa: S608
-            f"master_key_id FROM {TABLE}"
-        )
-        params: tuple[str, ...] = ()
-        if case_ids is not None:
-            if not case_ids:
-                return []
-            query += f" WHERE case_id IN ({', '.join('?' for _ in case_ids)})"
-            params = tuple(str(case_id) for case_id in case_ids)
-        rows = self._db().execute(query + " ORDER BY created_at, subject_id", params)
-        return [_record(row) for row in rows]
+        if case_ids is None:
+            return subject_table.records(self._db())
+        if not case_ids:
+            return []
+        marks = ", ".join("?" for _ in case_ids)
+        params = tuple(str(case_id) for case_id in case_ids)
+        return subject_table.records(self._db(), f"WHERE case_id IN ({marks})", params)
 
     def subject(self, subject_id: UUID) -> SubjectRecord | None:
-        rows = self._db().execute(
-            f"SELECT subject_id, case_id, role, identity_hash, created_at, erased_at, "  # noqa: S608
-            f"master_key_id FROM {TABLE} WHERE subject_id = ?",
-            (str(subject_id),),
-        )
-        return _record(rows[0]) if rows else None
+        found = subject_table.records(self._db(), "WHERE subject_id = ?", (str(subject_id),))
+        return found[0] if found else None
+
+    def require(self, subject_id: UUID) -> SubjectRecord:
+        """The subject, or NotFoundError naming the id."""
+        record = self.subject(subject_id)
+        if record is None:
+            raise NotFoundError(f"no data subject {subject_id}", field="subject_id")
+        return record
 
     def with_identity(self, identifier: str) -> list[SubjectRecord]:
         """Subjects who gave this identifier (an email, a phone number, a name and address),
         as normalised by `Identity`. Erased subjects are not found: their hashes are gone."""
-        rows = self._db().execute(
-            f"SELECT subject_id, case_id, role, identity_hash, created_at, erased_at, "  # noqa: S608
-            f"master_key_id FROM {TABLE} WHERE lookup_hashes LIKE ? ORDER BY created_at",
-            (f"%{self.identity_hash(identifier)}%",),
-        )
-        return [_record(row) for row in rows]
+        pattern = f"%{self.identity_hash(identifier)}%"
+        return subject_table.records(self._db(), "WHERE lookup_hashes LIKE ?", (pattern,))
 
     def destroy(self, subject_id: UUID, case_id: UUID, role: SubjectRole) -> bool:
         """Destroy the key for good (a tombstone stays). False if it was already destroyed."""
-        db = self._db()
-        now = datetime.now(UTC).isoformat()
-        with db.transaction():
-            db.execute(
-                f"INSERT INTO {TABLE} (subject_id, case_id, role, created_at) "  # noqa: S608
-                "VALUES (?, ?, ?, ?) ON CONFLICT (subject_id) DO NOTHING",
-                (str(subject_id), str(case_id), str(role), now),
-            )
-            changed = db.execute(
-                f"UPDATE {TABLE} SET wrapped_key = NULL, master_key_id = NULL, "  # noqa: S608
-                "identity_hash = NULL, lookup_hashes = NULL, erased_at = ? "
-                "WHERE subject_id = ? AND erased_at IS NULL "
-                "RETURNING subject_id",
-                (now, str(subject_id)),
-            )
+        destroyed = subject_table.tombstone(self._db(), subject_id, case_id, role)
         with self._lock:
             self._cache[subject_id] = (time.monotonic(), None)
-        _purge_old_versions(db)
-        return bool(changed)
+        return destroyed
 
     def rewrap_all(self, keyring: Keyring) -> int:
         """Re-wrap every live subject key under `keyring`'s current master key, in one
         transaction. Returns how many keys were re-wrapped."""
         db = self._db()
-        count = 0
         with db.transaction():
-            rows = db.execute(
-                f"SELECT subject_id, master_key_id, wrapped_key FROM {TABLE} "  # noqa: S608
-                "WHERE wrapped_key IS NOT NULL AND master_key_id <> ?",
-                (keyring.current,),
-            )
+            rows = subject_table.wrapped_keys_not_under(db, keyring.current)
             for subject_text, master_key_id, wrapped in rows:
                 subject_id = UUID(subject_text)
                 data_key = keyring.unwrap(master_key_id, subject_id, base64.b64decode(wrapped))
                 new_id, new_wrapped = keyring.wrap(subject_id, data_key)
-                db.execute(
-                    f"UPDATE {TABLE} SET master_key_id = ?, wrapped_key = ? WHERE subject_id = ?",  # noqa: S608
-                    (new_id, base64.b64encode(new_wrapped).decode(), subject_text),
+                subject_table.rewrap(
+                    db, subject_text, new_id, base64.b64encode(new_wrapped).decode()
                 )
-                count += 1
         self._keyring, self._keyring_stamp = keyring, _modified(self.keyring_file)
-        return count
+        return len(rows)
 
     def master_keys_in_use(self) -> dict[str, int]:
-        rows = self._db().execute(
-            f"SELECT master_key_id, COUNT(*) FROM {TABLE} "  # noqa: S608
-            "WHERE wrapped_key IS NOT NULL GROUP BY master_key_id"
-        )
-        return {str(key_id): int(count) for key_id, count in rows}
-
-
-def _purge_old_versions(db: ViewDatabase) -> None:
-    """Best effort to leave no copy of a destroyed key in the live database files: SQLite's old
-    page images leave the WAL; PostgreSQL's dead row versions are vacuumed (a transaction still
-    open elsewhere may keep them until the next VACUUM)."""
-    if db.dialect.name == "sqlite":
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return
-    try:
-        db.execute(f"VACUUM {TABLE}")
-    except psycopg.errors.InsufficientPrivilege:
-        logger.warning("VACUUM of the subject key table needs its owner", table=TABLE)
+        return subject_table.live_keys_by_master_key(self._db())
 
 
 def _modified(path: Path) -> tuple[int, int, int] | None:
@@ -378,25 +282,3 @@ def _modified(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
-
-
-def _create_table(db: ViewDatabase) -> None:
-    with db.transaction():
-        if db.dialect.name == "postgres":
-            # Concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalogue.
-            db.execute("SELECT pg_advisory_xact_lock(?)", (CREATE_LOCK_ID,))
-        for statement in CREATE_STATEMENTS:
-            db.execute(statement)
-
-
-def _record(row: tuple[Any, ...]) -> SubjectRecord:
-    subject_id, case_id, role, identity_hash, created_at, erased_at, master_key_id = row
-    return SubjectRecord(
-        UUID(subject_id),
-        UUID(case_id),
-        SubjectRole(role),
-        identity_hash,
-        str(created_at),
-        erased_at,
-        master_key_id,
-    )

@@ -40,7 +40,7 @@ from complaints_ledger.privacy.retention import (
     run_retention,
 )
 from complaints_ledger.privacy.subject_access import subject_export
-from complaints_ledger.privacy.subject_keys import SubjectRecord
+from complaints_ledger.privacy.subject_table import SubjectRecord
 from complaints_ledger.views import json_safe
 
 router = APIRouter(tags=["personal data"], route_class=SummaryRoute)
