@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -26,7 +26,7 @@ from complaints_ledger.domain.errors import (
     DuplicateCommandError,
     StoreUnavailableError,
 )
-from complaints_ledger.domain.privacy import SubjectRole, mask_role
+from complaints_ledger.domain.privacy import SubjectRole, mask_roles
 from complaints_ledger.domain.registry import (
     AccessLog,
     Organisation,
@@ -195,16 +195,15 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
                 f"no complaint {case_id} had been recorded by {recorded_at.isoformat()}", field="id"
             )
         # Erased since then is erased in the past too: what was known is not shown again.
-        for event in events:
-            if isinstance(event, Complaint.SubjectErased):
-                complaint.personal = mask_role(complaint.personal, SubjectRole(event.role))
+        complaint.personal = mask_roles(complaint.personal, _erased_roles(events))
         return complaint
 
     def history(self, case_id: UUID, *, as_of: datetime | None = None) -> list[HistoryEntry]:
-        entries = [_history_entry(event) for event in self.events.get(case_id)]
-        if not entries:
+        events = list(self.events.get(case_id))
+        if not events:
             raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
-        entries = _mask_erased(entries)
+        erased = _erased_roles(events)
+        entries = [_history_entry(event, erased) for event in events]
         if as_of is not None:
             entries = [entry for entry in entries if entry.recorded_at <= as_of]
             if not entries:
@@ -291,25 +290,17 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         ]
 
 
-def _mask_erased(entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    """Erased subjects' fields read `[erased]` in every entry, even where this process could
-    still open them (a key cached before another process destroyed it)."""
-    erased = [SubjectRole(e.data["role"]) for e in entries if e.type == "SubjectErased"]
-    if not erased:
-        return entries
-    masked = []
-    for entry in entries:
-        personal = entry.data.get("personal")
-        if isinstance(personal, dict):
-            for role in erased:
-                personal = mask_role(personal, role)
-            entry = replace(entry, data={**entry.data, "personal": personal})  # noqa: PLW2901
-        masked.append(entry)
-    return masked
+def _erased_roles(events: list[Any]) -> list[SubjectRole]:
+    """Roles erased anywhere in a case's events. Their fields read `[erased]` in every read,
+    even where this process could still open them (a key cached before another process
+    destroyed it), and in views of instants before the erasure."""
+    return [SubjectRole(e.role) for e in events if isinstance(e, Complaint.SubjectErased)]
 
 
-def _history_entry(event: Any) -> HistoryEntry:
+def _history_entry(event: Any, erased: list[SubjectRole]) -> HistoryEntry:
     payload = {k: v for k, v in vars(event).items() if k not in ENVELOPE_FIELDS}
+    if erased and isinstance(payload.get("personal"), dict):
+        payload["personal"] = mask_roles(payload["personal"], erased)
     return HistoryEntry(
         version=event.originator_version,
         type=type(event).__name__,

@@ -339,6 +339,16 @@ class LedgerCommands(ABC):
     def reopen(self, case_id: UUID, ctx: CommandContext, *, reason: str) -> int:
         return self._execute(case_id, ctx, lambda case, stamp: case.reopen(stamp, reason=reason))
 
+    def record_erasure(
+        self, case_id: UUID, ctx: CommandContext, *, subject_id: UUID, reason: str
+    ) -> int:
+        """Record on the case that a data subject is erased (privacy.erasure destroys the key)."""
+        return self._execute(
+            case_id,
+            ctx,
+            lambda case, stamp: case.erase_subject(stamp, subject_id=subject_id, reason=reason),
+        )
+
     def place_litigation_hold(self, case_id: UUID, ctx: CommandContext, *, reason: str) -> int:
         return self._execute(
             case_id, ctx, lambda case, stamp: case.place_litigation_hold(stamp, reason=reason)

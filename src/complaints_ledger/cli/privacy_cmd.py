@@ -21,7 +21,7 @@ from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
-from complaints_ledger.domain.errors import InvalidValueError, NotFoundError
+from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.privacy.erasure import ErasureResult, erase_subject
 from complaints_ledger.privacy.retention import (
@@ -34,7 +34,6 @@ from complaints_ledger.privacy.retention import (
 from complaints_ledger.privacy.sealing import identity_of
 from complaints_ledger.privacy.subject_access import subject_export
 from complaints_ledger.privacy.subject_table import SubjectRecord
-from complaints_ledger.views import json_safe
 
 subject_app = typer.Typer(
     help="Data subjects: find them by contact details, export what the ledger holds on one.",
@@ -85,9 +84,7 @@ def erase(ctx: typer.Context, subject: SubjectId, reason: Reason, by: By) -> Non
     with reporting_errors():
         wanted = parse_subject_id(subject)
         with open_ledger(state(ctx).settings) as ledger:
-            record = ledger.subject_keys.subject(wanted)
-            if record is None:
-                raise NotFoundError(f"no data subject {wanted}", field="subject_id")
+            record = ledger.subject_keys.require(wanted)
             operator = _operator(ledger, record.case_id, by)
             result = erase_subject(ledger, wanted, CommandContext(operator), reason=reason)
     typer.echo(_erasure_summary(result))
@@ -124,15 +121,14 @@ def export_subject(
     with reporting_errors():
         wanted = parse_subject_id(subject)
         with open_ledger(state(ctx).settings) as ledger:
-            record = ledger.subject_keys.subject(wanted)
-            if record is not None:  # an unknown subject is reported by subject_export
-                # Recorded first, like every read of case data: who exported it, and when.
-                ledger.record_read(
-                    record.case_id,
-                    _operator(ledger, record.case_id, by),
-                    what=f"subject access export of {wanted}",
-                    purpose="subject access request",
-                )
+            record = ledger.subject_keys.require(wanted)
+            # Recorded first, like every read of case data: who exported it, and when.
+            ledger.record_read(
+                record.case_id,
+                _operator(ledger, record.case_id, by),
+                what=f"subject access export of {wanted}",
+                purpose="subject access request",
+            )
             document = subject_export(ledger, wanted)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -280,7 +276,7 @@ def run_retention_schedule(
         with open_ledger(settings) as ledger:
             report = run_retention(ledger, schedule, today=day, dry_run=dry_run)
     if as_json:
-        typer.echo(json.dumps(json_safe(_report_document(report)), indent=2))
+        typer.echo(json.dumps(report.as_json(), indent=2))
         return
     console = render.make_console()
     if report.decisions:
@@ -320,16 +316,6 @@ def _retention_summary(report: RetentionReport) -> str:
     if report.dry_run:
         summary += "; dry run: nothing was erased"
     return summary
-
-
-def _report_document(report: RetentionReport) -> dict[str, Any]:
-    return {
-        "today": report.today,
-        "dry_run": report.dry_run,
-        "cases_checked": report.cases_checked,
-        "counts": {str(decision): report.count(decision) for decision in Decision},
-        "decisions": report.decisions,
-    }
 
 
 # --------------------------------------------------------------------------- shared

@@ -44,6 +44,12 @@ def mask_role(personal: dict[str, Any], role: SubjectRole) -> dict[str, Any]:
     }
 
 
+def mask_roles(personal: dict[str, Any], roles: list[SubjectRole]) -> dict[str, Any]:
+    for role in roles:
+        personal = mask_role(personal, role)
+    return personal
+
+
 class Privacy(CaseBase):
     class SubjectErased(CaseBase.Event):
         subject_id: str

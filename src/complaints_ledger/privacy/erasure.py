@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from complaints_ledger.domain.errors import NotFoundError, RuleViolationError
+from complaints_ledger.domain.errors import RuleViolationError
 from complaints_ledger.domain.privacy import SubjectRole
 
 if TYPE_CHECKING:
@@ -38,11 +38,8 @@ def erase_subject(
     """Erase one data subject. `case_id` is needed only for a subject that has no key yet (a case
     recorded before personal data was sealed): its erasure is recorded, nothing is destroyed."""
     keys = ledger.subject_keys
-    record = keys.subject(subject_id)
-    if record is None and case_id is None:
-        raise NotFoundError(f"no data subject {subject_id}", field="subject_id")
-    case_id = record.case_id if record is not None else case_id
-    assert case_id is not None  # noqa: S101 - narrowed just above
+    if case_id is None:
+        case_id = keys.require(subject_id).case_id
     complaint = ledger.get(case_id)
     role = complaint.role_of_subject(subject_id)
     if str(role) in complaint.erased_roles:
@@ -53,10 +50,6 @@ def erase_subject(
         return ErasureResult(
             subject_id, case_id, role, complaint.version, finished_earlier_erasure=True
         )
-    version = ledger._execute(  # noqa: SLF001 - the ledger's own command path
-        case_id,
-        ctx,
-        lambda case, stamp: case.erase_subject(stamp, subject_id=subject_id, reason=reason),
-    )
+    version = ledger.record_erasure(case_id, ctx, subject_id=subject_id, reason=reason)
     keys.destroy(subject_id, case_id, role)
     return ErasureResult(subject_id, case_id, role, version, finished_earlier_erasure=False)

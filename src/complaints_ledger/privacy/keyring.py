@@ -12,6 +12,7 @@ import binascii
 import json
 import os
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,25 +138,22 @@ def save_keyring(path: Path, keyring: Keyring, *, exclusive: bool = False) -> No
 
 
 def create_keyring(path: Path) -> Keyring:
+    """A new keyring; refuses to replace one (that would orphan every subject key)."""
     try:
-        return create_keyring_once(path, refuse_existing=True)
+        save_keyring(path, Keyring.generate(), exclusive=True)
     except FileExistsError:
         raise InvalidValueError(
             f"{path} already holds a keyring; keep it (losing it loses every personal field)",
             field="keyring_file",
         ) from None
+    return load_keyring(path)
 
 
-def create_keyring_once(path: Path, *, refuse_existing: bool = False) -> Keyring:
+def create_keyring_once(path: Path) -> Keyring:
     """Create the keyring unless one exists; either way return the one on disk. Processes that
     race to create it all end up with the same keyring."""
-    if path.exists() and refuse_existing:
-        raise FileExistsError(path)
-    try:
+    with suppress(FileExistsError):
         save_keyring(path, Keyring.generate(), exclusive=True)
-    except FileExistsError:
-        if refuse_existing:
-            raise
     return load_keyring(path)
 
 

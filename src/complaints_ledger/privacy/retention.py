@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from complaints_ledger.domain.clocks import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Kind, Role
 from complaints_ledger.privacy.erasure import erase_subject
+from complaints_ledger.views import json_safe
 
 if TYPE_CHECKING:
     from complaints_ledger.application import ComplaintsLedger
@@ -79,6 +80,16 @@ class RetentionReport:
 
     def count(self, decision: Decision) -> int:
         return sum(1 for d in self.decisions if d.decision == decision)
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as the CLI's `--json` and the API give it."""
+        return {
+            "today": self.today.isoformat(),
+            "dry_run": self.dry_run,
+            "cases_checked": self.cases_checked,
+            "counts": {str(decision): self.count(decision) for decision in Decision},
+            "decisions": json_safe(self.decisions),
+        }
 
 
 def run_retention(

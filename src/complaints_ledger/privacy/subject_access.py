@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from complaints_ledger.domain.errors import NotFoundError
 from complaints_ledger.domain.privacy import role_of_field
 from complaints_ledger.privacy.sealing import EMPTY
 from complaints_ledger.views import instant, json_safe
@@ -20,9 +19,7 @@ if TYPE_CHECKING:
 
 
 def subject_export(ledger: ComplaintsLedger, subject_id: UUID) -> dict[str, Any]:
-    record = ledger.subject_keys.subject(subject_id)
-    if record is None:
-        raise NotFoundError(f"no data subject {subject_id}", field="subject_id")
+    record = ledger.subject_keys.require(subject_id)
     complaint = ledger.get(record.case_id)
     history = ledger.history(record.case_id)
     erasure = next(

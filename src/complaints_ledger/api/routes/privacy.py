@@ -29,19 +29,16 @@ from complaints_ledger.domain.errors import (
     ConflictError,
     DuplicateCommandError,
     InvalidValueError,
-    NotFoundError,
     RuleViolationError,
 )
 from complaints_ledger.privacy.erasure import ErasureResult, erase_subject
 from complaints_ledger.privacy.retention import (
     Decision,
-    RetentionReport,
     RetentionSchedule,
     run_retention,
 )
 from complaints_ledger.privacy.subject_access import subject_export
 from complaints_ledger.privacy.subject_table import SubjectRecord
-from complaints_ledger.views import json_safe
 
 router = APIRouter(tags=["personal data"], route_class=SummaryRoute)
 
@@ -124,16 +121,14 @@ def retention_run(
     erased = [d for d in report.decisions if d.decision == Decision.ERASED]
     if erased:
         context.metrics.events_appended.inc(sum(len(d.subjects) for d in erased))
-    return _report(report)
+    return report.as_json()
 
 
 def _subject_case(
     context: RequestContext, subject_id: UUID, action: str
 ) -> tuple[SubjectRecord, Complaint]:
     """The subject and their case: 404 if unknown or not the caller's to see, then 403."""
-    record = context.ledger.subject_keys.subject(subject_id)
-    if record is None:
-        raise NotFoundError(f"no data subject {subject_id}", field="subject_id")
+    record = context.ledger.subject_keys.require(subject_id)
     complaint = context.ledger.get(record.case_id)
     context.policy.check_can_handle_subject(context.principal, complaint, subject_id, action)
     return record, complaint
@@ -170,25 +165,3 @@ def _erased(result: ErasureResult) -> JSONResponse:
         finished_earlier_erasure=result.finished_earlier_erasure,
     )
     return JSONResponse(view.model_dump(mode="json"), headers=PRIVATE)
-
-
-def _report(report: RetentionReport) -> dict[str, Any]:
-    return {
-        "today": report.today.isoformat(),
-        "dry_run": report.dry_run,
-        "cases_checked": report.cases_checked,
-        "counts": {str(decision): report.count(decision) for decision in Decision},
-        "decisions": [
-            {
-                "case_id": str(decision.case_id),
-                "kind": decision.kind,
-                "organisation": decision.organisation,
-                "closed_on": decision.closed_on.isoformat(),
-                "due_on": decision.due_on.isoformat(),
-                "decision": str(decision.decision),
-                "subjects": json_safe(decision.subjects),
-                "hold_reason": decision.hold_reason,
-            }
-            for decision in report.decisions
-        ],
-    }
