@@ -91,6 +91,12 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=None, help="bulk import size")
     parser.add_argument("--api-rate", type=float, default=300.0)
     parser.add_argument("--api-seconds", type=float, default=None)
+    parser.add_argument(
+        "--api-workers", type=int, default=api_load.WORKERS, help="`serve --workers` for the API"
+    )
+    parser.add_argument(
+        "--api-threads", type=int, default=api_load.THREADS, help="`serve --threads` for the API"
+    )
     args = parser.parse_args()
     configure_logging("warning")
     runs = max(3, args.runs)
@@ -120,7 +126,12 @@ def main() -> None:
         "bulk": lambda: [append.measure_bulk(sizes["complaints"], runs)],
         "rebuild": lambda: run_rebuild(sizes["rebuild_events"], runs),
         "reads": lambda: reads.measure(sizes["reads"], runs, sizes["read_background_events"]),
-        "api": lambda: api_load.measure(args.api_rate, sizes["api_seconds"], runs),
+        "api": lambda: api_load.measure(
+            args.api_rate,
+            sizes["api_seconds"],
+            runs,
+            server=api_load.ServerShape(args.api_workers, args.api_threads),
+        ),
         "verify": lambda: run_verify(sizes["verify_events"], runs),
     }
     rows: list[Row] = []

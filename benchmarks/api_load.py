@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ import psycopg
 
 from benchmarks.append import ACTOR, INTAKE, open_ledger
 from benchmarks.harness import Row, fresh_database, percentile, spread
+from benchmarks.loopback_http import LoopbackClient, LoopbackHTTPError, Response
 from benchmarks.workload import ORGANISATIONS
 from complaints_ledger.access import TokenStore
 from complaints_ledger.application import CommandContext
@@ -46,9 +48,23 @@ READ_SHARE = 0.8
 # After the load window, requests still unanswered this long are cancelled and counted as errors
 # (with this wait as a lower bound of their latency): the run stays bounded in time.
 DRAIN_SECONDS = 30.0
-# In-flight requests are capped by a semaphore (O(1) to wait on), not by httpx's pool, whose
-# queue of waiting requests gets slow when thousands pile up and then stalls the generator itself.
+# The same load runs this long before the measured window, its latencies kept apart: a
+# fresh server process opens its pooled connections and fills its caches on its first requests.
+# Its errors and acknowledged writes still count.
+WARM_UP_SECONDS = 5.0
+# At most this many requests in flight (one per loopback connection); the rest wait their turn.
 IN_FLIGHT = 128
+# The server's shape: processes x threads each (`serve --workers --threads`).
+WORKERS, THREADS = 2, 4
+
+
+@dataclass(frozen=True)
+class ServerShape:
+    workers: int = WORKERS
+    threads: int = THREADS
+
+    def __str__(self) -> str:
+        return f"{self.workers} process(es) x {self.threads} thread(s)"
 
 
 def free_port() -> int:
@@ -90,95 +106,116 @@ def complaint_body() -> dict[str, Any]:
     }
 
 
-async def _generate(  # noqa: C901 - one coroutine: schedule, send, drain
-    base: str, token: str, ids: list[str], rate: float, seconds: float
-) -> dict[str, Any]:
-    rng = random.Random(3)  # noqa: S311 - a repeatable mix
-    latencies: dict[str, list[float]] = {"read": [], "command": [], "unanswered": []}
-    errors: list[str] = []
-    acknowledged: list[str] = []
-    limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
-    slots = asyncio.Semaphore(IN_FLIGHT)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(
-        base_url=base, headers=headers, timeout=30.0, limits=limits
-    ) as client:
+class LoadGenerator:
+    """Open loop: request n is sent at `start + n / rate` whether or not earlier ones returned."""
 
-        async def one(scheduled: float, read: bool) -> None:
-            async with slots:
-                await send(scheduled, read)
+    def __init__(self, base: str, token: str, ids: list[str], rate: float) -> None:
+        self.ids, self.rate = ids, rate
+        self.rng = random.Random(3)  # noqa: S311 - a repeatable mix
+        self.latencies: dict[str, list[float]] = {
+            "read": [],
+            "command": [],
+            "unanswered": [],
+            "warm_up": [],
+        }
+        self.errors: list[str] = []
+        self.acknowledged: list[str] = []
+        self.timeline: list[tuple[float, float]] = []  # (scheduled second of the run, ms)
+        host, port = base.removeprefix("http://").split(":")
+        self.client = LoopbackClient(
+            host, int(port), {"Authorization": f"Bearer {token}"}, IN_FLIGHT
+        )
+        self.started = 0.0  # the measured window's start, once running
+        self.elapsed = 0.0
 
-        async def send(scheduled: float, read: bool) -> None:
-            try:
-                if read:
-                    response = await client.get(f"/complaints/{rng.choice(ids)}")
-                    ok = response.status_code == 200
-                else:
-                    response = await client.post(
-                        "/complaints",
-                        json=complaint_body(),
-                        headers={"Idempotency-Key": uuid.uuid4().hex},
-                    )
-                    ok = response.status_code == 201
-                    if ok:
-                        acknowledged.append(response.json()["id"])
-                if not ok:
-                    errors.append(f"{response.status_code} {response.text[:200]}")
-            except httpx.HTTPError as error:
-                errors.append(repr(error))
-            latencies["read" if read else "command"].append(
-                (time.perf_counter() - scheduled) * 1000
-            )
+    async def run(self, seconds: float) -> dict[str, Any]:
+        total = int(self.rate * seconds)
+        try:
+            scheduled_at = await self._send_all(total)
+            pending = await self._drain(scheduled_at)
+        finally:
+            await self.client.close()
+        answered = len(self.latencies["read"]) + len(self.latencies["command"])
+        return {
+            "requests": total,
+            "answered": answered,
+            "unanswered": len(pending),
+            "elapsed_s": self.elapsed,
+            "latencies_ms": self.latencies,
+            "errors": self.errors,
+            "acknowledged": self.acknowledged,
+            "timeline": self.timeline,
+        }
 
-        total = int(rate * seconds)
-        tasks = []
+    async def _send_all(self, total: int) -> dict[asyncio.Task[None], float]:
         scheduled_at: dict[asyncio.Task[None], float] = {}
-        started = time.perf_counter()
-        for number in range(total):
-            scheduled = started + number / rate
+        self.started = time.perf_counter() + WARM_UP_SECONDS
+        for number in range(-int(self.rate * WARM_UP_SECONDS), total):
+            scheduled = self.started + number / self.rate
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            task = asyncio.create_task(one(scheduled, rng.random() < READ_SHARE))
+            read = self.rng.random() < READ_SHARE
+            task = asyncio.create_task(self._one(scheduled, read, counted=number >= 0))
             scheduled_at[task] = scheduled
-            tasks.append(task)
-        print(
-            f"    load sent in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True
-        )
+        _progress(f"load sent in {time.perf_counter() - self.started:.1f} s")
+        return scheduled_at
+
+    async def _drain(self, scheduled_at: dict[asyncio.Task[None], float]) -> set[Any]:
+        tasks = set(scheduled_at)
         _, pending = await asyncio.wait(tasks, timeout=DRAIN_SECONDS) if tasks else ((), set())
-        elapsed = time.perf_counter() - started
+        self.elapsed = time.perf_counter() - self.started
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.wait(pending)
-            errors.extend(
+            self.errors.extend(
                 [f"no answer within the load window + {DRAIN_SECONDS:.0f} s"] * len(pending)
             )
             now = time.perf_counter()
-            latencies["unanswered"] = [(now - scheduled_at[task]) * 1000 for task in pending]
-        print(
-            f"    {len(pending)} unanswered after {time.perf_counter() - started:.1f} s",
-            file=sys.stderr,
-            flush=True,
+            self.latencies["unanswered"] = [(now - scheduled_at[t]) * 1000 for t in pending]
+        _progress(f"{len(pending)} unanswered after {time.perf_counter() - self.started:.1f} s")
+        return pending
+
+    async def _one(self, scheduled: float, read: bool, *, counted: bool) -> None:
+        try:
+            await (self._read() if read else self._command())
+        except (OSError, LoopbackHTTPError, ValueError) as error:
+            self.errors.append(repr(error))
+        latency = (time.perf_counter() - scheduled) * 1000
+        kind = ("read" if read else "command") if counted else "warm_up"
+        self.latencies[kind].append(latency)
+        self.timeline.append((round(scheduled - self.started, 3), round(latency, 1)))
+
+    async def _read(self) -> None:
+        response = await self.client.get(f"/complaints/{self.rng.choice(self.ids)}")
+        self._check(response, 200)
+
+    async def _command(self) -> None:
+        response = await self.client.post(
+            "/complaints", complaint_body(), {"Idempotency-Key": uuid.uuid4().hex}
         )
-    return {
-        "requests": total,
-        "unanswered": len(pending),
-        "elapsed_s": elapsed,
-        "latencies_ms": latencies,
-        "errors": errors,
-        "acknowledged": acknowledged,
-    }
+        if response.status == 201:
+            self.acknowledged.append(response.json()["id"])
+        self._check(response, 201)
+
+    def _check(self, response: Response, expected: int) -> None:
+        if response.status != expected:
+            self.errors.append(f"{response.status} {response.body[:200].decode()}")
+
+
+def _progress(line: str) -> None:
+    print(f"    {line}", file=sys.stderr, flush=True)
 
 
 def generator_process(
     *, base: str, token: str, ids: list[str], rate: float, seconds: float, out: str
 ) -> None:
-    result = asyncio.run(_generate(base, token, ids, rate, seconds))
+    result = asyncio.run(LoadGenerator(base, token, ids, rate).run(seconds))
     Path(out).write_text(json.dumps(result))
 
 
-def start_server(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, folder: Path, shape: ServerShape) -> subprocess.Popen[bytes]:
     executable = Path(sys.executable).parent / "complaints-ledger"
     key = folder / "signing-key.pem"
     generate_key(key)
@@ -189,6 +226,7 @@ def start_server(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
     }
     log = (folder / "server.log").open("wb")
     command = [str(executable), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(shape.workers), "--threads", str(shape.threads)]
     return subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
         [*command, "--store", url], env=env, stdout=log, stderr=subprocess.STDOUT
     )
@@ -231,13 +269,13 @@ def lost_writes(url: str, acknowledged: list[str]) -> int:
     return len(set(acknowledged)) - (int(found[0]) if found else 0)
 
 
-def run_once(rate: float, seconds: float) -> dict[str, Any]:
+def run_once(rate: float, seconds: float, shape: ServerShape) -> dict[str, Any]:
     with fresh_database() as url, tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         token, ids = prepare(url)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(url, port, folder)
+        server = start_server(url, port, folder, shape)
         try:
             wait_ready(base, server, folder)
             out = folder / "load.json"
@@ -268,11 +306,12 @@ def run_once(rate: float, seconds: float) -> dict[str, Any]:
     return result
 
 
-def measure(rate: float, seconds: float, runs: int) -> list[Row]:
+def measure(rate: float, seconds: float, runs: int, server: ServerShape | None = None) -> list[Row]:
+    shape = server or ServerShape()
     p50, p99, read_p99, command_p99, errors, lost, achieved = [], [], [], [], [], [], []
     samples: list[str] = []
     for _ in range(runs):
-        result = run_once(rate, seconds)
+        result = run_once(rate, seconds, shape)
         timings = result["latencies_ms"]
         # Unanswered requests count with their wait so far: a lower bound of their latency.
         both = timings["read"] + timings["command"] + timings["unanswered"]
@@ -287,10 +326,17 @@ def measure(rate: float, seconds: float, runs: int) -> list[Row]:
         samples.extend(result["errors"][:3])
     label = f"API {rate:.0f} req/s x {seconds:.0f} s, 80/20"
     met = max(p99) < 100 and max(errors) == 0 and max(lost) == 0
-    extra = {"rate": rate, "seconds": seconds, "achieved_rate": spread(achieved)}
+    extra = {
+        "rate": rate,
+        "seconds": seconds,
+        "achieved_rate": spread(achieved),
+        "workers": shape.workers,
+        "threads": shape.threads,
+    }
     note = (
-        f"answered {spread(achieved)['median']:.0f} req/s over load window + drain; latency from "
-        "each request's scheduled send time; "
+        f"server {shape}; answered {spread(achieved)['median']:.0f} req/s over load window + "
+        f"drain; {WARM_UP_SECONDS:.0f} s warm-up first; latency from each request's scheduled "
+        "send time; "
         f"p99 reads {spread(read_p99)['median']:.0f} ms, commands "
         f"{spread(command_p99)['median']:.0f} ms"
     )

@@ -112,7 +112,11 @@ class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
         self.qualified_table = sql.Identifier(schema, events_table_name).as_string()
         class_id, object_id = insert_lock_key(schema, events_table_name)
         key = sql.SQL("{}, {}").format(class_id, object_id)
-        self._take_insert_lock = sql.SQL("SELECT pg_advisory_lock({})").format(key)
+        # Waking LISTENers (pg_notify, delivered at COMMIT) in the same statement as the lock
+        # saves a statement per insert.
+        self._take_insert_lock = sql.SQL("SELECT pg_advisory_lock({}), pg_notify({}, '')").format(
+            key, sql.Literal(self.channel_name)
+        )
         self._release_insert_lock = sql.SQL("SELECT pg_advisory_unlock({})").format(key)
         self._insert_unless_recorded = sql.SQL(
             "INSERT INTO {} (originator_id, originator_version, topic, state) "
@@ -122,10 +126,11 @@ class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
             sql.Identifier(schema, events_table_name),
             sql.Identifier(schema, self.stored_event_type_name),
         )
-        self._set_lock_timeout = sql.SQL("SET LOCAL lock_timeout = '{}s'").format(
-            self.datastore.lock_timeout
+        self._set_lock_timeout = (
+            sql.SQL("SET LOCAL lock_timeout = '{}s'").format(self.datastore.lock_timeout)
+            if self.datastore.lock_timeout
+            else None  # 0: the server's own setting applies (by default, no limit)
         )
-        self._notify = sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel_name))
         self._max_visible_notification_id = sql.SQL(
             "SELECT MAX(notification_id) FROM {} WHERE notification_id <= %s"
         ).format(sql.Identifier(schema, events_table_name))
@@ -173,9 +178,9 @@ class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
             conn.cursor() as insert,
             conn.cursor() as release,
         ):
-            prelude.execute(self._set_lock_timeout)
+            if self._set_lock_timeout is not None:
+                prelude.execute(self._set_lock_timeout)
             prelude.execute(self._take_insert_lock)
-            prelude.execute(self._notify)
             insert.execute(self._insert_unless_recorded, (rows,))
             release.execute(self._release_insert_lock)
             pipeline.sync()

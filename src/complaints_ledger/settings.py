@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     api_seal_seconds: float = Field(
         default=5.0, gt=0, description="How often the API seals new events and signs a checkpoint"
     )
+    api_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="API server processes (`serve --workers`); more than one needs PostgreSQL",
+    )
+    api_threads: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description="requests each API process works on at once (`serve --threads`); more "
+        "threads than cores mostly add contention for Python's interpreter lock",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     api_max_body_bytes: int = Field(

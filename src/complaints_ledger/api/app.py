@@ -7,6 +7,7 @@ from contextlib import ExitStack, asynccontextmanager
 from typing import Any
 
 import structlog
+from anyio import to_thread
 from fastapi import FastAPI
 
 from complaints_ledger.access import Policy, TokenStore
@@ -39,11 +40,19 @@ RFC 9457 problem details (`application/problem+json`) naming the offending `fiel
 """
 
 
-def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
-    """The API on the settings' store; the ledger, tokens and policy open with the app."""
+def create_app(
+    settings: Settings, *, clock: Clock = system_clock, background_sealing: bool = True
+) -> FastAPI:
+    """The API on the settings' store; the ledger, tokens and policy open with the app.
+
+    `background_sealing=False` leaves sealing to another process (`serve --workers` runs one
+    sealer in the supervising process, not one per worker)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Route handlers block on the store in worker threads; a few are enough to overlap
+        # round trips, and every extra thread mostly queues for the interpreter lock.
+        to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         with ExitStack() as stack:
             ledger = ComplaintsLedger(settings, clock=clock)
             stack.callback(ledger.close)
@@ -53,9 +62,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
             stack.callback(views.close)
             app.state.ledger, app.state.tokens, app.state.views = ledger, tokens, views
             app.state.signing_key = signing_key(settings)
-            sealer = BackgroundSealer(settings, app.state.signing_key, settings.api_seal_seconds)
-            sealer.start()
-            stack.callback(sealer.stop)
+            if background_sealing:
+                stack.enter_context(BackgroundSealer.running(settings, app.state.signing_key))
             app.state.policy = Policy(ledger)
             yield
 

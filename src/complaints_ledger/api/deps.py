@@ -1,4 +1,7 @@
-"""Dependencies of the route handlers, as `Annotated` aliases that keep signatures short."""
+"""Dependencies of the route handlers, as `Annotated` aliases that keep signatures short.
+
+FastAPI runs each plain `def` dependency in a worker thread; those that never block are `async
+def`, so a request hops to a thread only for work that waits on the store."""
 
 from __future__ import annotations
 
@@ -22,19 +25,19 @@ bearer = HTTPBearer(
 )
 
 
-def get_ledger(request: Request) -> ComplaintsLedger:
+async def get_ledger(request: Request) -> ComplaintsLedger:
     return cast("ComplaintsLedger", request.app.state.ledger)
 
 
-def get_policy(request: Request) -> Policy:
+async def get_policy(request: Request) -> Policy:
     return cast("Policy", request.app.state.policy)
 
 
-def get_tokens(request: Request) -> TokenStore:
+async def get_tokens(request: Request) -> TokenStore:
     return cast("TokenStore", request.app.state.tokens)
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     return cast("Metrics", request.app.state.metrics)
 
 
@@ -101,7 +104,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def request_context(
+async def request_context(
     request: Request,
     ledger: LedgerDep,
     policy: PolicyDep,
@@ -114,17 +117,19 @@ def request_context(
 ContextDep = Annotated[RequestContext, Depends(request_context)]
 
 
-def case_reader(context: ContextDep, purpose: Purpose = None) -> CaseReader:
+async def case_reader(context: ContextDep, purpose: Purpose = None) -> CaseReader:
     return CaseReader(context, purpose)
 
 
-def case_commands(
+async def case_commands(
     context: ContextDep, if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
 ) -> CaseCommands:
     return CaseCommands(context, if_match, idempotency_key)
 
 
-def complaint_receiver(context: ContextDep, idempotency_key: IdempotencyKey = None) -> CaseCommands:
+async def complaint_receiver(
+    context: ContextDep, idempotency_key: IdempotencyKey = None
+) -> CaseCommands:
     return CaseCommands(context, None, idempotency_key)  # a new case has no version to match
 
 

@@ -4,6 +4,8 @@ every few seconds, so a checkpoint is never far behind what the API wrote."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -33,6 +35,17 @@ class BackgroundSealer:
         self.settings, self.key, self.interval = settings, key, interval
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="sealer", daemon=True)
+
+    @classmethod
+    @contextmanager
+    def running(cls, settings: Settings, key: Ed25519PrivateKey | None) -> Iterator[None]:
+        """Seal every `api_seal_seconds` while the block runs."""
+        sealer = cls(settings, key, settings.api_seal_seconds)
+        sealer.start()
+        try:
+            yield
+        finally:
+            sealer.stop()
 
     def start(self) -> None:
         self.thread.start()

@@ -1,0 +1,48 @@
+"""Entry point of each API worker process under `serve --workers N`.
+
+uvicorn starts every worker as a fresh process that imports this factory; the settings reach it
+through the environment, which `serve` fills from its own resolved settings before starting them.
+Sealing runs once, in the supervising process, not in each worker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from fastapi import FastAPI
+
+from complaints_ledger.access import TokenStore
+from complaints_ledger.api.app import create_app
+from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.logging import configure_logging
+from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.settings import Settings
+
+ENV_PREFIX = "COMPLAINTS_LEDGER_"
+
+
+def export_settings(settings: Settings) -> None:
+    """Put every setting into this process's environment, for the workers it starts."""
+    for name, value in settings.model_dump(mode="json").items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        os.environ[f"{ENV_PREFIX}{name.upper()}"] = text
+
+
+def prepare_store(settings: Settings) -> None:
+    """Create the store's tables and keyring once, before the workers start, rather than have
+    every worker race to create them."""
+    ComplaintsLedger(settings).close()
+    TokenStore(settings.store_url).close()
+    db = ViewDatabase(settings.store_url)
+    try:
+        Sealer(db)
+    finally:
+        db.close()
+
+
+def create_worker_app() -> FastAPI:
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings, background_sealing=False)

@@ -1,0 +1,197 @@
+"""`serve --workers N --threads M`: a real server in several processes over loopback HTTP.
+
+Every worker takes requests on the same port; each acknowledged write is in the store once; one
+sealer (in the supervising process) seals and signs every event; SQLite refuses more than one
+worker with a clear error.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from complaints_ledger.access import TokenStore
+from complaints_ledger.api.workers import export_settings
+from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.cli.main import app as cli_app
+from complaints_ledger.domain.registry import OrganisationKind
+from complaints_ledger.domain.values import Actor, Role
+from complaints_ledger.integrity.keys import generate_key
+from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
+from complaints_ledger.settings import Settings
+
+COUNCIL, PROVIDER = "Northshire County Council", "Brightcare Homes Ltd"
+REQUESTS = 24
+STARTUP_SECONDS = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _complaint(number: int) -> dict[str, Any]:
+    return {
+        "organisation": COUNCIL,
+        "regime": "england-2009",
+        "kind": "complaint",
+        "channel": "email",
+        "received_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
+        "subjects": ["home care"],
+        "about": {"organisation": PROVIDER, "service": "home care"},
+        "complainant": {"name": f"Person {number}", "email": f"p{number}@example.org"},
+        "summary": "Carers missed visits.",
+    }
+
+
+def _prepare(url: str) -> str:
+    ledger = ComplaintsLedger(Settings(store=url))
+    try:
+        admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
+        ledger.register_organisation(admin, name=COUNCIL, kind=OrganisationKind.COUNCIL)
+        ledger.register_organisation(admin, name=PROVIDER, kind=OrganisationKind.PROVIDER)
+    finally:
+        ledger.close()
+    tokens = TokenStore(Settings(store=url).store_url)
+    try:
+        raw, _ = tokens.create(principal="officer@council", organisation=COUNCIL, role=Role.OFFICER)
+    finally:
+        tokens.close()
+    return raw
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
+    """`serve --workers 2 --threads 2` on a fresh database; yields (base URL, token, server)."""
+    token = _prepare(postgres_url)
+    key = tmp_path / "signing-key.pem"
+    generate_key(key)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "COMPLAINTS_LEDGER_SIGNING_KEY_FILE": str(key),
+        "COMPLAINTS_LEDGER_API_SEAL_SECONDS": "0.3",
+        "COMPLAINTS_LEDGER_LOG_LEVEL": "warning",
+    }
+    executable = Path(sys.executable).parent / "complaints-ledger"
+    command = [str(executable), "serve", "--port", str(port)]
+    command += ["--workers", "2", "--threads", "2", "--store", postgres_url]
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, server, tmp_path / "server.log")
+        yield base, token, server
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+@pytest.mark.postgres
+def test_several_workers_serve_reads_and_writes_and_one_sealer_seals_them(
+    served: tuple[str, str, subprocess.Popen[bytes]], postgres_url: str, tmp_path: Path
+) -> None:
+    base, token, server = served
+    assert len(_children(server.pid)) >= 2  # the supervisor and its worker processes
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def receive_and_read(number: int) -> tuple[int, int, str]:
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            created = client.post("/complaints", json=_complaint(number))
+            case_id = created.json()["id"]
+            read = client.get(f"/complaints/{case_id}")
+            return created.status_code, read.status_code, read.json()["complainant"]["name"]
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(receive_and_read, range(REQUESTS)))
+    assert [(c, r) for c, r, _ in results] == [(201, 200)] * REQUESTS
+    assert sorted(name for *_, name in results) == sorted(f"Person {n}" for n in range(REQUESTS))
+
+    with psycopg.connect(postgres_url) as connection:
+        row = connection.execute(f"SELECT count(*) FROM {POSTGRES_EVENTS_TABLE}").fetchone()
+    assert row is not None
+    events = int(row[0])
+    deadline = time.monotonic() + 30
+    checkpoint: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        answer = httpx.get(f"{base}/integrity/checkpoints/latest", timeout=5)
+        checkpoint = answer.json() if answer.status_code == 200 else {}
+        if checkpoint.get("tree_size", 0) >= events:
+            break
+        time.sleep(0.3)
+    assert checkpoint.get("tree_size") == events, checkpoint
+    assert "sealing failed" not in (tmp_path / "server.log").read_text()
+
+
+def test_more_than_one_worker_on_sqlite_is_refused(sqlite_url: str) -> None:
+    result = CliRunner().invoke(cli_app, ["serve", "--workers", "2", "--store", sqlite_url])
+    assert result.exit_code == 2, result.output
+    assert "need a PostgreSQL store" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_workers_read_the_same_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    chosen = Settings(
+        store="postgresql://writer@db.example:5433/ledger",
+        retention_years={"complaint": 7, "concern": 6, "compliment": 2},
+        api_threads=3,
+        api_workers=5,
+        keyring_file=tmp_path / "keys.json",
+    )
+    for name in list(os.environ):
+        if name.startswith("COMPLAINTS_LEDGER_"):
+            monkeypatch.delenv(name)
+    with monkeypatch.context() as patched:
+        for name in Settings.model_fields:
+            patched.setenv(f"COMPLAINTS_LEDGER_{name.upper()}", "overwritten by export_settings")
+        export_settings(chosen)
+        assert Settings() == chosen
