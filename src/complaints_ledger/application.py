@@ -17,7 +17,7 @@ from eventsourcing.persistence import (
     OperationalError,
 )
 
-from complaints_ledger.access_logs import RecentAccessLogs
+from complaints_ledger.access_logs import ReadRecorder
 from complaints_ledger.commands import LedgerCommands
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.errors import (
@@ -48,7 +48,6 @@ ENVELOPE_FIELDS = frozenset(
 )
 RECEIVED_TOPIC = "complaints_ledger.domain.complaint:Complaint.Received"
 ORGANISATION_TOPIC = "complaints_ledger.domain.registry:Organisation.Registered"
-READ_RECORD_ATTEMPTS = 20
 CASE_ID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaints-ledger:case")
 ONE_MICROSECOND = timedelta(microseconds=1)
 
@@ -84,7 +83,11 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
     def __init__(self, settings: Settings | None = None, *, clock: Clock = system_clock) -> None:
         self.settings = settings or Settings()
         self.clock = clock
-        self._recent_access_logs = RecentAccessLogs()
+        self._reads = ReadRecorder(
+            self._access_log,
+            self.save,
+            lambda actor: self._stamp(CommandContext(actor), None),
+        )
         store = self.settings.store_url
         if store.sqlite_path is not None:
             store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -261,25 +264,14 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         return [self.repository.get(i) for i in self._originators(ORGANISATION_TOPIC)]
 
     def record_read(self, case_id: UUID, actor: Actor, *, what: str, purpose: str | None) -> None:
-        """Append who read the case, before the data is returned. Concurrent readers retry."""
-        log_id = access_log_id(case_id)
-        for attempt in range(READ_RECORD_ATTEMPTS):
-            log = self._recent_access_logs.take(log_id) if attempt == 0 else None
-            if log is None:
-                try:
-                    log = cast("AccessLog", self.repository.get(log_id))
-                except AggregateNotFoundError:
-                    log = AccessLog.open(case_id)
-            log.record(self._stamp(CommandContext(actor), None), what=what, purpose=purpose)
-            try:
-                self.save(log)
-            except IntegrityError:
-                continue  # another reader appended first: reload and append after it
-            except (OperationalError, InterfaceError) as error:
-                raise StoreUnavailableError(f"the read could not be recorded: {error}") from None
-            self._recent_access_logs.keep(log)
-            return
-        raise StoreUnavailableError("the read could not be recorded: too many concurrent readers")
+        """Append who read the case, before the data is returned (in groups: access_logs.py)."""
+        self._reads.record(case_id, actor, what=what, purpose=purpose)
+
+    def _access_log(self, case_id: UUID) -> AccessLog:
+        try:
+            return cast("AccessLog", self.repository.get(access_log_id(case_id)))
+        except AggregateNotFoundError:
+            return AccessLog.open(case_id)
 
     def reads_of(self, case_id: UUID) -> list[dict[str, Any]]:
         """The access records of a case, oldest first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack, asynccontextmanager
 from typing import Any
@@ -65,6 +66,7 @@ def create_app(
             if background_sealing:
                 stack.enter_context(BackgroundSealer.running(settings, app.state.signing_key))
             app.state.policy = Policy(ledger)
+            _freeze_start_up_objects()
             yield
 
     app = FastAPI(
@@ -93,6 +95,15 @@ def create_app(
     app.add_middleware(Observability, metrics=metrics)
     app.openapi = _with_problem_media_type(app.openapi)  # type: ignore[method-assign]
     return app
+
+
+def _freeze_start_up_objects() -> None:
+    """Hide the objects made at start-up (about 120,000: FastAPI's models, the libraries, the
+    calendars) from the garbage collector. They live as long as the process, yet every full
+    collection walked them: ~55 ms pauses that held up every request in flight (seen as bursts of
+    slow requests under load); after this, ~10 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def _with_problem_media_type(
