@@ -101,16 +101,16 @@ def main() -> None:
     configure_logging("warning")
     runs = max(3, args.runs)
     quick = args.quick
-    sizes = {
+    sizes: dict[str, int] = {
         "append_events": 300 if quick else 2_000,
         "append8_events": 400 if quick else 2_000,
         "complaints": args.complaints or (1_000 if quick else 10_000),
         "rebuild_events": args.rebuild_events or (20_000 if quick else 200_000),
         "reads": 200 if quick else 500,
         "read_background_events": 5_000 if quick else 50_000,
-        "api_seconds": args.api_seconds or (10.0 if quick else 60.0),
         "verify_events": 10_000 if quick else 100_000,
     }
+    api_seconds: float = args.api_seconds or (10.0 if quick else 60.0)
     selected = args.only or list(MEASURES)
     info = machine()
     started_at = datetime.now(UTC)
@@ -128,7 +128,7 @@ def main() -> None:
         "reads": lambda: reads.measure(sizes["reads"], runs, sizes["read_background_events"]),
         "api": lambda: api_load.measure(
             args.api_rate,
-            sizes["api_seconds"],
+            api_seconds,
             runs,
             server=api_load.ServerShape(args.api_workers, args.api_threads),
         ),
@@ -157,7 +157,7 @@ def main() -> None:
                 "started_at": started_at.isoformat(),
                 "quick": quick,
                 "runs": runs,
-                "sizes": sizes,
+                "sizes": {**sizes, "api_seconds": api_seconds},
                 "seconds_per_measure": timings,
                 "rows": [asdict(row) for row in rows],
                 "table": printed,

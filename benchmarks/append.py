@@ -56,7 +56,7 @@ def stored_rows(ledger: ComplaintsLedger, events: int, *, seed: int = 11) -> lis
     number = 0
     while len(rows) < events:
         for event in case_events(rng, number):
-            stored = ledger.mapper.to_stored_event(event)  # type: ignore[arg-type]
+            stored = ledger.mapper.to_stored_event(event)
             rows.append(
                 (
                     UUID(str(stored.originator_id)),

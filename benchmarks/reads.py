@@ -74,12 +74,12 @@ def measure(reads: int, runs: int, background_events: int) -> list[Row]:
                         raise RuntimeError("the raw read did not find the case")
 
                 for _ in range(runs):
-                    for name, ours in (
+                    for name, read in (
                         ("get", lambda: ledger.get(case_id)),
                         ("as_of", lambda: ledger.as_of(case_id, middle)),
                     ):
                         raw_samples = latencies_ms(raw, reads)
-                        our_samples = latencies_ms(ours, reads)
+                        our_samples = latencies_ms(read, reads)
                         results[name]["ours_p50"].append(percentile(our_samples, 0.50))
                         results[name]["ours_p99"].append(percentile(our_samples, 0.99))
                         results[name]["raw_p50"].append(percentile(raw_samples, 0.50))
@@ -89,7 +89,7 @@ def measure(reads: int, runs: int, background_events: int) -> list[Row]:
     rows = []
     for name, label in (("get", "ledger.get"), ("as_of", "ledger.as_of")):
         for p in ("p50", "p99"):
-            ours, raw = results[name][f"ours_{p}"], results[name][f"raw_{p}"]
+            ours, raw_ms = results[name][f"ours_{p}"], results[name][f"raw_{p}"]
             target, met = "", None
             if name == "as_of" and p == "p99":
                 target, met = "ours <= 1 ms", spread(ours)["median"] <= 1.0
@@ -98,9 +98,9 @@ def measure(reads: int, runs: int, background_events: int) -> list[Row]:
                     measure=f"read {label} of a 10-event case, {p}",
                     unit="ms",
                     ours=spread(ours),
-                    raw=spread(raw),
+                    raw=spread(raw_ms),
                     # For latency the ratio is raw/ours, so higher is better like the others.
-                    ratio=spread([r / o for o, r in zip(ours, raw, strict=True)]),
+                    ratio=spread([r / o for o, r in zip(ours, raw_ms, strict=True)]),
                     target=target,
                     met=met,
                     note=(

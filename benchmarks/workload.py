@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import DomainEventProtocol
 
 from complaints_ledger.application import ComplaintsLedger
 from complaints_ledger.domain.complaint import Complaint, Intake
@@ -28,7 +31,7 @@ def _stamp(moment: datetime, actor: Actor) -> Stamp:
     return Stamp(recorded_at=moment, occurred_at=moment, actor=actor, correlation_id=uuid4().hex)
 
 
-def case_events(rng: random.Random, number: int) -> list[object]:
+def case_events(rng: random.Random, number: int) -> list[DomainEventProtocol[UUID]]:
     """About eight events: received, acknowledged, investigated, evidence, response, closure..."""
     organisation = ORGANISATIONS[number % len(ORGANISATIONS)]
     actor = Actor("officer", organisation)
@@ -45,7 +48,7 @@ def case_events(rng: random.Random, number: int) -> list[object]:
         summary="Visits were missed",
     )
     case = Complaint.receive(_stamp(moment, actor), intake, complaint_id=uuid4())
-    steps = (
+    steps: tuple[Callable[[datetime], object], ...] = (
         lambda at: case.acknowledge(_stamp(at, actor)),
         lambda at: case.start_investigation(_stamp(at, actor), investigator="investigator"),
         lambda at: case.record_evidence(
@@ -74,7 +77,8 @@ def write_events(
 ) -> int:
     """Write at least `total_events` events; return how many were written."""
     rng = random.Random(seed)  # noqa: S311 - a repeatable workload, not a secret
-    written, pending, number = 0, [], 0
+    written, number = 0, 0
+    pending: list[DomainEventProtocol[UUID]] = []
     while written + len(pending) < total_events:
         pending.extend(case_events(rng, number))
         number += 1
