@@ -118,38 +118,43 @@ class ReadRecorder:
             log = logs.get(log_id) or self._recent.take(log_id) or self._load(read.case_id)
             logs[log_id] = log
             try:
-                log.record(self._stamp(read.actor), what=read.what, purpose=read.purpose)
+                self._append(log, read)
             except LedgerError as error:  # this read's own fault: the others still go ahead
                 read.finish(error)
                 continue
             recorded.append(read)
         try:
-            self._save(*logs.values())
-        except IntegrityError:
-            for read in recorded:  # another process appended to one of the logs first
-                read.finish(self._alone(read))
-            return
-        except (OperationalError, InterfaceError) as error:
-            failure = StoreUnavailableError(f"the read could not be recorded: {error}")
+            committed = self._commit(list(logs.values()))
+        except StoreUnavailableError as failure:
             for read in recorded:
                 read.finish(failure)
             return
-        for log in logs.values():
-            self._recent.keep(log)
-        for read in recorded:
-            read.finish()
+        for read in recorded:  # not committed: another process appended to one of the logs
+            read.finish(None if committed else self._alone(read))
 
-    def _alone(self, read: Read) -> LedgerError | None:
+    def _alone(self, read: Read) -> StoreUnavailableError | None:
         """Write one read by itself, reloading its log on every version conflict."""
         for _ in range(ATTEMPTS):
             log = self._load(read.case_id)
-            log.record(self._stamp(read.actor), what=read.what, purpose=read.purpose)
+            self._append(log, read)
             try:
-                self._save(log)
-            except IntegrityError:
-                continue
-            except (OperationalError, InterfaceError) as error:
-                return StoreUnavailableError(f"the read could not be recorded: {error}")
-            self._recent.keep(log)
-            return None
+                if self._commit([log]):
+                    return None
+            except StoreUnavailableError as failure:
+                return failure
         return StoreUnavailableError("the read could not be recorded: too many concurrent readers")
+
+    def _append(self, log: AccessLog, read: Read) -> None:
+        log.record(self._stamp(read.actor), what=read.what, purpose=read.purpose)
+
+    def _commit(self, logs: list[AccessLog]) -> bool:
+        """Save the logs in one transaction and keep them; False on a version conflict."""
+        try:
+            self._save(*logs)
+        except IntegrityError:
+            return False
+        except (OperationalError, InterfaceError) as error:
+            raise StoreUnavailableError(f"the read could not be recorded: {error}") from None
+        for log in logs:
+            self._recent.keep(log)
+        return True
