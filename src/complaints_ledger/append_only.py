@@ -18,6 +18,7 @@ tables alone when another role (the owner) created them.
 
 from __future__ import annotations
 
+import inspect
 import zlib
 from collections.abc import Sequence
 from typing import Any, cast
@@ -37,17 +38,27 @@ from eventsourcing.postgres import (
     PostgresDatastore,
     PostgresFactory,
 )
-from eventsourcing.utils import retry
+from eventsourcing.utils import Environment, EnvType, retry
 from psycopg import sql
 from psycopg.rows import DictRow, tuple_row
 
 from complaints_ledger.gap_safe import KnownHorizon, safe_horizon
+from complaints_ledger.persistence.pool import PostgresConnections, session_options
 
 FACTORY_TOPIC = "complaints_ledger.append_only:AppendOnlyPostgresFactory"
 APP_PREFIX = "complaintsledger"  # the library names tables <application name lower-cased>_...
 EVENTS_TABLE = f"{APP_PREFIX}_events"
 SNAPSHOTS_TABLE = f"{APP_PREFIX}_snapshots"
+STATEMENT_TIMEOUT = "POSTGRES_STATEMENT_TIMEOUT"
+DEFAULT_STATEMENT_TIMEOUT_SECONDS = 30.0
 INSERT_LOCK_CLASS = zlib.crc32(b"complaints_ledger.insert_order") & 0x7FFFFFFF
+
+
+# Reads are retried once, after a short pause, on a connection that broke (the pool opens a fresh
+# one); the library retries ten times over two seconds, which only delays the answer in an outage.
+read_retry = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.05)
+_library_select_events = inspect.unwrap(PostgresAggregateRecorder.select_events)
+_library_select_notifications = inspect.unwrap(PostgresApplicationRecorder.select_notifications)
 
 
 def lock_function_name(events_table: str) -> str:
@@ -143,8 +154,10 @@ class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
 
     # ---- writing -------------------------------------------------------------------------
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int] | None:
+        """Never retried here: once the statements were sent, a broken connection leaves the
+        outcome unknown, and the caller is told so (a 503: retry with the same
+        Idempotency-Key, which finds the first attempt's events if they were committed)."""
         if not stored_events:
             return None
         rows = [
@@ -198,7 +211,7 @@ class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
             self._run, self.qualified_table, self.horizon, wait_seconds=self.horizon_wait_seconds
         )
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @read_retry
     def _run(self, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         # A connection per statement: a reader waiting for commits holds none of the pool's.
         with (
@@ -237,12 +250,16 @@ class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
         topics: Sequence[str],
         inclusive_of_start: bool,
     ) -> Sequence[Notification]:
-        notifications = super().select_notifications(
-            start, limit, stop, topics, inclusive_of_start=inclusive_of_start
+        notifications = _library_select_notifications(
+            self, start, limit, stop, topics, inclusive_of_start=inclusive_of_start
         )
         return cast("Sequence[Notification]", notifications)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @read_retry
+    def select_events(self, *args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
+        return cast("Sequence[StoredEvent]", _library_select_events(self, *args, **kwargs))
+
+    @read_retry
     def max_notification_id(self) -> int | None:
         horizon = self.safe_horizon()
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
@@ -254,6 +271,10 @@ class AppendOnlyApplicationRecorder(PostgresApplicationRecorder):
 class AppendOnlyAggregateRecorder(PostgresAggregateRecorder):
     """The snapshot store: plain INSERTs; creating the table is left to its owner."""
 
+    @read_retry
+    def select_events(self, *args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
+        return cast("Sequence[StoredEvent]", _library_select_events(self, *args, **kwargs))
+
     def create_table(self) -> None:
         if _created_by_another_role(self.datastore, self.events_table_name):
             self.datastore.register_type_adapters()
@@ -262,7 +283,40 @@ class AppendOnlyAggregateRecorder(PostgresAggregateRecorder):
 
 
 class AppendOnlyPostgresFactory(PostgresFactory):
-    """PERSISTENCE_MODULE for PostgreSQL stores: works for the owner and for the writer."""
+    """PERSISTENCE_MODULE for PostgreSQL stores: works for the owner and for the writer.
+
+    The library's connection pool is replaced by one that recovers (persistence/pool.py): it
+    looks at a connection before lending it, fails fast while the server is down, and sets the
+    ledger's statement timeout on every session."""
 
     aggregate_recorder_class = AppendOnlyAggregateRecorder
     application_recorder_class = AppendOnlyApplicationRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        self.datastore.pool = cast("Any", recovering_pool(self.datastore, self.env))
+
+
+def recovering_pool(datastore: PostgresDatastore, env: Environment) -> PostgresConnections:
+    """A pool for the library's datastore with its sizes, lifetime and session set-up."""
+    library_pool = datastore.pool
+    statement_timeout = float(env.get(STATEMENT_TIMEOUT) or DEFAULT_STATEMENT_TIMEOUT_SECONDS)
+    kwargs = {
+        **cast("dict[str, Any]", library_pool.kwargs),
+        "connect_timeout": int(library_pool.timeout),
+        "options": session_options(
+            statement_timeout, datastore.idle_in_transaction_session_timeout
+        ),
+    }
+    get_password = library_pool.get_password_func
+    pool = PostgresConnections(
+        kwargs,
+        configure=datastore.after_connect_func(),
+        max_size=library_pool.max_size,
+        wait_seconds=library_pool.timeout,
+        max_lifetime=library_pool.max_lifetime,
+        name="event store",
+    )
+    if get_password is not None:
+        pool.password_source = get_password
+    return pool

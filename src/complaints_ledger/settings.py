@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -53,6 +54,18 @@ class Settings(BaseSettings):
         description="requests each API process works on at once (`serve --threads`); more "
         "threads than cores mostly add contention for Python's interpreter lock",
     )
+    store_statement_timeout_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="PostgreSQL: longest any one statement of the ledger may run before the "
+        "server cancels it",
+    )
+    store_idle_in_transaction_seconds: int = Field(
+        default=10,
+        ge=1,
+        description="PostgreSQL: a session left idle inside a transaction this long is ended "
+        "by the server, so that it cannot hold locks for minutes",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     api_max_body_bytes: int = Field(
@@ -67,4 +80,13 @@ class Settings(BaseSettings):
 
     @property
     def store_url(self) -> StoreURL:
-        return parse_store_url(self.store)
+        parsed = parse_store_url(self.store)
+        if parsed.kind != "postgres":
+            return parsed
+        limits = {
+            "POSTGRES_STATEMENT_TIMEOUT": str(self.store_statement_timeout_seconds),
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": str(
+                self.store_idle_in_transaction_seconds
+            ),
+        }
+        return replace(parsed, env={**parsed.env, **limits})

@@ -29,6 +29,7 @@ from complaints_ledger.domain.values import (
     RegimeId,
     Role,
 )
+from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.settings import Settings
 
 COUNCIL, PROVIDER, HEALTHWATCH = "Northshire County Council", "Sunrise Care", "Healthwatch North"
@@ -84,7 +85,9 @@ def test_a_token_authenticates_until_revoked_and_only_its_hash_is_stored(store_u
     assert tokens.authenticate(raw) == Principal("jo", COUNCIL, Role.OFFICER, info.token_id)
     secret = raw.split("_", 2)[2]  # cl_<id>_<secret>; the secret itself may contain "_"
     assert len(secret) >= 40
-    stored = tokens.db.execute("SELECT * FROM api_tokens")
+    db = ViewDatabase(Settings(store=store_url).store_url)
+    stored = db.execute("SELECT * FROM api_tokens")
+    db.close()
     assert secret not in repr(stored)
     assert tokens.authenticate(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
     assert tokens.authenticate("Bearer nonsense") is None

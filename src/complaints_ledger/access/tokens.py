@@ -10,16 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import psycopg
-
 from complaints_ledger.access.principal import Principal
-from complaints_ledger.domain.errors import InvalidValueError, StoreUnavailableError
+from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Role
-from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
+from complaints_ledger.readside.db import ViewDatabases
 from complaints_ledger.store import StoreURL
 
 TOKENS_TABLE = "api_tokens"
@@ -42,9 +39,9 @@ def _digest(secret: str) -> str:
 
 class TokenStore:
     def __init__(self, store: StoreURL) -> None:
-        self._databases = ThreadLocalDatabase(store)
-        with self.db.transaction():
-            self.db.execute(
+        self._databases = ViewDatabases(store, name="token store")
+        with self._databases.connection() as db, db.transaction():
+            db.execute(
                 f"CREATE TABLE IF NOT EXISTS {TOKENS_TABLE} (token_id TEXT PRIMARY KEY, "
                 "secret_sha256 TEXT NOT NULL, principal TEXT NOT NULL, organisation TEXT NOT NULL, "
                 "role TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)"
@@ -58,8 +55,8 @@ class TokenStore:
         info = TokenInfo(
             token_id, principal.strip(), organisation, role, datetime.now(UTC).isoformat(), None
         )
-        with self.db.transaction():
-            self.db.execute(
+        with self._databases.connection() as db, db.transaction():
+            db.execute(
                 f"INSERT INTO {TOKENS_TABLE} (token_id, secret_sha256, principal, organisation, "  # noqa: S608
                 "role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -79,14 +76,12 @@ class TokenStore:
         token_id, _, secret = rest.partition("_")
         if prefix != PREFIX or not token_id or not secret:
             return None
-        try:
-            rows = self.db.execute(
+        with self._databases.connection() as db:
+            rows = db.execute(
                 f"SELECT secret_sha256, principal, organisation, role, revoked_at "  # noqa: S608
                 f"FROM {TOKENS_TABLE} WHERE token_id = ?",
                 (token_id,),
             )
-        except (sqlite3.Error, psycopg.Error) as error:
-            raise StoreUnavailableError(f"cannot check the token: {error}") from None
         if not rows:
             return None
         stored, principal, organisation, role, revoked_at = rows[0]
@@ -95,29 +90,26 @@ class TokenStore:
         return Principal(principal, organisation, Role(role), token_id)
 
     def revoke(self, token_id: str) -> None:
-        with self.db.transaction():
-            found = self.db.execute(
+        with self._databases.connection() as db, db.transaction():
+            found = db.execute(
                 f"SELECT revoked_at FROM {TOKENS_TABLE} WHERE token_id = ?",  # noqa: S608
                 (token_id,),
             )
             if not found:
                 raise InvalidValueError(f"no token {token_id!r}", field="token_id")
-            self.db.execute(
+            db.execute(
                 f"UPDATE {TOKENS_TABLE} SET revoked_at = ? WHERE token_id = ? "  # noqa: S608
                 "AND revoked_at IS NULL",
                 (datetime.now(UTC).isoformat(), token_id),
             )
 
     def list(self) -> list[TokenInfo]:
-        rows = self.db.execute(
-            f"SELECT token_id, principal, organisation, role, created_at, revoked_at "  # noqa: S608
-            f"FROM {TOKENS_TABLE} ORDER BY created_at, token_id"
-        )
+        with self._databases.connection() as db:
+            rows = db.execute(
+                f"SELECT token_id, principal, organisation, role, created_at, revoked_at "  # noqa: S608
+                f"FROM {TOKENS_TABLE} ORDER BY created_at, token_id"
+            )
         return [TokenInfo(t, p, o, Role(r), c, v) for t, p, o, r, c, v in rows]
-
-    @property
-    def db(self) -> ViewDatabase:
-        return self._databases.get()
 
     def close(self) -> None:
         self._databases.close()

@@ -27,7 +27,7 @@ from complaints_ledger.api.routes import (
 )
 from complaints_ledger.api.sealing import BackgroundSealer, signing_key
 from complaints_ledger.application import Clock, ComplaintsLedger, system_clock
-from complaints_ledger.readside.db import ThreadLocalDatabase
+from complaints_ledger.readside.db import ViewDatabases
 from complaints_ledger.settings import Settings
 
 logger = structlog.get_logger(__name__)
@@ -59,7 +59,7 @@ def create_app(
             stack.callback(ledger.close)
             tokens = TokenStore(settings.store_url)
             stack.callback(tokens.close)
-            views = ThreadLocalDatabase(settings.store_url)
+            views = ViewDatabases(settings.store_url)
             stack.callback(views.close)
             app.state.ledger, app.state.tokens, app.state.views = ledger, tokens, views
             app.state.signing_key = signing_key(settings)
@@ -88,7 +88,7 @@ def create_app(
     metrics.register_gauge(
         "complaints_ledger_projection_lag_events",
         "Events in the log not yet applied to each read model",
-        lambda: projection_lag(app.state.views.get()),
+        lambda: app.state.views.run(projection_lag),
         labels=("projection",),
     )
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)

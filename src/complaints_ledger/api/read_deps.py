@@ -1,8 +1,9 @@
-"""Dependencies of the read-model routes: a per-thread read-side connection and the scope of
-organisations whose figures the caller may see."""
+"""Dependencies of the read-model routes: a read-side connection lent for the request and the
+scope of organisations whose figures the caller may see."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from complaints_ledger.access import Policy, Principal
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import Role
-from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
+from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
 from complaints_ledger.readside.registry import available_projections
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.readside.tracking import Tracking
@@ -22,9 +23,11 @@ AGGREGATE_READERS = frozenset(
 )
 
 
-def views(request: Request) -> ViewDatabase:
-    databases: ThreadLocalDatabase = request.app.state.views
-    return databases.get()
+def views(request: Request) -> Iterator[ViewDatabase]:
+    """A connection of the read side's pool, this request's alone until it has been answered."""
+    databases: ViewDatabases = request.app.state.views
+    with databases.connection() as db:
+        yield db
 
 
 def projection_lag(db: ViewDatabase) -> dict[tuple[str, ...], float]:

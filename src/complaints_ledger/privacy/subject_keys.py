@@ -34,7 +34,7 @@ from complaints_ledger.privacy.keyring import (
     load_keyring,
 )
 from complaints_ledger.privacy.subject_table import KeyRow, NewRow, SubjectRecord
-from complaints_ledger.readside.db import ThreadLocalDatabase, ViewDatabase
+from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
 from complaints_ledger.store import StoreURL
 
 
@@ -51,23 +51,19 @@ class SubjectKeys:
 
     def __init__(self, store: StoreURL, keyring_file: Path, *, cache_seconds: float = 60) -> None:
         self.store, self.keyring_file, self.cache_seconds = store, keyring_file, cache_seconds
-        self._databases = ThreadLocalDatabase(store)
+        self._databases = ViewDatabases(store, on_connect=self._prepare, name="subject keys")
         self._cache: dict[UUID, tuple[float, bytes | None]] = {}
         self._lock = threading.Lock()
         self._keyring: Keyring | None = None
         self._keyring_stamp: tuple[int, int, int] | None = None
         self._table_ready = False
-        self._prepared: set[int] = set()  # connections with their settings made
 
     # ---- set-up ---------------------------------------------------------------------------
 
-    def _db(self) -> ViewDatabase:
-        db = self._databases.get()
-        if id(db) not in self._prepared:
-            subject_table.prepare(db, create=not self._table_ready)
-            self._table_ready = True
-            self._prepared.add(id(db))
-        return db
+    def _prepare(self, db: ViewDatabase) -> None:
+        """Every new connection gets its settings; the first one makes the table if missing."""
+        subject_table.prepare(db, create=not self._table_ready)
+        self._table_ready = True
 
     @property
     def keyring(self) -> Keyring:
@@ -81,14 +77,14 @@ class SubjectKeys:
     def _load_or_create_keyring(self) -> Keyring:
         if self.keyring_file.exists():
             return load_keyring(self.keyring_file)
-        if subject_table.live_keys_by_master_key(self._db()):
+        if self._databases.run(subject_table.live_keys_by_master_key):
             # Never silently start a new keyring over keys an old one wrapped: they would be lost.
             load_keyring(self.keyring_file)  # raises the "no keyring" error
         with self._lock:
             return create_keyring_once(self.keyring_file)
 
     def ensure_table(self) -> None:
-        self._db()
+        self._databases.run(lambda _db: None)
 
     def close(self) -> None:
         self._databases.close()
@@ -124,7 +120,7 @@ class SubjectKeys:
         cached = self._cache.get(subject_id)
         if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
             return cached[1]
-        row = subject_table.key_row(self._db(), subject_id)
+        row = self._databases.run(subject_table.key_row, subject_id)
         if row is None:
             raise IntegrityFailureError(
                 f"no key was ever made for data subject {subject_id}: this ciphertext does not "
@@ -143,7 +139,7 @@ class SubjectKeys:
                 row, data_key = self._new_row(subject_id, case_id, role, identity)
                 rows.append(row)
                 made[str(subject_id)] = data_key
-        for subject in subject_table.insert_new(self._db(), rows):
+        for subject in self._databases.run(subject_table.insert_new, rows):
             self._remember(UUID(subject), made[subject])
 
     def _cached(self, subject_id: UUID) -> bytes | None:
@@ -153,7 +149,7 @@ class SubjectKeys:
         return None
 
     def _fetch(self, subject_id: UUID) -> bytes | None:
-        row = subject_table.key_row(self._db(), subject_id)
+        row = self._databases.run(subject_table.key_row, subject_id)
         if row is None:
             return None
         key = self._unwrap(subject_id, row)
@@ -170,7 +166,7 @@ class SubjectKeys:
     ) -> bytes | None:
         row, data_key = self._new_row(subject_id, case_id, role, identity)
         # Two writers may make the same subject at once: the first row wins, both use it.
-        if subject_table.insert_new(self._db(), [row]):
+        if self._databases.run(subject_table.insert_new, [row]):
             return self._remember(subject_id, data_key)
         return self._fetch(subject_id)
 
@@ -224,15 +220,17 @@ class SubjectKeys:
     def subjects_of(self, case_ids: list[UUID] | None = None) -> list[SubjectRecord]:
         """Every subject, or those of the given cases."""
         if case_ids is None:
-            return subject_table.records(self._db())
+            return self._databases.run(subject_table.records)
         if not case_ids:
             return []
         marks = ", ".join("?" for _ in case_ids)
         params = tuple(str(case_id) for case_id in case_ids)
-        return subject_table.records(self._db(), f"WHERE case_id IN ({marks})", params)
+        return self._databases.run(subject_table.records, f"WHERE case_id IN ({marks})", params)
 
     def subject(self, subject_id: UUID) -> SubjectRecord | None:
-        found = subject_table.records(self._db(), "WHERE subject_id = ?", (str(subject_id),))
+        found = self._databases.run(
+            subject_table.records, "WHERE subject_id = ?", (str(subject_id),)
+        )
         return found[0] if found else None
 
     def require(self, subject_id: UUID) -> SubjectRecord:
@@ -246,11 +244,11 @@ class SubjectKeys:
         """Subjects who gave this identifier (an email, a phone number, a name and address),
         as normalised by `Identity`. Erased subjects are not found: their hashes are gone."""
         pattern = f"%{self.identity_hash(identifier)}%"
-        return subject_table.records(self._db(), "WHERE lookup_hashes LIKE ?", (pattern,))
+        return self._databases.run(subject_table.records, "WHERE lookup_hashes LIKE ?", (pattern,))
 
     def destroy(self, subject_id: UUID, case_id: UUID, role: SubjectRole) -> bool:
         """Destroy the key for good (a tombstone stays). False if it was already destroyed."""
-        destroyed = subject_table.tombstone(self._db(), subject_id, case_id, role)
+        destroyed = self._databases.run(subject_table.tombstone, subject_id, case_id, role)
         with self._lock:
             self._cache[subject_id] = (time.monotonic(), None)
         return destroyed
@@ -258,8 +256,7 @@ class SubjectKeys:
     def rewrap_all(self, keyring: Keyring) -> int:
         """Re-wrap every live subject key under `keyring`'s current master key, in one
         transaction. Returns how many keys were re-wrapped."""
-        db = self._db()
-        with db.transaction():
+        with self._databases.connection() as db, db.transaction():
             rows = subject_table.wrapped_keys_not_under(db, keyring.current)
             for subject_text, master_key_id, wrapped in rows:
                 subject_id = UUID(subject_text)
@@ -272,7 +269,7 @@ class SubjectKeys:
         return len(rows)
 
     def master_keys_in_use(self) -> dict[str, int]:
-        return subject_table.live_keys_by_master_key(self._db())
+        return self._databases.run(subject_table.live_keys_by_master_key)
 
 
 def _modified(path: Path) -> tuple[int, int, int] | None:

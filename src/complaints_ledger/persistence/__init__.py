@@ -1,0 +1,1 @@
+"""What speaks to the database driver: connections that recover, and how store errors are told."""
