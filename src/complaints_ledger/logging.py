@@ -34,15 +34,20 @@ def _stderr() -> TextIO:
 
 def configure_logging(level: str = "info", log_format: str = "auto") -> None:
     as_json = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
-    renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
+    # JSON lines carry an exception as structured data (type, message, frames); the console
+    # renderer prints the traceback itself.
+    rendering: list[structlog.types.Processor] = (
+        [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
+        if as_json
+        else [structlog.dev.ConsoleRenderer()]
     )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
+            structlog.processors.StackInfoRenderer(),
+            *rendering,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(LEVELS[level]),
         logger_factory=structlog.PrintLoggerFactory(file=cast("TextIO", CurrentStderr())),

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         description="PostgreSQL: a session left idle inside a transaction this long is ended "
         "by the server, so that it cannot hold locks for minutes",
     )
+    api_shutdown_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="On SIGTERM: how long requests in flight may take to finish; a process whose "
+        "threads still wait on the store that long after shutdown exits without them",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     api_max_body_bytes: int = Field(

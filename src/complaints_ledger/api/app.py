@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack, asynccontextmanager
 from typing import Any
@@ -16,6 +18,7 @@ from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.middleware import Observability, RequestLimits
 from complaints_ledger.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from complaints_ledger.api.read_deps import projection_lag
+from complaints_ledger.api.readiness import Readiness, register_background_gauges
 from complaints_ledger.api.routes import (
     commands,
     complaints,
@@ -42,12 +45,17 @@ RFC 9457 problem details (`application/problem+json`) naming the offending `fiel
 
 
 def create_app(
-    settings: Settings, *, clock: Clock = system_clock, background_sealing: bool = True
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    background_sealing: bool = True,
+    serving_process: bool = False,
 ) -> FastAPI:
     """The API on the settings' store; the ledger, tokens and policy open with the app.
 
     `background_sealing=False` leaves sealing to another process (`serve --workers` runs one
-    sealer in the supervising process, not one per worker)."""
+    sealer in the supervising process, not one per worker). `serving_process=True` (`serve`)
+    makes sure the process ends after shutdown even if request threads hang on the store."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +63,8 @@ def create_app(
         # round trips, and every extra thread mostly queues for the interpreter lock.
         to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         with ExitStack() as stack:
+            if serving_process:
+                stack.callback(_exit_even_if_threads_hang, settings.api_shutdown_seconds)
             ledger = ComplaintsLedger(settings, clock=clock)
             stack.callback(ledger.close)
             tokens = TokenStore(settings.store_url)
@@ -63,8 +73,14 @@ def create_app(
             stack.callback(views.close)
             app.state.ledger, app.state.tokens, app.state.views = ledger, tokens, views
             app.state.signing_key = signing_key(settings)
-            if background_sealing:
+            sealer = (
                 stack.enter_context(BackgroundSealer.running(settings, app.state.signing_key))
+                if background_sealing
+                else None
+            )
+            app.state.sealer = sealer
+            app.state.readiness = Readiness(views, ledger, sealer, settings.api_seal_seconds)
+            stack.callback(app.state.readiness.close)
             app.state.policy = Policy(ledger)
             _freeze_start_up_objects()
             yield
@@ -91,10 +107,26 @@ def create_app(
         lambda: app.state.views.run(projection_lag),
         labels=("projection",),
     )
+    register_background_gauges(metrics, app.state)
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
     app.add_middleware(Observability, metrics=metrics)
     app.openapi = _with_problem_media_type(app.openapi)  # type: ignore[method-assign]
     return app
+
+
+def _exit_even_if_threads_hang(grace_seconds: float) -> None:
+    """Called last at shutdown. A request thread still blocked on a store that stopped
+    answering would keep the process alive for ever (worker threads are not daemons): if the
+    process has not ended `grace_seconds` after shutdown, it ends without them."""
+
+    def leave() -> None:
+        hung = [t.name for t in threading.enumerate() if t.is_alive() and not t.daemon]
+        logger.error("threads still waiting at shutdown; exiting without them", threads=hung)
+        os._exit(0)
+
+    timer = threading.Timer(grace_seconds, leave)
+    timer.daemon = True
+    timer.start()
 
 
 def _freeze_start_up_objects() -> None:

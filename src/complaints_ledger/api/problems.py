@@ -30,6 +30,7 @@ from complaints_ledger.domain.errors import (
     RuleViolationError,
     StoreUnavailableError,
 )
+from complaints_ledger.persistence.errors import STORE_ERRORS, first_line, is_unavailable
 
 logger = structlog.get_logger(__name__)
 
@@ -147,13 +148,7 @@ def ledger_problem(error: LedgerError) -> JSONResponse:
     )
     if isinstance(error, StoreUnavailableError):
         logger.warning("store unavailable", error=error.message)
-        return problem_response(
-            status,
-            slug,
-            title,
-            "the event store could not be reached; try again shortly",
-            headers={"Retry-After": RETRY_AFTER_SECONDS},
-        )
+        return store_unavailable_response()
     if isinstance(error, IntegrityFailureError):
         # Which case, version or key failed is for the operators (in the log), not the caller.
         logger.error("integrity failure", error=error.message, field=error.field)
@@ -166,6 +161,28 @@ def ledger_problem(error: LedgerError) -> JSONResponse:
         )
     field = FIELD_ALIASES.get(error.field, error.field) if error.field else None
     return problem_response(status, slug, title, error.message, field=field, rule=error.rule)
+
+
+def store_unavailable_response() -> JSONResponse:
+    """503: the store is down, restarting, full or read-only. A write that got this answer may
+    or may not have been recorded: retry it with the same Idempotency-Key."""
+    return problem_response(
+        503,
+        "store-unavailable",
+        "The event store is unavailable",
+        "the event store could not be reached or refused the operation; try again shortly "
+        "(a write retried with the same Idempotency-Key is recorded once)",
+        field="store",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
+async def _store_error(_: Request, error: Exception) -> JSONResponse:
+    """A driver or library error that reached the HTTP layer: the store's state is a 503."""
+    if not is_unavailable(error):
+        raise error
+    logger.warning("store unavailable", error=first_line(error), error_type=type(error).__name__)
+    return store_unavailable_response()
 
 
 async def _ledger_error(_: Request, error: Exception) -> JSONResponse:
@@ -240,6 +257,8 @@ def field_path(loc: Sequence[str | int]) -> str:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LedgerError, _ledger_error)
+    for store_error in STORE_ERRORS:
+        app.add_exception_handler(store_error, _store_error)
     app.add_exception_handler(ApiProblemError, _api_problem)
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -10,13 +10,16 @@ from contextlib import contextmanager
 import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.integrity.keys import load_key
 from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.readside.supervision import Heartbeat, run_supervised
 from complaints_ledger.settings import Settings
 
 logger = structlog.get_logger(__name__)
+
+STALL_FLOOR_SECONDS = 30.0
+STALL_ROUNDS = 6
 
 
 def signing_key(settings: Settings) -> Ed25519PrivateKey | None:
@@ -31,19 +34,28 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey | None:
 
 
 class BackgroundSealer:
+    """Seals (and signs) every `interval` seconds in a supervised thread: a store failure is
+    logged, backed off and retried from the sealer's tracked position; its heartbeat shows in
+    readiness and /metrics."""
+
     def __init__(self, settings: Settings, key: Ed25519PrivateKey | None, interval: float) -> None:
         self.settings, self.key, self.interval = settings, key, interval
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="sealer", daemon=True)
+        self.heartbeat = Heartbeat("sealer", stall_seconds=stall_seconds(interval))
+        self.heartbeat.thread = self.thread
+        self._db: ViewDatabase | None = None
 
     @classmethod
     @contextmanager
-    def running(cls, settings: Settings, key: Ed25519PrivateKey | None) -> Iterator[None]:
+    def running(
+        cls, settings: Settings, key: Ed25519PrivateKey | None
+    ) -> Iterator[BackgroundSealer]:
         """Seal every `api_seal_seconds` while the block runs."""
         sealer = cls(settings, key, settings.api_seal_seconds)
         sealer.start()
         try:
-            yield
+            yield sealer
         finally:
             sealer.stop()
 
@@ -55,19 +67,29 @@ class BackgroundSealer:
         self.thread.join(timeout=self.interval + 5)
 
     def _run(self) -> None:
-        db = ViewDatabase(self.settings.store_url)
         try:
-            while not self.stopping.wait(self.interval):
-                self.seal_once(db)
+            run_supervised(
+                self.heartbeat,
+                self.seal_once,
+                pause=lambda: self.stopping.wait(self.interval),
+                stopping=self.stopping,
+            )
         finally:
-            db.close()
+            if self._db is not None:
+                self._db.close()
 
-    def seal_once(self, db: ViewDatabase) -> None:
-        try:
-            sealer = Sealer(db)
-            if self.key is None:
-                sealer.seal()
-            else:
-                sealer.checkpoint(self.key)
-        except LedgerError as error:  # keep sealing next time; the store may be back by then
-            logger.warning("sealing failed", error=str(error))
+    def seal_once(self) -> None:
+        """One round: seal what is new and sign a checkpoint if the log grew. The connection is
+        opened on first use and recovers by itself (ViewDatabase)."""
+        if self._db is None:
+            self._db = ViewDatabase(self.settings.store_url)
+        sealer = Sealer(self._db)
+        if self.key is None:
+            sealer.seal()
+        else:
+            sealer.checkpoint(self.key)
+
+
+def stall_seconds(interval: float) -> float:
+    """A sealer with no good round for this long is stalled (readiness fails)."""
+    return max(STALL_FLOOR_SECONDS, STALL_ROUNDS * interval)

@@ -45,4 +45,4 @@ def prepare_store(settings: Settings) -> None:
 def create_worker_app() -> FastAPI:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings, background_sealing=False)
+    return create_app(settings, background_sealing=False, serving_process=True)

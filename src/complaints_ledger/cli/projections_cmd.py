@@ -8,6 +8,7 @@ from datetime import datetime
 from types import FrameType
 from typing import Annotated
 
+import structlog
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -17,6 +18,7 @@ from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import instant
 from complaints_ledger.cli.readside_support import open_views
+from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection
@@ -26,7 +28,12 @@ from complaints_ledger.readside.runner import (
     ProjectionRunner,
     RebuildSummary,
 )
+from complaints_ledger.readside.supervision import Heartbeat, run_supervised
 from complaints_ledger.readside.tracking import Position
+from complaints_ledger.settings import Settings
+
+logger = structlog.get_logger(__name__)
+FOLLOWER_STALL_SECONDS = 60.0
 
 app = typer.Typer(help="Read models: status, rebuild (now or as of a past instant), run.")
 console = Console()
@@ -148,37 +155,71 @@ def run(
     poll_seconds: Annotated[float, typer.Option(min=0.05, help="Wait between checks.")] = 1.0,
     once: Annotated[bool, typer.Option("--once", help="Catch up, then exit.")] = False,
 ) -> None:
-    """Keep views current: LISTEN/NOTIFY on PostgreSQL, polling on SQLite; SIGTERM stops it."""
+    """Keep views current: LISTEN/NOTIFY on PostgreSQL, polling on SQLite; SIGTERM stops it.
+
+    Store failures never stop it: each is logged, backed off and retried from the tracked
+    positions. Only a configuration error (an unknown projection, a bad setting) exits non-zero.
+    """
     stopping = threading.Event()
-    with reporting_errors(), open_views(state(ctx).settings) as db:
+    with reporting_errors():
+        settings = state(ctx).settings
         projections = select_projections(tuple(names or ()))
-        _stop_on_signals(stopping)
-        console.print(
-            f"following {', '.join(p.name for p in projections)} (Ctrl-C or SIGTERM stops)"
+    console.print(f"following {', '.join(p.name for p in projections)} (Ctrl-C or SIGTERM stops)")
+    if once:
+        with reporting_errors(), open_views(settings) as db:
+            Follower(settings, projections).round_on(db)
+        console.print("stopped cleanly")
+        return
+    _stop_on_signals(stopping)
+    follower = Follower(settings, projections)
+    try:
+        run_supervised(
+            follower.heartbeat,
+            follower.round,
+            pause=lambda: follower.wait(poll_seconds, stopping),
+            stopping=stopping,
         )
-        _follow(db, projections, stopping, poll_seconds=poll_seconds, once=once)
+    finally:
+        follower.close()
     console.print("stopped cleanly")
 
 
-def _follow(
-    db: ViewDatabase,
-    projections: list[Projection],
-    stopping: threading.Event,
-    *,
-    poll_seconds: float,
-    once: bool,
-) -> None:
-    runner, sealer = ProjectionRunner(db), Sealer(db)
-    db.listen()  # before the first catch-up, so that nothing written meanwhile waits a poll
-    while not stopping.is_set():
-        applied = {p.name: runner.catch_up(p) for p in projections}
+class Follower:
+    """One round: apply new events to each read model, then seal them into the integrity log.
+    Its connection is opened on first use and recovers by itself (ViewDatabase)."""
+
+    def __init__(self, settings: Settings, projections: list[Projection]) -> None:
+        self.settings, self.projections = settings, projections
+        self.heartbeat = Heartbeat("projection follower", stall_seconds=FOLLOWER_STALL_SECONDS)
+        self._db: ViewDatabase | None = None
+
+    def round(self) -> None:
+        if self._db is None:
+            self._db = ViewDatabase(self.settings.store_url)
+            self._db.listen()  # before catching up, so that nothing written meanwhile waits
+        self.round_on(self._db)
+
+    def round_on(self, db: ViewDatabase) -> None:
+        runner, sealer = ProjectionRunner(db), Sealer(db)
+        applied = {p.name: runner.catch_up(p) for p in self.projections}
         if any(applied.values()):
             console.print(", ".join(f"{name} +{count}" for name, count in applied.items() if count))
         if sealed := sealer.seal():  # the integrity log follows the event log too
             console.print(f"integrity log: sealed {sealed} events")
-        if once:
+
+    def wait(self, seconds: float, stopping: threading.Event) -> None:
+        if self._db is None:
+            stopping.wait(seconds)
             return
-        db.wait_for_events(poll_seconds, stopping)
+        try:
+            self._db.wait_for_events(seconds, stopping)
+        except StoreUnavailableError as error:  # the next round finds out whether it is back
+            logger.warning("waiting for events failed", error=error.message)
+            stopping.wait(seconds)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
 
 
 def _stop_on_signals(stopping: threading.Event) -> None:

@@ -66,9 +66,12 @@ def serve(
         "port": port,
         "server_header": False,
         "log_level": settings.log_level,
+        # On SIGTERM requests in flight get this long; the app's shutdown then makes sure the
+        # process ends even if some are still blocked on the store (api/app.py).
+        "timeout_graceful_shutdown": max(1, round(settings.api_shutdown_seconds)),
     }
     if settings.api_workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, serving_process=True), **options)
         return
     with reporting_errors():
         prepare_store(settings)

@@ -15,7 +15,7 @@ from complaints_ledger.domain.errors import StoreUnavailableError
 # SQLite primary result codes (the low byte of an extended code) that say nothing about the
 # statement, only about the file: busy, locked, read-only, I/O error, full, cannot open.
 SQLITE_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14, 15})
-STORE_ERRORS: tuple[type[BaseException], ...] = (
+STORE_ERRORS: tuple[type[Exception], ...] = (
     psycopg.OperationalError,
     psycopg.InterfaceError,
     sqlite3.OperationalError,

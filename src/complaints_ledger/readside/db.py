@@ -173,7 +173,11 @@ class ViewDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Commit everything inside together, or nothing."""
+        """Commit everything inside together, or nothing. Inside another transaction: part of it
+        (a savepoint on PostgreSQL; on SQLite the outer transaction simply goes on)."""
+        if self._depth and self.dialect is SQLITE:
+            yield
+            return
         self._ensure_connected()
         self._depth += 1
         try:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from complaints_ledger.readside.build_lock import build_lock
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection
 from complaints_ledger.readside.source import EventLog
@@ -77,9 +78,11 @@ class ProjectionRunner:
     ) -> RebuildSummary:
         """Rebuild from position 0 into fresh tables; live tables keep serving until the swap.
 
-        A rebuild that was interrupted resumes from its last committed page.
+        A rebuild that was interrupted resumes from its last committed page. Builds of the same
+        tables wait for each other (build_lock.py).
         """
-        with cyclic_gc_paused():
+        namespace = BUILD if as_of is None else as_of_namespace(as_of)
+        with build_lock(self.db, tracking_name(projection, namespace)), cyclic_gc_paused():
             return self._rebuild(projection, as_of, progress)
 
     def _rebuild(
@@ -166,11 +169,36 @@ class ProjectionRunner:
         return position is None or position.version != projection.version
 
     def catch_up(self, projection: Projection) -> int:
-        """Apply every event after the live position; returns how many were applied."""
+        """Apply every event after the live position; returns how many were applied. Builds the
+        views first if they were never built (or were built by another version)."""
         if self.needs_rebuild(projection):
-            return self.rebuild(projection).events
+            with build_lock(self.db, tracking_name(projection, BUILD)):
+                if self.needs_rebuild(projection):  # nobody else built them while we waited
+                    with cyclic_gc_paused():
+                        return self._rebuild(projection, None, None).events
         with cyclic_gc_paused():
             return self._catch_up(projection)
+
+    def ensure_built_as_of(self, projection: Projection, as_of: datetime) -> str:
+        """Build (or bring up to the log's head) the views as recorded at `as_of`; their
+        namespace. Readers never see a build still under way: they wait for its lock."""
+        namespace = as_of_namespace(as_of)
+        name = tracking_name(projection, namespace)
+        if self._built_up_to_head(projection, name):
+            return namespace
+        with build_lock(self.db, name):
+            if not self._built_up_to_head(projection, name):
+                with cyclic_gc_paused():
+                    self._rebuild(projection, as_of, None)
+        return namespace
+
+    def _built_up_to_head(self, projection: Projection, name: str) -> bool:
+        built = self.tracking.get(name)
+        return (
+            built is not None
+            and built.version == projection.version
+            and built.position >= self.log.head()
+        )
 
     def _catch_up(self, projection: Projection) -> int:
         applied = 0
@@ -208,8 +236,4 @@ def current_namespace(db: ViewDatabase, projection: Projection, as_of: datetime 
     if as_of is None:
         runner.catch_up(projection)
         return LIVE
-    namespace = as_of_namespace(as_of)
-    built = runner.tracking.get(tracking_name(projection, namespace))
-    if built is None or built.version != projection.version or built.position < runner.log.head():
-        runner.rebuild(projection, as_of=as_of)
-    return namespace
+    return runner.ensure_built_as_of(projection, as_of)

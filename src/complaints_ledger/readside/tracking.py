@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from complaints_ledger.readside.db import ViewDatabase
 
 TRACKING_TABLE = "readside_positions"
+CREATE_LOCK_ID = zlib.crc32(b"complaints_ledger.readside_positions") & 0x7FFFFFFF
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,18 @@ class Tracking:
         self.db = db
 
     def ensure(self) -> None:
-        self.db.execute(
-            f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (name TEXT PRIMARY KEY, "
-            "version INTEGER NOT NULL, position BIGINT NOT NULL, events BIGINT NOT NULL, "
-            "rebuilt_at TEXT, as_of TEXT, updated_at TEXT NOT NULL)"
-        )
+        """Create the table if missing. Concurrent `CREATE TABLE IF NOT EXISTS` can still collide
+        in PostgreSQL's catalogue (two first requests of a fresh store), so creators take turns."""
+        if self.db.table_exists(TRACKING_TABLE):
+            return
+        with self.db.transaction():
+            if self.db.dialect.name == "postgres":
+                self.db.execute("SELECT pg_advisory_xact_lock(?)", (CREATE_LOCK_ID,))
+            self.db.execute(
+                f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (name TEXT PRIMARY KEY, "
+                "version INTEGER NOT NULL, position BIGINT NOT NULL, events BIGINT NOT NULL, "
+                "rebuilt_at TEXT, as_of TEXT, updated_at TEXT NOT NULL)"
+            )
 
     def get(self, name: str, *, lock: bool = False) -> Position | None:
         """`lock` holds the row until the transaction ends, so a rebuild's swap and a live

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import structlog
-from eventsourcing.persistence import PersistenceError
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from complaints_ledger.api.deps import LedgerDep, MetricsDep
+from complaints_ledger.api.deps import MetricsDep
 from complaints_ledger.api.models import Health
-from complaints_ledger.api.problems import documented, problem_response
+from complaints_ledger.api.problems import RETRY_AFTER_SECONDS, documented, problem_response
+from complaints_ledger.api.readiness import Readiness
 from complaints_ledger.api.routes import SummaryRoute
 
 logger = structlog.get_logger(__name__)
@@ -24,14 +24,20 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", response_model=Health, responses=documented(503))
-def readyz(ledger: LedgerDep) -> dict[str, str] | JSONResponse:
-    """The event store answers a trivial query."""
-    try:
-        ledger.recorder.max_notification_id()
-    except (PersistenceError, OSError) as error:
-        logger.warning("not ready", error=str(error))
+async def readyz(request: Request) -> dict[str, str] | JSONResponse:
+    """Ready: the store answers a round trip, the keyring opens, the sealer keeps up. A 503
+    names the failing part in `field`, within two seconds."""
+    readiness: Readiness = request.app.state.readiness
+    problem = await readiness.problem()
+    if problem is not None:
+        logger.warning("not ready", part=problem.part, detail=problem.detail)
         return problem_response(
-            503, "not-ready", "Not ready", "the event store does not answer", field="store"
+            503,
+            "not-ready",
+            "Not ready",
+            problem.detail,
+            field=problem.part,
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
     return {"status": "ok"}
 
