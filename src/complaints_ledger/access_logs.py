@@ -18,11 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import UUID
 
+import structlog
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
 from complaints_ledger.domain.errors import LedgerError, StoreUnavailableError
 from complaints_ledger.domain.registry import AccessLog, access_log_id
 from complaints_ledger.domain.values import Actor, Stamp
+
+logger = structlog.get_logger(__name__)
 
 MAX_LOGS = 1000
 ATTEMPTS = 20  # one read written alone, against readers in other processes appending first
@@ -126,6 +129,8 @@ class ReadRecorder:
         try:
             committed = self._commit(list(logs.values()))
         except StoreUnavailableError as failure:
+            # Every reader of the group is answered (a 503): none waits on a store that is gone.
+            logger.exception("reads could not be recorded", reads=len(recorded))
             for read in recorded:
                 read.finish(failure)
             return
