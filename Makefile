@@ -8,13 +8,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint pytest docs bench clean
+.PHONY: help install demo test lint pytest docs bench faults clean
 
 help:
 	@echo "make demo   load demo data into SQLite, print demo tokens, serve the API on :8000"
 	@echo "make test   lint (ruff, mypy --strict) then the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy --strict"
 	@echo "make docs   regenerate the events reference (scripts/gen_events_doc.py)"
+	@echo "make faults the fault suite: PostgreSQL restarts, outages, worker kills, SQLite disk faults"
+	@echo "            (FAULTS=long for the longer variants)"
 	@echo "make bench  benchmarks vs raw psycopg on local PostgreSQL (python -m benchmarks; --quick for a short run)"
 
 $(BIN)/python:
@@ -45,6 +47,10 @@ pytest: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+FAULTS ?= quick
+faults: $(STAMP)
+	COMPLAINTS_LEDGER_FAULTS=$(FAULTS) $(BIN)/pytest -q tests/faults
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_events_doc.py
