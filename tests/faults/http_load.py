@@ -8,6 +8,7 @@ wait, then SIGKILL of its process group); every client call has a timeout.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -40,6 +41,7 @@ STARTUP_SECONDS = 60
 STOP_SECONDS = 15
 CLI_SECONDS = 120
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+LOG_FORMAT = os.environ.get("COMPLAINTS_LEDGER_FAULTS_LOG_FORMAT", "json")
 
 RESPONSE = {
     "outcome": "upheld",
@@ -174,7 +176,9 @@ class Server:
             "COMPLAINTS_LEDGER_SIGNING_KEY_FILE": str(key),
             "COMPLAINTS_LEDGER_API_SEAL_SECONDS": "0.5",
             "COMPLAINTS_LEDGER_LOG_LEVEL": "warning",
-            "COMPLAINTS_LEDGER_LOG_FORMAT": "console",  # JSON lines drop the traceback
+            # JSON, as in production (stderr is no terminal). `console` logs each traceback
+            # too, but rendering one (rich, with locals) holds a server process for seconds.
+            "COMPLAINTS_LEDGER_LOG_FORMAT": LOG_FORMAT,
             "COLUMNS": "200",
             **self.env,
         }
@@ -257,6 +261,19 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z\s*")
 REQUEST_ID = re.compile(r"\s*request_id=\w+")
 
 
+def _json_line(line: str) -> str | None:
+    """`[error] unhandled error method=GET path=/x` from a JSON log line at warning or above."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or record.get("level") not in {"warning", "error", "critical"}:
+        return None
+    skip = {"level", "event", "timestamp", "request_id"}
+    fields = " ".join(f"{k}={v}" for k, v in record.items() if k not in skip)
+    return f"[{record['level']}] {record.get('event')} {fields}".strip()
+
+
 def plain_lines(text: str) -> list[str]:
     lines = []
     for raw in ANSI.sub("", text).splitlines():
@@ -269,6 +286,11 @@ def plain_lines(text: str) -> list[str]:
 def summarise(text: str, limit: int = 15) -> list[str]:
     counted: Counter[str] = Counter()
     for line in plain_lines(text):
+        if line.startswith("{"):
+            key = _json_line(line)
+            if key:
+                counted[key[:400]] += 1
+            continue
         if LOGGED.search(line) or (EXCEPTION.match(line) and " = " not in line):
             key = REQUEST_ID.sub("", TIMESTAMP.sub("", line))
             counted[re.sub(r"\s+", " ", key)[:400]] += 1

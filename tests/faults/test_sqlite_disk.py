@@ -36,6 +36,8 @@ import httpx
 import pytest
 
 from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
+from complaints_ledger.readside.db import SQLITE_EVENTS_TABLE
 from complaints_ledger.settings import Settings
 from tests.faults.http_load import (
     PROBLEM_MEDIA_TYPE,
@@ -44,6 +46,7 @@ from tests.faults.http_load import (
     new_complaint,
     prepare_store,
     run_cli,
+    scalar,
     serving,
 )
 
@@ -59,6 +62,7 @@ TMPFS_SIZE = "4m"
 FILLER_BYTES = 1024 * 1024
 BIG_SUMMARY = 9_000  # characters: fills the disk in a few hundred creates
 COMMAND_SECONDS = 10
+SEALER_MEETS_FAULT_SECONDS = 2.0  # the fault lasts at least this: 4 of the sealer's rounds
 
 
 # --------------------------------------------------------------------------- the faults
@@ -287,10 +291,12 @@ def stored(url: str) -> tuple[set[str], dict[str, list[str]], dict[str, int]]:
         ledger.close()
 
 
-def check_store(url: str, server: Server, client: Client, findings: Findings) -> None:
+def check_store(
+    url: str, server: Server, client: Client, findings: Findings
+) -> dict[str, list[str]]:
     """After recovery, the server stopped: exactly the acknowledged creates, each refused
     command absent, every 200 read recorded, and the integrity log verifies."""
-    ids, _, reads = stored(url)
+    ids, events, reads = stored(url)
     created = set(client.created)
     findings.check(
         ids == created,
@@ -312,10 +318,34 @@ def check_store(url: str, server: Server, client: Client, findings: Findings) ->
         verified.returncode == 0,
         f"verify exited {verified.returncode}: {(verified.stdout + verified.stderr)[-600:]}",
     )
+    return events
 
 
-def acknowledged(url: str, case_id: str) -> int:
-    _, events, _ = stored(url)
+def sealing_resumed(client: Client, url: str, findings: Findings) -> float | None:
+    """Once the fault is gone, the background sealer seals and signs every event again: the
+    latest checkpoint reaches the event count within RECOVERY_SECONDS. Seconds it took."""
+    events = scalar(url, f"SELECT count(*) FROM {SQLITE_EVENTS_TABLE}")
+    outcome, waited = eventually(
+        lambda: client.call("GET", "/integrity/checkpoints/latest", role=None),
+        lambda o: o.status == 200 and o.json().get("tree_size", 0) >= events,
+    )
+    size = outcome.json().get("tree_size")
+    findings.check(
+        outcome.status == 200 and size is not None and size >= events,
+        f"{waited:.0f} s after recovery the latest checkpoint covers {size} of {events} events: "
+        f"sealing did not resume ({outcome})",
+    )
+    return round(waited, 2) if size is not None and size >= events else None
+
+
+def orphan_subject_keys(url: str) -> int:
+    """Data subjects' key rows (written before their case's first event) with no case."""
+    ids, _, _ = stored(url)
+    rows = scalar(url, f"SELECT group_concat(case_id, ' ') FROM {SUBJECTS_TABLE}") or ""
+    return len(set(rows.split()) - ids)
+
+
+def acknowledgements(events: dict[str, list[str]], case_id: str) -> int:
     return sum(1 for kind in events.get(case_id, []) if kind.endswith("Acknowledged"))
 
 
@@ -381,11 +411,13 @@ def test_unwritable_database_files_refuse_writes_with_503_and_recover_without_re
         acked, waiting = client.created[:3], client.created[3:]
         for case_id in acked:
             assert client.acknowledge(case_id).status == 200
-        assert client.call("GET", "/complaints").status == 200
+        assert client.create(6).status == 201  # likely unsealed yet: the sealer meets the fault
+        assert client.call("GET", "/complaints").status == 200  # the listing is current
         before = len(client.created)
 
         paths = (database, folder / "ledger.db-wal", folder / "ledger.db-shm")
         with immutable([*(p for p in paths if p.exists()), folder]):
+            fault_ends = time.monotonic() + SEALER_MEETS_FAULT_SECONDS
             for number in range(WRITE_ATTEMPTS):
                 refusal = client.create(100 + number)
                 findings.refused(refusal)
@@ -401,6 +433,7 @@ def test_unwritable_database_files_refuse_writes_with_503_and_recover_without_re
             findings.ok(client.call("GET", "/complaints"))
             findings.ok(client.call("GET", "/healthz", role=None))
             observed["readyz_while_unwritable"] = readyz(client, findings)
+            time.sleep(max(0.0, fault_ends - time.monotonic()))
             findings.server_alive(server)
         findings.check(
             len(client.created) == before,
@@ -419,16 +452,33 @@ def test_unwritable_database_files_refuse_writes_with_503_and_recover_without_re
         )
         findings.ok(again)
         findings.ok(client.read(acked[0]))
+        observed["seconds_to_seal_after_recovery"] = sealing_resumed(client, url, findings)
         findings.server_alive(server)
         server.terminate()
 
-    check_store(url, server, client, findings)
-    findings.check(acknowledged(url, waiting[0]) == 1, f"case {waiting[0]}: not acknowledged once")
+    events = check_store(url, server, client, findings)
+    findings.check(
+        acknowledgements(events, waiting[0]) == 1, f"case {waiting[0]}: not acknowledged once"
+    )
     for case_id in waiting[1:]:
         findings.check(
-            acknowledged(url, case_id) == 0, f"case {case_id}: its refused acknowledgement is there"
+            acknowledgements(events, case_id) == 0,
+            f"case {case_id}: its refused acknowledgement is there",
         )
     assert not findings.items, report(findings, client, server, observed)
+
+
+def fill_the_disk(client: Client, summary: str) -> Outcome:
+    """Create cases with a long summary until one is refused (bounded); that answer."""
+    deadline = time.monotonic() + FILL_SECONDS
+    for number in range(FILL_POSTS):
+        outcome = client.create(number, summary=summary)
+        if outcome.status != 201:
+            assert len(client.created) >= 3, f"the disk was full too early: {outcome}"
+            return outcome
+        if time.monotonic() > deadline:
+            break
+    pytest.fail(f"the harness did not fill the disk in {FILL_POSTS} creates / {FILL_SECONDS} s")
 
 
 def test_a_full_disk_refuses_writes_with_503_and_recovers_when_space_is_freed(
@@ -443,20 +493,8 @@ def test_a_full_disk_refuses_writes_with_503_and_recovers_when_space_is_freed(
         with serving(url, tmp_path / "server") as server:
             client = Client(server, tokens)
             summary = "Carers missed visits. " * (BIG_SUMMARY // 22)
-            first_refusal: Outcome | None = None
-            deadline = time.monotonic() + FILL_SECONDS
-            for number in range(FILL_POSTS):
-                outcome = client.create(number, summary=summary)
-                if outcome.status != 201:
-                    first_refusal = outcome
-                    break
-                if time.monotonic() > deadline:
-                    break
+            first_refusal = fill_the_disk(client, summary)
             observed["creates_before_full"] = len(client.created)
-            assert first_refusal is not None, (
-                f"the harness did not fill the disk in {FILL_POSTS} creates / {FILL_SECONDS} s"
-            )
-            assert len(client.created) >= 3, f"the disk was full too early: {first_refusal}"
             observed["first_refusal"] = str(first_refusal)[:200]
             findings.refused(first_refusal)
 
@@ -495,16 +533,18 @@ def test_a_full_disk_refuses_writes_with_503_and_recovers_when_space_is_freed(
                 )
                 findings.ok(again)
             findings.ok(client.read(client.created[0]))
+            observed["seconds_to_seal_after_recovery"] = sealing_resumed(client, url, findings)
             findings.server_alive(server)
             server.terminate()
 
-        check_store(url, server, client, findings)
+        events = check_store(url, server, client, findings)
+        observed["orphan_subject_keys"] = orphan_subject_keys(url)
         for case_id, outcome in zip(waiting, ack_outcomes, strict=True):
             retried = case_id == target
             expected = 1 if outcome.status == 200 or retried else 0
             findings.check(
-                acknowledged(url, case_id) == expected,
-                f"case {case_id}: {acknowledged(url, case_id)} acknowledgements, expected "
+                acknowledgements(events, case_id) == expected,
+                f"case {case_id}: {acknowledgements(events, case_id)} acknowledgements, expected "
                 f"{expected} ({outcome})",
             )
         assert not findings.items, report(findings, client, server, observed)
