@@ -13,6 +13,7 @@ events. And SIGTERM stops the server within a bounded time after such a run.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections import Counter
@@ -326,4 +327,5 @@ def test_sigterm_stops_the_server_soon_after_a_concurrent_run(
         + "\nserver log:\n"
         + "\n".join(server.log().splitlines()[-15:])
     )
-    assert returncode == 0, (returncode, server.log()[-2000:])
+    # uvicorn re-raises the signal once it has shut down cleanly: -SIGTERM, like 0, is clean.
+    assert returncode in {0, -signal.SIGTERM}, (returncode, server.error_lines())
