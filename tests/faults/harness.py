@@ -12,7 +12,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -29,11 +28,9 @@ from uuid import UUID
 import httpx
 import psycopg
 
-from complaints_ledger.access import TokenStore
 from complaints_ledger.api.idempotency import case_id_for
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.domain.complaint import Intake
-from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -42,7 +39,6 @@ from complaints_ledger.domain.values import (
     Person,
     RegimeId,
     Remedy,
-    Role,
 )
 from complaints_ledger.integrity.keys import generate_key
 from complaints_ledger.integrity.sealer import SEALER
@@ -50,9 +46,9 @@ from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
 from complaints_ledger.readside.registry import available_projections
 from complaints_ledger.readside.tracking import TRACKING_TABLE
 from complaints_ledger.settings import Settings
+from tests.faults.http_load import COUNCIL, PROVIDER, free_port, prepare_store
 
 CLI = Path(sys.executable).with_name("complaints-ledger")
-COUNCIL, PROVIDER = "Northshire County Council", "Brightcare Homes Ltd"
 RECEIVED_TOPIC_SUFFIX = "Complaint.Received"
 ACKNOWLEDGED_TOPIC_SUFFIX = "Complaint.Acknowledged"
 STARTUP_SECONDS = 60
@@ -66,31 +62,12 @@ def long_or_quick(long: Any, quick: Any) -> Any:
     return long if LONG else quick
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 # --------------------------------------------------------------------------- the ledger
 
 
 def prepare_ledger(url: str) -> str:
     """Register the council and the provider; return a fresh officer token of the council."""
-    ledger = ComplaintsLedger(Settings(store=url))
-    try:
-        admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
-        ledger.register_organisation(admin, name=COUNCIL, kind=OrganisationKind.COUNCIL)
-        ledger.register_organisation(admin, name=PROVIDER, kind=OrganisationKind.PROVIDER)
-    finally:
-        ledger.close()
-    tokens = TokenStore(Settings(store=url).store_url)
-    try:
-        raw, _ = tokens.create(principal="officer@council", organisation=COUNCIL, role=Role.OFFICER)
-    finally:
-        tokens.close()
-    return raw
+    return prepare_store(url).officer
 
 
 def complaint_body(number: int) -> dict[str, Any]:
