@@ -332,10 +332,3 @@ def store_url(request: pytest.FixtureRequest) -> str:
     """Each contract test runs once per store: the SQLite and the PostgreSQL URL."""
     url: str = request.getfixturevalue(f"{request.param}_url")
     return url
-
-
-# --------------------------------------------------------------------------- fault suite
-
-# tests/faults/ restarts its own PostgreSQL servers, fills disks and kills processes: it runs under
-# `make faults` (COMPLAINTS_LEDGER_FAULTS=quick or long), not in every `make test` yet.
-collect_ignore = [] if os.environ.get("COMPLAINTS_LEDGER_FAULTS") else ["faults"]

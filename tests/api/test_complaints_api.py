@@ -55,12 +55,12 @@ class Api:
 
     @property
     def ledger(self) -> ComplaintsLedger:
-        ledger: ComplaintsLedger = self.app.state.ledger
+        ledger: ComplaintsLedger = self.app.state.store.ledger
         return ledger
 
     def auth(self, role: Role = Role.OFFICER, organisation: str = COUNCIL) -> dict[str, str]:
         if (role, organisation) not in self.tokens:
-            raw, _ = self.app.state.tokens.create(
+            raw, _ = self.app.state.store.tokens.create(
                 principal=f"{role}@{organisation}", organisation=organisation, role=role
             )
             self.tokens[role, organisation] = {"Authorization": f"Bearer {raw}"}
@@ -119,7 +119,7 @@ def api(store_url: str) -> Iterator[Api]:
     settings = Settings(store=store_url, snapshot_interval=0, api_max_body_bytes=MAX_BODY_BYTES)
     app = create_app(settings, clock=clock)
     with TestClient(app) as client:
-        ledger: ComplaintsLedger = app.state.ledger
+        ledger: ComplaintsLedger = app.state.store.ledger
         admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
         for name in (COUNCIL, OTHER):
             ledger.register_organisation(admin, name=name, kind=OrganisationKind.COUNCIL)

@@ -41,12 +41,14 @@ def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         admin = CommandContext(Actor("admin", "x", Role.ADMIN))
         for name in (COUNCIL, OTHER):
-            app.state.ledger.register_organisation(admin, name=name, kind=OrganisationKind.COUNCIL)
+            app.state.store.ledger.register_organisation(
+                admin, name=name, kind=OrganisationKind.COUNCIL
+            )
         yield test_client
 
 
 def bearer(client: TestClient, organisation: str, role: Role = Role.AUDITOR) -> dict[str, str]:
-    raw, _ = client.app.state.tokens.create(  # type: ignore[attr-defined]
+    raw, _ = client.app.state.store.tokens.create(  # type: ignore[attr-defined]
         principal=f"{role}@{organisation}", organisation=organisation, role=role
     )
     return {"Authorization": f"Bearer {raw}"}
@@ -65,7 +67,7 @@ def test_a_case_bundle_from_the_api_verifies_offline(client: TestClient) -> None
     assert verify_bundle(bundle.json(), key["public_key"]) == []
     latest = client.get("/integrity/checkpoints/latest").json()
     assert latest["tree_size"] >= bundle.json()["checkpoint"]["tree_size"]
-    reads = client.app.state.ledger.reads_of(case_id)  # type: ignore[attr-defined]
+    reads = client.app.state.store.ledger.reads_of(case_id)  # type: ignore[attr-defined]
     assert [r["what"] for r in reads] == ["bundle"]
 
 

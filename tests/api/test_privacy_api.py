@@ -57,13 +57,13 @@ class Api:
 
     @property
     def ledger(self) -> ComplaintsLedger:
-        ledger: ComplaintsLedger = self.app.state.ledger
+        ledger: ComplaintsLedger = self.app.state.store.ledger
         return ledger
 
     def auth(self, who: Who = OFFICER) -> dict[str, str]:
         if who not in self.tokens:
             role, organisation = who
-            raw, _ = self.app.state.tokens.create(
+            raw, _ = self.app.state.store.tokens.create(
                 principal=f"{role}@{organisation}", organisation=organisation, role=role
             )
             self.tokens[who] = {"Authorization": f"Bearer {raw}"}
@@ -161,7 +161,7 @@ def api(store_url: str) -> Iterator[Api]:
     clock = SimulatedClock()
     app = create_app(Settings(store=store_url, snapshot_interval=0), clock=clock)
     with TestClient(app) as client:
-        ledger: ComplaintsLedger = app.state.ledger
+        ledger: ComplaintsLedger = app.state.store.ledger
         admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
         for name in (COUNCIL, OTHER):
             ledger.register_organisation(admin, name=name, kind=OrganisationKind.COUNCIL)

@@ -39,11 +39,11 @@ def world(store_url: str) -> Iterator[tuple[TestClient, ComplaintsLedger]]:
         write_plan(ledger, clock, plan)
     app = create_app(settings)
     with TestClient(app) as client:
-        yield client, app.state.ledger
+        yield client, app.state.store.ledger
 
 
 def auth(client: TestClient, role: Role, organisation: str = NORTHSHIRE) -> dict[str, str]:
-    raw, _ = client.app.state.tokens.create(  # type: ignore[attr-defined]
+    raw, _ = client.app.state.store.tokens.create(  # type: ignore[attr-defined]
         principal=f"{role}-tester", organisation=organisation, role=role
     )
     return {"Authorization": f"Bearer {raw}"}

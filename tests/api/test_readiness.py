@@ -62,7 +62,7 @@ def test_a_broken_keyring_makes_the_api_not_ready(unsealed_app: TestClient, tmp_
 def test_unsealed_events_with_no_sealer_round_for_long_make_the_api_not_ready(
     unsealed_app: TestClient,
 ) -> None:
-    ledger = unsealed_app.app.state.ledger  # type: ignore[attr-defined]
+    ledger = unsealed_app.app.state.store.ledger  # type: ignore[attr-defined]
     admin = CommandContext(Actor("admin", "x", Role.ADMIN))
     ledger.register_organisation(admin, name=COUNCIL, kind=OrganisationKind.COUNCIL)
     assert unsealed_app.get("/readyz").status_code == 200  # never sealed yet: nothing to judge

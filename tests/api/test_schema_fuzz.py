@@ -46,12 +46,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
     store = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'ledger.db'}"
     app = create_app(Settings(store=store), clock=lambda: datetime(2026, 6, 2, 9, tzinfo=UTC))
     with TestClient(app) as client:
-        app.state.ledger.register_organisation(
+        app.state.store.ledger.register_organisation(
             CommandContext(Actor("fuzz", "admin", Role.ADMIN)),
             name=NORTHSHIRE,
             kind=OrganisationKind.COUNCIL,
         )
-        raw, _ = app.state.tokens.create(
+        raw, _ = app.state.store.tokens.create(
             principal="fuzzer", organisation=NORTHSHIRE, role=Role.MANAGER
         )
         created = client.post(

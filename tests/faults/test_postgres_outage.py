@@ -16,30 +16,22 @@ from typing import Any
 
 import pytest
 
-from tests.faults.harness import (
-    Load,
-    Observation,
+from tests.faults.audit import (
     OpsProbe,
     answer_problems,
     audit_writes,
     event_count,
     fail_on,
-    is_store_problem,
     latest_checkpoint_size,
     load_figures,
-    long_or_quick,
-    prepare_ledger,
-    probe_recovery,
     recovery,
-    running,
-    serve_process,
     slow_recoveries,
-    summarise_bad,
-    wait_healthy,
-    wait_until,
     write_problems,
 )
+from tests.faults.common import long_or_quick, prepare_ledger
+from tests.faults.load import Load, Observation, is_store_problem, probe_recovery, summarise_bad
 from tests.faults.pg_server import PostgresServer
+from tests.faults.processes import running, serve_process, wait_healthy, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 

@@ -18,31 +18,30 @@ from typing import Any, Literal
 
 import pytest
 
-from tests.faults.harness import (
-    STARTUP_SECONDS,
-    LedgerProcess,
-    LedgerWriter,
-    Load,
+from tests.faults.audit import (
     answer_problems,
     audit_writes,
     caught_up_to,
     fail_on,
     followed_names,
     load_figures,
-    long_or_quick,
     positions,
-    prepare_ledger,
-    probe_recovery,
-    projections_process,
     recovery,
-    running,
-    serve_process,
     slow_recoveries,
-    wait_healthy,
-    wait_until,
     write_problems,
 )
+from tests.faults.common import STARTUP_SECONDS, long_or_quick, prepare_ledger
+from tests.faults.load import Load, probe_recovery
 from tests.faults.pg_server import PostgresServer
+from tests.faults.processes import (
+    LedgerProcess,
+    projections_process,
+    running,
+    serve_process,
+    wait_healthy,
+    wait_until,
+)
+from tests.faults.writer import LedgerWriter
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 

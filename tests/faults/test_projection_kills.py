@@ -17,22 +17,18 @@ from typing import Any
 
 import pytest
 
-from tests.faults.harness import (
-    LedgerProcess,
-    LedgerWriter,
+from tests.faults.audit import (
     caught_up_to,
-    child_env,
     compare_tables,
     fail_on,
     followed_names,
-    long_or_quick,
     positions,
-    projections_process,
     read_model_tables,
-    run_cli,
-    wait_until,
 )
+from tests.faults.common import child_env, long_or_quick
 from tests.faults.pg_server import PostgresServer
+from tests.faults.processes import LedgerProcess, projections_process, run_cli, wait_until
+from tests.faults.writer import LedgerWriter
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 

@@ -13,7 +13,6 @@ import structlog
 from anyio import to_thread
 from fastapi import FastAPI
 
-from complaints_ledger.access import Policy, TokenStore
 from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.middleware import Observability, RequestLimits
 from complaints_ledger.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
@@ -29,7 +28,8 @@ from complaints_ledger.api.routes import (
     read_models,
 )
 from complaints_ledger.api.sealing import BackgroundSealer, signing_key
-from complaints_ledger.application import Clock, ComplaintsLedger, system_clock
+from complaints_ledger.api.store_opening import OpenedStore
+from complaints_ledger.application import Clock, system_clock
 from complaints_ledger.readside.db import ViewDatabases
 from complaints_ledger.settings import Settings
 
@@ -65,13 +65,12 @@ def create_app(
         with ExitStack() as stack:
             if serving_process:
                 stack.callback(_exit_even_if_threads_hang, settings.api_shutdown_seconds)
-            ledger = ComplaintsLedger(settings, clock=clock)
-            stack.callback(ledger.close)
-            tokens = TokenStore(settings.store_url)
-            stack.callback(tokens.close)
+            store = OpenedStore(settings, clock)
+            stack.callback(store.close)
+            store.open()
             views = ViewDatabases(settings.store_url)
             stack.callback(views.close)
-            app.state.ledger, app.state.tokens, app.state.views = ledger, tokens, views
+            app.state.store, app.state.views = store, views
             app.state.signing_key = signing_key(settings)
             sealer = (
                 stack.enter_context(BackgroundSealer.running(settings, app.state.signing_key))
@@ -79,9 +78,8 @@ def create_app(
                 else None
             )
             app.state.sealer = sealer
-            app.state.readiness = Readiness(views, ledger, sealer, settings.api_seal_seconds)
+            app.state.readiness = Readiness(views, store, sealer, settings.api_seal_seconds)
             stack.callback(app.state.readiness.close)
-            app.state.policy = Policy(ledger)
             _freeze_start_up_objects()
             yield
 

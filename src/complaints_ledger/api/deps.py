@@ -26,15 +26,15 @@ bearer = HTTPBearer(
 
 
 async def get_ledger(request: Request) -> ComplaintsLedger:
-    return cast("ComplaintsLedger", request.app.state.ledger)
+    return cast("ComplaintsLedger", request.app.state.store.ledger)
 
 
 async def get_policy(request: Request) -> Policy:
-    return cast("Policy", request.app.state.policy)
+    return cast("Policy", request.app.state.store.policy)
 
 
 async def get_tokens(request: Request) -> TokenStore:
-    return cast("TokenStore", request.app.state.tokens)
+    return cast("TokenStore", request.app.state.store.tokens)
 
 
 async def get_metrics(request: Request) -> Metrics:

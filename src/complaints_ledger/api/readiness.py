@@ -14,7 +14,7 @@ from starlette.datastructures import State
 
 from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.sealing import BackgroundSealer, stall_seconds
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.api.store_opening import OpenedStore
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.integrity.sealer import SEALER
 from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
@@ -57,11 +57,11 @@ class Readiness:
     def __init__(
         self,
         views: ViewDatabases,
-        ledger: ComplaintsLedger,
+        store: OpenedStore,
         sealer: BackgroundSealer | None,
         seal_interval: float,
     ) -> None:
-        self.views, self.ledger, self.sealer = views, ledger, sealer
+        self.views, self.store, self.sealer = views, store, sealer
         self.stall_seconds = stall_seconds(seal_interval)
         self._probes = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readiness")
 
@@ -80,7 +80,11 @@ class Readiness:
         except LedgerError as error:
             return NotReady("store", error.message)
         try:
-            _ = self.ledger.subject_keys.keyring
+            ledger = self.store.ledger
+        except LedgerError as error:
+            return NotReady("store", error.message)
+        try:
+            _ = ledger.subject_keys.keyring
         except (LedgerError, OSError, ValueError) as error:
             return NotReady("keyring", f"the personal-data keyring cannot be used: {error}")
         if self.sealer is not None and (stalled := self.sealer.heartbeat.problem()):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from datetime import datetime
+from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
@@ -154,6 +156,10 @@ def run(
     names: Names = None,
     poll_seconds: Annotated[float, typer.Option(min=0.05, help="Wait between checks.")] = 1.0,
     once: Annotated[bool, typer.Option("--once", help="Catch up, then exit.")] = False,
+    health_file: Annotated[
+        Path | None,
+        typer.Option(help="Touched after every good round; `projections health` checks it."),
+    ] = None,
 ) -> None:
     """Keep views current: LISTEN/NOTIFY on PostgreSQL, polling on SQLite; SIGTERM stops it.
 
@@ -171,7 +177,7 @@ def run(
         console.print("stopped cleanly")
         return
     _stop_on_signals(stopping)
-    follower = Follower(settings, projections)
+    follower = Follower(settings, projections, health_file)
     try:
         run_supervised(
             follower.heartbeat,
@@ -184,12 +190,31 @@ def run(
     console.print("stopped cleanly")
 
 
+@app.command("health")
+def health(
+    health_file: Annotated[Path, typer.Option(help="The file `projections run` touches.")],
+    max_age_seconds: Annotated[
+        float, typer.Option(min=1, help="Unhealthy after this long without a good round.")
+    ] = FOLLOWER_STALL_SECONDS,
+) -> None:
+    """Exit 0 if `projections run --health-file` finished a round recently (a healthcheck)."""
+    try:
+        age = time.time() - health_file.stat().st_mtime
+    except OSError:
+        fail(f"{health_file} is missing: no good round yet (field: health_file)")
+    if age > max_age_seconds:
+        fail(f"no good round for {age:.0f} s, more than {max_age_seconds:.0f} s allowed")
+    console.print(f"healthy: last good round {age:.1f} s ago")
+
+
 class Follower:
     """One round: apply new events to each read model, then seal them into the integrity log.
     Its connection is opened on first use and recovers by itself (ViewDatabase)."""
 
-    def __init__(self, settings: Settings, projections: list[Projection]) -> None:
-        self.settings, self.projections = settings, projections
+    def __init__(
+        self, settings: Settings, projections: list[Projection], health_file: Path | None = None
+    ) -> None:
+        self.settings, self.projections, self.health_file = settings, projections, health_file
         self.heartbeat = Heartbeat("projection follower", stall_seconds=FOLLOWER_STALL_SECONDS)
         self._db: ViewDatabase | None = None
 
@@ -198,6 +223,8 @@ class Follower:
             self._db = ViewDatabase(self.settings.store_url)
             self._db.listen()  # before catching up, so that nothing written meanwhile waits
         self.round_on(self._db)
+        if self.health_file is not None:
+            self.health_file.touch()
 
     def round_on(self, db: ViewDatabase) -> None:
         runner, sealer = ProjectionRunner(db), Sealer(db)

@@ -12,7 +12,7 @@ from complaints_ledger.api.sealing import BackgroundSealer, signing_key
 from complaints_ledger.api.workers import create_worker_app, export_settings, prepare_store
 from complaints_ledger.cli.context import state, with_store
 from complaints_ledger.cli.errors import reporting_errors
-from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.domain.errors import InvalidValueError, StoreUnavailableError
 from complaints_ledger.settings import Settings
 
 WORKER_FACTORY = f"{create_worker_app.__module__}:{create_worker_app.__name__}"
@@ -73,8 +73,10 @@ def serve(
     if settings.api_workers == 1:
         uvicorn.run(create_app(settings, serving_process=True), **options)
         return
-    with reporting_errors():
+    try:
         prepare_store(settings)
+    except StoreUnavailableError as error:  # each worker opens it once it answers
+        typer.echo(f"warning: {error.message}; serving 503 until it answers", err=True)
     export_settings(settings)
     with BackgroundSealer.running(settings, signing_key(settings)):
         uvicorn.run(WORKER_FACTORY, factory=True, workers=settings.api_workers, **options)

@@ -19,10 +19,10 @@ FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 15.0
 
 
-def backoff_seconds(failures: int) -> float:
-    """After the n-th failure in a row: 0.5 s doubling to 15 s at most, less up to half (jitter,
-    so that several processes do not all come back at the same instant)."""
-    ceiling: float = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** max(failures - 1, 0))
+def backoff_seconds(failures: int, longest: float = MAX_BACKOFF_SECONDS) -> float:
+    """After the n-th failure in a row: 0.5 s doubling to `longest` (15 s) at most, less up to
+    half (jitter, so that several processes do not all come back at the same instant)."""
+    ceiling: float = min(longest, FIRST_BACKOFF_SECONDS * 2 ** max(failures - 1, 0))
     return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not a secret
 
 
@@ -62,6 +62,7 @@ def run_supervised(
     *,
     pause: Callable[[], object],
     stopping: threading.Event,
+    longest_backoff: float = MAX_BACKOFF_SECONDS,
 ) -> None:
     """Run `work` in rounds, `pause()` between good rounds, until `stopping` is set."""
     while not stopping.is_set():
@@ -69,7 +70,7 @@ def run_supervised(
             work()
         except Exception as error:  # supervised: logged with its stack, then retried
             heartbeat.failed(error)
-            delay = backoff_seconds(heartbeat.failures_in_a_row)
+            delay = backoff_seconds(heartbeat.failures_in_a_row, longest_backoff)
             logger.exception(
                 "background task failed; retrying",
                 task=heartbeat.task,
