@@ -16,6 +16,10 @@ from complaints_ledger.domain.errors import InvalidValueError, StoreUnavailableE
 from complaints_ledger.settings import Settings
 
 WORKER_FACTORY = f"{create_worker_app.__module__}:{create_worker_app.__name__}"
+# uvicorn kills a worker that does not answer its supervisor's ping in time (5 s by default) and
+# starts another. A new worker answers only once it has imported the ledger, which takes longer
+# than 5 s on a busy machine: killed while starting, over and over, requests in flight lost.
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def serve(
@@ -79,7 +83,13 @@ def serve(
         typer.echo(f"warning: {error.message}; serving 503 until it answers", err=True)
     export_settings(settings)
     with BackgroundSealer.running(settings, signing_key(settings)):
-        uvicorn.run(WORKER_FACTORY, factory=True, workers=settings.api_workers, **options)
+        uvicorn.run(
+            WORKER_FACTORY,
+            factory=True,
+            workers=settings.api_workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            **options,
+        )
 
 
 def _serving_settings(settings: Settings, workers: int | None, threads: int | None) -> Settings:
