@@ -58,8 +58,8 @@ def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         **os.environ,
         "COMPLAINTS_LEDGER_SIGNING_KEY_FILE": str(key),
         "COMPLAINTS_LEDGER_API_SEAL_SECONDS": "0.5",
-        # json as asked; COMPLAINTS_LEDGER_FAULTS_LOG_FORMAT=console shows tracebacks, which the
-        # JSON renderer leaves out (it logs "exc_info": true and no traceback).
+        # JSON, as in production (exceptions are logged as data with their frames);
+        # COMPLAINTS_LEDGER_FAULTS_LOG_FORMAT=console for readable tracebacks.
         "COMPLAINTS_LEDGER_LOG_FORMAT": os.environ.get(
             "COMPLAINTS_LEDGER_FAULTS_LOG_FORMAT", "json"
         ),

@@ -1,7 +1,9 @@
-"""Pure ASGI middleware: request limits (413, 415); metrics, request ids and a last-resort 500."""
+"""Pure ASGI middleware: request limits (413, 415); metrics, request ids, a 503 for a request cut
+short by shutdown, and a last-resort 500."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from uuid import uuid4
 
@@ -9,7 +11,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from complaints_ledger.api.metrics import Metrics
-from complaints_ledger.api.problems import problem_response
+from complaints_ledger.api.problems import problem_response, stopping_response
 
 logger = structlog.get_logger(__name__)
 
@@ -141,6 +143,10 @@ class Observability:
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
                 await self.app(scope, receive, send_tagged)
+            except asyncio.CancelledError:  # uvicorn's shutdown gave up waiting for this request
+                logger.warning("request cut short by shutdown", path=scope["path"])
+                if not responding:
+                    await stopping_response()(scope, receive, send_tagged)
             except Exception:
                 logger.exception("unhandled error", method=scope["method"], path=scope["path"])
                 if responding:  # too late for a problem: the client sees a cut-off response

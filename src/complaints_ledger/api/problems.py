@@ -177,6 +177,20 @@ def store_unavailable_response() -> JSONResponse:
     )
 
 
+def stopping_response() -> JSONResponse:
+    """503: the server stopped (SIGTERM) before the request finished, most often because the
+    store did not answer in time. A write may or may not have been recorded."""
+    return problem_response(
+        503,
+        "server-stopping",
+        "The server is stopping",
+        "the server stopped before this request finished; try again (a write retried with the "
+        "same Idempotency-Key is recorded once)",
+        field="server",
+        headers={"Retry-After": RETRY_AFTER_SECONDS, "Connection": "close"},
+    )
+
+
 async def _store_error(_: Request, error: Exception) -> JSONResponse:
     """A driver or library error that reached the HTTP layer: the store's state is a 503."""
     if not is_unavailable(error):
