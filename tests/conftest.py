@@ -19,7 +19,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,13 +78,40 @@ def session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every ledger a test opens (and every CLI it runs) seals personal data with a keyring made
     for this session, never the working directory's `.data/keyring.json`."""
     path = tmp_path_factory.mktemp("keyring") / "keyring.json"
-    previous = os.environ.get(KEYRING_ENV_VAR)
-    os.environ[KEYRING_ENV_VAR] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop(KEYRING_ENV_VAR, None)
-    else:
-        os.environ[KEYRING_ENV_VAR] = previous
+    with _environment(KEYRING_ENV_VAR, str(path)):
+        yield path
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+METRICS_FILE_ENV_VAR = "COMPLAINTS_LEDGER_METRICS_TOKEN_FILE"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_metrics_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Every app a test makes requires this token for /metrics (see `metrics_auth`)."""
+    path = tmp_path_factory.mktemp("metrics") / "metrics-token"
+    token = secrets.token_urlsafe(16)
+    path.write_text(f"{token}\n")
+    with _environment(METRICS_FILE_ENV_VAR, str(path)):
+        yield token
+
+
+@pytest.fixture
+def metrics_auth(session_metrics_token: str) -> dict[str, str]:
+    """Headers that scrape /metrics."""
+    return {"Authorization": f"Bearer {session_metrics_token}"}
 
 
 # --------------------------------------------------------------------------- markers

@@ -6,12 +6,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from complaints_ledger.store import StoreURL, parse_store_url
 
 DEFAULT_DATA_DIR = Path(".data")
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
 
 
 class Settings(BaseSettings):
@@ -72,11 +74,35 @@ class Settings(BaseSettings):
         description="On SIGTERM: how long requests in flight may take to finish; a process whose "
         "threads still wait on the store that long after shutdown exits without them",
     )
+    metrics_token_file: Path = Field(
+        default=DEFAULT_DATA_DIR / "metrics-token",
+        description="a file holding the bearer token that GET /metrics requires (read at each "
+        "scrape); while it is missing or empty, /metrics answers 401",
+    )
+    token_days: int = Field(
+        default=DEFAULT_TOKEN_DAYS,
+        ge=1,
+        description="days an API token lasts when created without --days",
+    )
+    token_max_days: int = Field(
+        default=MAX_TOKEN_DAYS,
+        ge=1,
+        description="longest an API token may last; a token stored without an expiry (made "
+        "before tokens had one) expires this many days after it was created",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     api_max_body_bytes: int = Field(
         default=65536, ge=1, description="largest HTTP request body the API accepts"
     )
+
+    @model_validator(mode="after")
+    def _default_token_within_maximum(self) -> Settings:
+        if self.token_days > self.token_max_days:
+            raise ValueError(
+                f"token_days ({self.token_days}) exceeds token_max_days ({self.token_max_days})"
+            )
+        return self
 
     @field_validator("store")
     @classmethod

@@ -554,12 +554,12 @@ def test_an_unexpected_error_is_a_generic_500_that_is_logged(
 # --------------------------------------------------------------------------- operations
 
 
-def test_health_readiness_and_metrics(api: Api) -> None:
+def test_health_readiness_and_metrics(api: Api, metrics_auth: dict[str, str]) -> None:
     assert api.client.get("/healthz").json() == {"status": "ok"}
     assert api.client.get("/readyz").json() == {"status": "ok"}
     case_id = api.logged()
     api.run(case_id, "acknowledgement")
-    text = api.client.get("/metrics").text
+    text = api.client.get("/metrics", headers=metrics_auth).text
     assert (
         'complaints_ledger_http_requests_total{method="POST",'
         'route="/complaints/{case_id}/acknowledgement",status="200"} 1.0'
@@ -568,7 +568,7 @@ def test_health_readiness_and_metrics(api: Api) -> None:
     assert "complaints_ledger_events_appended_total 2.0" in text
 
 
-def test_a_registered_gauge_is_read_at_scrape_time(api: Api) -> None:
+def test_a_registered_gauge_is_read_at_scrape_time(api: Api, metrics_auth: dict[str, str]) -> None:
     lag = {"timeliness": 3.0}
     api.app.state.metrics.register_gauge(
         "complaints_ledger_test_gauge",
@@ -577,7 +577,7 @@ def test_a_registered_gauge_is_read_at_scrape_time(api: Api) -> None:
         labels=("projection",),
     )
     lag["timeliness"] = 5.0
-    text = api.client.get("/metrics").text
+    text = api.client.get("/metrics", headers=metrics_auth).text
     assert 'complaints_ledger_test_gauge{projection="timeliness"} 5.0' in text
 
 

@@ -3,6 +3,7 @@ bundle that verifies offline, under the same access rules as every case route.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,10 @@ from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.integrity.bundle import verify_bundle
-from complaints_ledger.integrity.keys import generate_key, public_key_text
+from complaints_ledger.integrity.keys import generate_key, load_key, public_key_text
+from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.verify import verify
+from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.settings import Settings
 
 COUNCIL, OTHER = "Northshire County Council", "Riverside City Council"
@@ -78,3 +82,28 @@ def test_another_organisations_bundle_is_not_found(client: TestClient) -> None:
     hidden = client.get(f"/complaints/{created.json()['id']}/bundle", headers=bearer(client, OTHER))
     assert hidden.status_code == 404
     assert "Bundle Person" not in hidden.text
+
+
+def test_the_api_signs_what_it_wrote_when_it_stops(store_url: str, tmp_path: Path) -> None:
+    key_file = tmp_path / "signing-key.pem"
+    generate_key(key_file)
+    settings = Settings(store=store_url, signing_key_file=key_file, api_seal_seconds=3600)
+    app = create_app(settings)
+    with TestClient(app):
+        while app.state.sealer.heartbeat.last_success is None:  # its first round is done
+            time.sleep(0.01)
+        admin = CommandContext(Actor("admin", "x", Role.ADMIN))
+        app.state.store.ledger.register_organisation(
+            admin, name=COUNCIL, kind=OrganisationKind.COUNCIL
+        )
+    db = ViewDatabase(settings.store_url)
+    try:
+        sealer = Sealer(db)
+        latest = sealer.latest_checkpoint()
+        assert latest is not None, "the last round at shutdown signs a checkpoint"
+        report = verify(sealer, public_key_text(load_key(key_file)))
+    finally:
+        db.close()
+    assert report.ok
+    assert report.events > 0
+    assert report.uncovered == 0

@@ -177,8 +177,8 @@ def test_listing_pages_through_every_case_once(world: Any) -> None:
     problem(client.get("/complaints", headers=auth(client, Role.OMBUDSMAN, LGSCO)), 403, "role")
 
 
-def test_metrics_report_projection_lag(world: Any) -> None:
+def test_metrics_report_projection_lag(world: Any, metrics_auth: dict[str, str]) -> None:
     client, _ = world
     client.get("/dashboards/timeliness", headers=auth(client, Role.ANALYST))
-    metrics = client.get("/metrics").text
+    metrics = client.get("/metrics", headers=metrics_auth).text
     assert 'complaints_ledger_projection_lag_events{projection="timeliness"} 0.0' in metrics

@@ -60,7 +60,7 @@ def test_a_broken_keyring_makes_the_api_not_ready(unsealed_app: TestClient, tmp_
 
 
 def test_unsealed_events_with_no_sealer_round_for_long_make_the_api_not_ready(
-    unsealed_app: TestClient,
+    unsealed_app: TestClient, metrics_auth: dict[str, str]
 ) -> None:
     ledger = unsealed_app.app.state.store.ledger  # type: ignore[attr-defined]
     admin = CommandContext(Actor("admin", "x", Role.ADMIN))
@@ -76,19 +76,19 @@ def test_unsealed_events_with_no_sealer_round_for_long_make_the_api_not_ready(
     assert status == 503
     assert body["field"] == "sealer"
     assert "unsealed" in str(body["detail"])
-    metrics = unsealed_app.get("/metrics").text
+    metrics = unsealed_app.get("/metrics", headers=metrics_auth).text
     assert "complaints_ledger_unsealed_events 1.0" in metrics
     assert "complaints_ledger_seconds_since_sealer_round" in metrics
 
 
 def test_the_api_sealer_shows_as_healthy_in_readiness_and_metrics(
-    store_url: str, tmp_path: Path
+    store_url: str, tmp_path: Path, metrics_auth: dict[str, str]
 ) -> None:
     app = create_app(_settings(store_url, tmp_path, api_seal_seconds=0.1))
     with TestClient(app) as client:
         time.sleep(0.5)
         assert client.get("/readyz").status_code == 200
-        metrics = client.get("/metrics").text
+        metrics = client.get("/metrics", headers=metrics_auth).text
         assert 'complaints_ledger_background_task_healthy{task="sealer"} 1.0' in metrics
         assert 'complaints_ledger_background_task_failures_in_a_row{task="sealer"} 0.0' in metrics
 

@@ -7,6 +7,7 @@ worker with a clear error.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -89,10 +91,11 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.fixture
-def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
-    """`serve --workers 2 --threads 2` on a fresh database; yields (base URL, token, server)."""
-    token = _prepare(postgres_url)
+@contextmanager
+def _serving(
+    url: str, tmp_path: Path, *options: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`complaints-ledger serve` on `url` with a signing key; yields (base URL, server)."""
     key = tmp_path / "signing-key.pem"
     generate_key(key)
     port = _free_port()
@@ -103,14 +106,13 @@ def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, subpro
         "COMPLAINTS_LEDGER_LOG_LEVEL": "warning",
     }
     executable = Path(sys.executable).parent / "complaints-ledger"
-    command = [str(executable), "serve", "--port", str(port)]
-    command += ["--workers", "2", "--threads", "2", "--store", postgres_url]
+    command = [str(executable), "serve", "--port", str(port), *options, "--store", url]
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, server, tmp_path / "server.log")
-        yield base, token, server
+        yield base, server
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -119,6 +121,14 @@ def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, subpro
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture
+def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
+    """`serve --workers 2 --threads 2` on a fresh database; yields (base URL, token, server)."""
+    token = _prepare(postgres_url)
+    with _serving(postgres_url, tmp_path, "--workers", "2", "--threads", "2") as (base, server):
+        yield base, token, server
 
 
 def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -195,3 +205,41 @@ def test_the_workers_read_the_same_settings_from_the_environment(
             patched.setenv(f"COMPLAINTS_LEDGER_{name.upper()}", "overwritten by export_settings")
         export_settings(chosen)
         assert Settings() == chosen
+
+
+def _raw_exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
+    """Send `request` as bytes on a fresh connection; (the response head, what followed until
+    the server closed the connection)."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):  # ends only when the server closes
+            received += chunk
+    head, _, rest = received.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def test_a_request_framed_by_both_content_length_and_chunks_is_refused(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    token = _prepare(sqlite_url)
+    body = json.dumps(_complaint(1)).encode()
+    chunked = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+    request = (
+        b"POST /complaints HTTP/1.1\r\nHost: ledger\r\nContent-Type: application/json\r\n"
+        + f"Authorization: Bearer {token}\r\nContent-Length: 4\r\n".encode()
+        + b"Transfer-Encoding: chunked\r\n\r\n"
+        + chunked
+    )
+    with _serving(sqlite_url, tmp_path) as (base, _):
+        head, rest = _raw_exchange(base, request)
+        listed = httpx.get(
+            f"{base}/complaints", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+    assert head.startswith(b"HTTP/1.1 400 "), head
+    assert b"connection: close" in head.lower()
+    assert b"x-content-type-options: nosniff" in head.lower()
+    assert json.loads(rest)["field"] == "Transfer-Encoding"
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["items"] == [], "nothing was stored"

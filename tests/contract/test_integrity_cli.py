@@ -104,3 +104,91 @@ def test_mistakes_get_one_line_and_exit_2(ledger: tuple[str, Path, str], tmp_pat
         app, ["verify-bundle", str(tmp_path / "none.json"), "--public-key", public]
     )
     assert bad_public.exit_code == 2
+
+
+def attacker_truncates(store: str, keep_leaves: int) -> None:
+    """Delete every event past the first `keep_leaves` leaves, their leaves and every checkpoint
+    covering them, and wind the sealer back, as a superuser covering their tracks would."""
+    db = ViewDatabase(Settings(store=store).store_url)
+    table, position = db.dialect.events_table, db.dialect.position_column
+    try:
+        [(last_kept,)] = db.execute(
+            "SELECT position FROM integrity_leaves WHERE leaf_index = ?", (keep_leaves - 1,)
+        )
+        with db.transaction():
+            db.execute(f"DELETE FROM {table} WHERE {position} > ?", (last_kept,))
+            db.execute("DELETE FROM integrity_leaves WHERE leaf_index >= ?", (keep_leaves,))
+            db.execute("DELETE FROM integrity_checkpoints WHERE tree_size > ?", (keep_leaves,))
+            db.execute(
+                "UPDATE readside_positions SET position = ?, events = ? WHERE name = ?",
+                (last_kept, keep_leaves, "integrity_sealer"),
+            )
+    finally:
+        db.close()
+
+
+def add_events(store: str, key_file: Path, name: str) -> None:
+    added = cli(store, key_file, "org", "add", name, "--kind", "council")
+    assert added.exit_code == 0, added.output
+
+
+def test_deleting_the_newest_events_with_the_only_checkpoint_is_not_ok(
+    ledger: tuple[str, Path, str],
+) -> None:
+    store, key_file, _ = ledger
+    signed = cli(store, key_file, "checkpoint")
+    assert signed.exit_code == 0, signed.output
+    size = json.loads(signed.stdout)["tree_size"]
+    attacker_truncates(store, size - 3)
+    result = cli(store, key_file, "verify")
+    assert result.exit_code == 3, result.output
+    assert "WARN" in result.stderr
+    assert "covered by no signed checkpoint (the largest verified one covers 0)" in result.stderr
+
+
+def test_deleting_back_into_a_signed_range_leaves_events_no_checkpoint_covers(
+    ledger: tuple[str, Path, str],
+) -> None:
+    store, key_file, _ = ledger
+    first = json.loads(cli(store, key_file, "checkpoint").stdout)["tree_size"]
+    add_events(store, key_file, "Eastvale Borough Council")
+    add_events(store, key_file, "Westvale Borough Council")
+    second = json.loads(cli(store, key_file, "checkpoint").stdout)["tree_size"]
+    assert second > first + 1
+    attacker_truncates(store, second - 1)
+    result = cli(store, key_file, "verify")
+    assert result.exit_code == 3, result.output
+    assert f"the largest verified one covers {first}" in result.stderr
+
+
+def test_the_checkpoint_the_auditor_kept_catches_a_truncation_at_a_checkpoint(
+    ledger: tuple[str, Path, str], tmp_path: Path
+) -> None:
+    store, key_file, _ = ledger
+    first = json.loads(cli(store, key_file, "checkpoint").stdout)["tree_size"]
+    add_events(store, key_file, "Eastvale Borough Council")
+    kept = tmp_path / "kept.json"
+    kept.write_text(cli(store, key_file, "checkpoint").stdout)
+    attacker_truncates(store, first)
+    assert cli(store, key_file, "verify").exit_code == 0, "undetectable without outside evidence"
+    result = cli(store, key_file, "verify", "--since", str(kept))
+    assert result.exit_code == 1, result.output
+    assert "covers leaves the log no longer has" in result.stderr
+
+
+def test_events_recorded_after_the_last_checkpoint_warn_until_signed(
+    ledger: tuple[str, Path, str], tmp_path: Path
+) -> None:
+    store, key_file, _ = ledger
+    kept = tmp_path / "kept.json"
+    kept.write_text(cli(store, key_file, "checkpoint").stdout)
+    add_events(store, key_file, "Eastvale Borough Council")
+    unsigned = cli(store, key_file, "verify")
+    assert unsigned.exit_code == 3, unsigned.output
+    assert unsigned.stdout.startswith("OK "), "nothing differs"
+    assert "WARN 1 of" in unsigned.stderr
+    following = cli(store, key_file, "projections", "run", "--once")
+    assert following.exit_code == 0, following.output
+    signed = cli(store, key_file, "verify", "--since", str(kept))
+    assert signed.exit_code == 0, signed.output
+    assert "the held checkpoint" in signed.stdout

@@ -28,6 +28,7 @@ from complaints_ledger.api.routes import (
     read_models,
 )
 from complaints_ledger.api.sealing import BackgroundSealer, signing_key
+from complaints_ledger.api.security import SecurityHeaders, StrictFraming, add_docs_page
 from complaints_ledger.api.store_opening import OpenedStore
 from complaints_ledger.application import Clock, system_clock
 from complaints_ledger.readside.db import ViewDatabases
@@ -88,9 +89,11 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by add_docs_page, under a policy of its own
+        redoc_url=None,
     )
     metrics = Metrics()
-    app.state.metrics = metrics
+    app.state.metrics, app.state.settings = metrics, settings
     install_problem_handlers(app)
     app.include_router(operations.router)
     app.include_router(complaints.router)
@@ -99,6 +102,7 @@ def create_app(
     app.include_router(read_models.router)
     app.include_router(integrity.router)
     app.include_router(privacy.router)
+    add_docs_page(app)
     metrics.register_gauge(
         "complaints_ledger_projection_lag_events",
         "Events in the log not yet applied to each read model",
@@ -107,7 +111,9 @@ def create_app(
     )
     register_background_gauges(metrics, app.state)
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
+    app.add_middleware(StrictFraming)
     app.add_middleware(Observability, metrics=metrics)
+    app.add_middleware(SecurityHeaders)  # outermost: on every response, the last-resort 500 too
     app.openapi = _with_problem_media_type(app.openapi)  # type: ignore[method-assign]
     return app
 

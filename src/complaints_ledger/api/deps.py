@@ -51,19 +51,20 @@ def get_principal(
     tokens: TokensDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller, from `Authorization: Bearer <token>`; 401 when missing, unknown or revoked."""
+    """The caller, from `Authorization: Bearer <token>`; 401 when missing, unknown, revoked or
+    expired."""
     if credentials is None:
-        raise _unauthorized("send Authorization: Bearer <token>", "")
+        raise unauthorized("send Authorization: Bearer <token>", "")
     principal = tokens.authenticate(credentials.credentials)
     if principal is None:
-        raise _unauthorized("the token is unknown or revoked", ' error="invalid_token"')
+        raise unauthorized("the token is unknown, revoked or expired", ' error="invalid_token"')
     structlog.contextvars.bind_contextvars(
         principal=principal.principal, organisation=principal.organisation
     )
     return principal
 
 
-def _unauthorized(detail: str, challenge: str) -> ApiProblemError:
+def unauthorized(detail: str, challenge: str) -> ApiProblemError:
     return ApiProblemError(
         401,
         "unauthorized",

@@ -99,7 +99,7 @@ class OpenedStore:
             if self._ledger is None:
                 self._ledger = ComplaintsLedger(self.settings, clock=self.clock)
             if self._tokens is None:
-                self._tokens = TokenStore(self.settings.store_url)
+                self._tokens = TokenStore.for_settings(self.settings)
         except StoreUnavailableError as error:
             self._last_error = error.message
             raise

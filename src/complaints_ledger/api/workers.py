@@ -34,7 +34,7 @@ def prepare_store(settings: Settings) -> None:
     """Create the store's tables and keyring once, before the workers start, rather than have
     every worker race to create them."""
     ComplaintsLedger(settings).close()
-    TokenStore(settings.store_url).close()
+    TokenStore.for_settings(settings).close()
     db = ViewDatabase(settings.store_url)
     try:
         Sealer(db)

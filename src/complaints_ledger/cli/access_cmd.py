@@ -59,20 +59,31 @@ def create_token(
     org: Annotated[str, typer.Option("--org", help="A registered organisation.")],
     role: Annotated[Role, typer.Option("--role")],
     principal: Annotated[str, typer.Option("--principal", help="Who the token is for.")],
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            help="Days until it expires (default COMPLAINTS_LEDGER_TOKEN_DAYS, 90; at most "
+            "COMPLAINTS_LEDGER_TOKEN_MAX_DAYS, 365).",
+        ),
+    ] = None,
 ) -> None:
-    """Create a token and print it once."""
+    """Create a token and print it once; it expires after --days."""
     if role == Role.SYSTEM:
         fail("the system role is not for people (field: role)")
     settings = state(ctx).settings
     with reporting_errors(), open_ledger(settings) as ledger:
         if ledger.organisation(org) is None:
             fail(f"no organisation {org!r} is registered: add it with `org add` (field: org)")
-        tokens = TokenStore(settings.store_url)
+        tokens = TokenStore.for_settings(settings)
         try:
-            raw, info = tokens.create(principal=principal, organisation=org, role=role)
+            raw, info = tokens.create(principal=principal, organisation=org, role=role, days=days)
         finally:
             tokens.close()
-    console.print(f"token {info.token_id} for {principal} ({role}, {org}); it is shown only now:")
+    console.print(
+        f"token {info.token_id} for {principal} ({role}, {org}), expires {info.expires_at}; "
+        "it is shown only now:"
+    )
     typer.echo(raw)
 
 
@@ -80,7 +91,7 @@ def create_token(
 def revoke_token(ctx: typer.Context, token_id: Annotated[str, typer.Argument()]) -> None:
     """Revoke a token at once."""
     with reporting_errors():
-        tokens = TokenStore(state(ctx).settings.store_url)
+        tokens = TokenStore.for_settings(state(ctx).settings)
         try:
             tokens.revoke(token_id)
         finally:
@@ -90,14 +101,15 @@ def revoke_token(ctx: typer.Context, token_id: Annotated[str, typer.Argument()])
 
 @token_app.command("list")
 def list_tokens(ctx: typer.Context) -> None:
-    """Tokens with their principal, organisation, role and whether revoked (never the secret)."""
+    """Tokens with their principal, organisation, role, expiry and whether revoked (never the
+    secret)."""
     with reporting_errors():
-        tokens = TokenStore(state(ctx).settings.store_url)
+        tokens = TokenStore.for_settings(state(ctx).settings)
         try:
             infos = tokens.list()
         finally:
             tokens.close()
-    table = Table("token id", "principal", "organisation", "role", "created", "revoked")
+    table = Table("token id", "principal", "organisation", "role", "created", "expires", "revoked")
     for info in infos:
         table.add_row(
             info.token_id,
@@ -105,6 +117,7 @@ def list_tokens(ctx: typer.Context) -> None:
             info.organisation,
             str(info.role),
             info.created_at,
+            info.expires_at,
             info.revoked_at or "",
         )
     console.print(table)
@@ -130,7 +143,7 @@ def demo_tokens(ctx: typer.Context) -> None:
             fail(
                 f"load the demo first (`complaints-ledger demo`): {missing[0]!r} is not registered"
             )
-        tokens = TokenStore(settings.store_url)
+        tokens = TokenStore.for_settings(settings)
         try:
             for info in tokens.list():
                 if info.principal.startswith("demo-") and info.revoked_at is None:

@@ -19,7 +19,7 @@ from complaints_ledger.integrity.bundle import export_bundle, verify_bundle
 from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.keys import generate_key, load_key, public_key_text
 from complaints_ledger.integrity.sealer import Sealer
-from complaints_ledger.integrity.verify import Report, verify, verify_since
+from complaints_ledger.integrity.verify import Report, verify
 from complaints_ledger.privacy.keyring import create_keyring, load_keyring
 
 keys_app = typer.Typer(
@@ -28,6 +28,7 @@ keys_app = typer.Typer(
 )
 console = Console(stderr=True)
 EXIT_TAMPERED = 1
+EXIT_UNPROVEN = 3  # nothing differs, but some events are covered by no verified checkpoint
 
 
 @keys_app.command("init")
@@ -86,35 +87,54 @@ def verify_command(
     ctx: typer.Context,
     since: Annotated[
         Path | None,
-        typer.Option("--since", help="An earlier checkpoint (JSON) to prove the log extends."),
+        typer.Option(
+            "--since",
+            help="The latest checkpoint you kept (JSON): the log must still contain it unchanged.",
+        ),
     ] = None,
     public_key: Annotated[
         str | None, typer.Option("--public-key", help="Default: the ledger's own key.")
     ] = None,
 ) -> None:
-    """Recompute every hash from the stored events; exit 1 naming anything that differs."""
+    """Recompute every hash from the stored events; exit 1 naming anything that differs, 3 if
+    nothing differs but some events are covered by no signed checkpoint."""
     settings = state(ctx).settings
     with reporting_errors(), open_views(settings) as db:
+        held = Checkpoint.from_dict(_read_json(since)) if since is not None else None
         key = public_key or public_key_text(load_key(settings.signing_key_file))
-        sealer = Sealer(db)
-        if since is not None:
-            findings = verify_since(sealer, Checkpoint.from_dict(_read_json(since)), key)
-            _finish([str(f) for f in findings], "the log extends the earlier checkpoint unchanged")
-            return
-        report = _verify_with_progress(sealer, key)
-    _finish(
-        [str(f) for f in report.findings],
-        f"{report.events} events, {report.leaves} sealed, {report.checkpoints} checkpoints: "
-        f"all verified ({report.unsealed} recorded since the last seal)",
+        report = _verify_with_progress(Sealer(db), key, held)
+    _finish([str(f) for f in report.findings], _verified(report, held))
+    if report.uncovered:
+        typer.echo(f"WARN {_uncovered(report)}", err=True)
+        raise typer.Exit(code=EXIT_UNPROVEN)
+
+
+def _verified(report: Report, held: Checkpoint | None) -> str:
+    kept = f", the held checkpoint {held.tree_size} included" if held is not None else ""
+    return (
+        f"{report.events} events, {report.leaves} sealed, {report.checkpoints} checkpoints{kept}: "
+        f"nothing differs ({report.unsealed} recorded since the last seal)"
     )
 
 
-def _verify_with_progress(sealer: Sealer, key: str) -> Report:
+def _uncovered(report: Report) -> str:
+    return (
+        f"{report.uncovered} of {report.events} events are covered by no signed checkpoint "
+        f"(the largest verified one covers {report.covered}); if this persists after the "
+        "sealer's next round, newer events may have been deleted with their checkpoint: "
+        "run verify --since the latest checkpoint you kept"
+    )
+
+
+def _verify_with_progress(sealer: Sealer, key: str, held: Checkpoint | None) -> Report:
     columns = (TextColumn("verify"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("verify", total=None)
         return verify(
-            sealer, key, lambda done, total: progress.update(task, completed=done, total=total)
+            sealer,
+            key,
+            lambda done, total: progress.update(task, completed=done, total=total),
+            held,
         )
 
 

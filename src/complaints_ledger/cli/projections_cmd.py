@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from complaints_ledger.api.sealing import signing_key
 from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import instant
@@ -177,7 +178,8 @@ def run(
         console.print("stopped cleanly")
         return
     _stop_on_signals(stopping)
-    follower = Follower(settings, projections, health_file)
+    with reporting_errors():  # a broken signing key file
+        follower = Follower(settings, projections, health_file)
     try:
         run_supervised(
             follower.heartbeat,
@@ -208,7 +210,8 @@ def health(
 
 
 class Follower:
-    """One round: apply new events to each read model, then seal them into the integrity log.
+    """One round: apply new events to each read model, then seal them into the integrity log and
+    sign a checkpoint of it when the signing key exists.
     Its connection is opened on first use and recovers by itself (ViewDatabase)."""
 
     def __init__(
@@ -216,6 +219,7 @@ class Follower:
     ) -> None:
         self.settings, self.projections, self.health_file = settings, projections, health_file
         self.heartbeat = Heartbeat("projection follower", stall_seconds=FOLLOWER_STALL_SECONDS)
+        self.key = signing_key(settings)
         self._db: ViewDatabase | None = None
 
     def round(self) -> None:
@@ -233,6 +237,8 @@ class Follower:
             console.print(", ".join(f"{name} +{count}" for name, count in applied.items() if count))
         if sealed := sealer.seal():  # the integrity log follows the event log too
             console.print(f"integrity log: sealed {sealed} events")
+        if self.key is not None:  # also after a round that sealed but was stopped before signing
+            sealer.checkpoint(self.key)
 
     def wait(self, seconds: float, stopping: threading.Event) -> None:
         if self._db is None:

@@ -93,6 +93,10 @@ class Sealer:
 
     # ---- reading ---------------------------------------------------------------------------
 
+    def _leaf_count(self) -> int:
+        state = self.tracking.get(SEALER)
+        return state.events if state is not None else 0
+
     def leaf_hashes(self) -> list[bytes]:
         rows = self.db.execute(f"SELECT leaf_hash FROM {LEAVES} ORDER BY leaf_index")  # noqa: S608
         return [bytes.fromhex(h) for (h,) in rows]
@@ -118,9 +122,9 @@ class Sealer:
         """Seal, then sign the root if the log grew since the last checkpoint; the latest one."""
         self.seal()
         latest = self.latest_checkpoint()
+        if self._leaf_count() <= (latest.tree_size if latest is not None else 0):
+            return latest  # nothing new to sign: skip rebuilding the whole tree
         log = self.merkle_log()
-        if log.size == 0 or (latest is not None and latest.tree_size >= log.size):
-            return latest
         signed = sign(key, log.size, log.root_at(log.size), datetime.now(UTC).isoformat())
         with self.db.transaction():
             self.db.execute(

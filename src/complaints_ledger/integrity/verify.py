@@ -3,6 +3,10 @@
 The leaves table is only a cache: every leaf hash is recomputed from the event's stored bytes,
 every case's chain from those hashes, and every checkpoint's root from them too, then compared
 with the signed root. Editing an event and its cached leaf together is still caught.
+
+Deleting the newest events together with their leaves and the checkpoints that covered them
+leaves a log that agrees with itself, so the report also says how many events no verified
+checkpoint covers; a checkpoint the auditor kept (`held`) is checked like a stored one.
 """
 
 from __future__ import annotations
@@ -46,17 +50,29 @@ class Report:
     leaves: int = 0
     unsealed: int = 0
     checkpoints: int = 0
+    covered: int = 0  # leaves covered by the largest checkpoint that verified
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
+    @property
+    def uncovered(self) -> int:
+        """Events present that no verified checkpoint covers: not yet proved by a signature."""
+        return max(self.events - self.covered, 0)
+
 
 StoredLeaf = tuple[int, int, str, int, str, str]  # index, position, case, version, hash, chain
 
 
-def verify(sealer: Sealer, public_key: str | None, progress: Progress | None = None) -> Report:
+def verify(
+    sealer: Sealer,
+    public_key: str | None,
+    progress: Progress | None = None,
+    held: Checkpoint | None = None,
+) -> Report:
+    """Everything recomputed from the stored events; `held` is a checkpoint kept elsewhere."""
     report = Report()
     stored: list[StoredLeaf] = [
         (int(i), int(p), str(c), int(v), str(h), str(ch))
@@ -69,7 +85,7 @@ def verify(sealer: Sealer, public_key: str | None, progress: Progress | None = N
     events = _read_events(sealer, report, progress)
     actual = _compare_leaves(stored, events, report)
     _check_chains(stored, actual, report)
-    _check_checkpoints(sealer.checkpoints(), actual, public_key, report)
+    _check_checkpoints(sealer.checkpoints(), actual, public_key, report, held)
     sealed_upto = stored[-1][1] if stored else 0
     for position, leaf in sorted(events.items()):
         if position > sealed_upto:
@@ -140,6 +156,7 @@ def _check_checkpoints(
     actual: list[bytes | None],
     public_key: str | None,
     report: Report,
+    held: Checkpoint | None,
 ) -> None:
     report.checkpoints = len(checkpoints)
     log = MerkleLog()
@@ -147,29 +164,43 @@ def _check_checkpoints(
         if leaf_hash is None:
             break  # roots past a missing event cannot be rebuilt: such checkpoints fail
         log.append(leaf_hash)
-    for checkpoint in checkpoints:
-        key = public_key or checkpoint.public_key
-        if not checkpoint.verifies_with(key):
-            report.findings.append(
-                Finding(
-                    "signature",
-                    f"checkpoint {checkpoint.tree_size} is not signed by key {checkpoint.key_id}",
-                )
+    named = [(checkpoint, "checkpoint") for checkpoint in checkpoints]
+    if held is not None:
+        named.append((held, "the held checkpoint"))
+    for checkpoint, name in named:
+        problems = _checkpoint_problems(checkpoint, name, log, public_key)
+        report.findings.extend(problems)
+        if not problems:
+            report.covered = max(report.covered, checkpoint.tree_size)
+
+
+def _checkpoint_problems(
+    checkpoint: Checkpoint, name: str, log: MerkleLog, public_key: str | None
+) -> list[Finding]:
+    problems = []
+    if not checkpoint.verifies_with(public_key or checkpoint.public_key):
+        problems.append(
+            Finding(
+                "signature",
+                f"{name} {checkpoint.tree_size} is not signed by key {checkpoint.key_id}",
             )
-        if checkpoint.tree_size > log.size:
-            report.findings.append(
-                Finding(
-                    "checkpoint",
-                    f"checkpoint {checkpoint.tree_size} covers leaves the log no longer has",
-                )
+        )
+    if checkpoint.tree_size > log.size:
+        problems.append(
+            Finding(
+                "checkpoint",
+                f"{name} {checkpoint.tree_size} covers leaves the log no longer has",
             )
-        elif log.root_at(checkpoint.tree_size).hex() != checkpoint.root:
-            report.findings.append(
-                Finding(
-                    "checkpoint",
-                    f"the log's root at size {checkpoint.tree_size} differs from the signed root",
-                )
+        )
+    elif log.root_at(checkpoint.tree_size).hex() != checkpoint.root:
+        problems.append(
+            Finding(
+                "checkpoint",
+                f"the log's root at size {checkpoint.tree_size} differs from the root signed "
+                f"in {name}",
             )
+        )
+    return problems
 
 
 def verify_since(sealer: Sealer, earlier: Checkpoint, public_key: str) -> list[Finding]:
