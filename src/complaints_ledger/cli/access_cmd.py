@@ -82,7 +82,8 @@ def create_token(
             tokens.close()
     console.print(
         f"token {info.token_id} for {principal} ({role}, {org}), expires {info.expires_at}; "
-        "it is shown only now:"
+        "it is shown only now:",
+        soft_wrap=True,  # one line whatever the terminal's width: scripts read it
     )
     typer.echo(raw)
 
