@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -50,6 +52,8 @@ RECEIVED_TOPIC = "complaints_ledger.domain.complaint:Complaint.Received"
 ORGANISATION_TOPIC = "complaints_ledger.domain.registry:Organisation.Registered"
 CASE_ID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaints-ledger:case")
 ONE_MICROSECOND = timedelta(microseconds=1)
+COMMAND_ATTEMPTS = 20
+BACK_OFF_SECONDS = 0.002
 
 
 def system_clock() -> datetime:
@@ -135,6 +139,23 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         return complaint.id
 
     def _execute(
+        self, case_id: UUID, ctx: CommandContext, command: Callable[[Complaint, Stamp], None]
+    ) -> int:
+        """Load the case, decide, save. A command without an expected version that lost a race
+        with another writer is decided again on the fresh case (so a rule still refuses what no
+        longer applies), a bounded number of times; with one, the conflict is the answer."""
+        attempt = 1
+        while True:
+            try:
+                return self._execute_once(case_id, ctx, command)
+            except ConflictError:
+                if ctx.expected_version is not None or attempt == COMMAND_ATTEMPTS:
+                    raise
+            logger.debug("command lost a race; deciding again", case_id=str(case_id))
+            _back_off(attempt)
+            attempt += 1
+
+    def _execute_once(
         self, case_id: UUID, ctx: CommandContext, command: Callable[[Complaint, Stamp], None]
     ) -> int:
         complaint = self.get(case_id)
@@ -280,6 +301,12 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
             for event in self.events.get(access_log_id(case_id))
             if isinstance(event, AccessLog.CaseRead)
         ]
+
+
+def _back_off(attempt: int) -> None:
+    """Wait a little, at random, so that writers that collided do not collide again."""
+    ceiling = BACK_OFF_SECONDS * 2 ** min(attempt, 5)
+    time.sleep(random.uniform(0, ceiling))  # noqa: S311 - timing jitter, not a secret
 
 
 def _erased_roles(events: list[Any]) -> list[SubjectRole]:

@@ -312,6 +312,24 @@ def test_ten_concurrent_identical_commands_append_one_event(api: Api) -> None:
     assert api.events(case_id) == ["Received", "Acknowledged"]
 
 
+def test_concurrent_commands_without_if_match_all_land_once(api: Api) -> None:
+    case_id = api.logged()
+    api.clock.advance(hours=1)
+
+    def post(n: int) -> Response:
+        body = {"channel": "phone", "message": f"update #{n}"}
+        return api.client.post(f"/complaints/{case_id}/updates", json=body, headers=api.auth())
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(pool.map(post, range(40)))
+    assert [r.status_code for r in responses] == [200] * 40, {r.text for r in responses}
+    assert sorted(int(r.headers["ETag"].strip('"')) for r in responses) == list(range(2, 42))
+    messages = [
+        entry.data["personal"]["message"] for entry in api.ledger.history(UUID(case_id))[1:]
+    ]
+    assert sorted(messages) == sorted(f"update #{n}" for n in range(40))
+
+
 # --------------------------------------------------------------------------- idempotency
 
 
