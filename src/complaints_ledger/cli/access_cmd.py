@@ -89,12 +89,17 @@ def revoke_token(ctx: typer.Context, token_id: Annotated[str, typer.Argument()])
 
 
 @token_app.command("list")
-def list_tokens(ctx: typer.Context) -> None:
+def list_tokens(
+    ctx: typer.Context,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this organisation's tokens (default: all).")
+    ] = None,
+) -> None:
     """Tokens with their principal, organisation, role and whether revoked (never the secret)."""
     with reporting_errors():
         tokens = TokenStore(state(ctx).settings.store_url)
         try:
-            infos = tokens.list()
+            infos = [info for info in tokens.list() if org in (None, info.organisation)]
         finally:
             tokens.close()
     table = Table("token id", "principal", "organisation", "role", "created", "revoked")
