@@ -196,10 +196,15 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
     # ---- reading -----------------------------------------------------------------------
 
     def get(self, case_id: UUID) -> Complaint:
+        """The case; not found also when the id is another aggregate's (an organisation's, an
+        access log's), exactly as for an id nobody used."""
+        complaint: object
         try:
-            complaint: Complaint = self.repository.get(case_id)
+            complaint = self.repository.get(case_id)
         except AggregateNotFoundError:
-            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id") from None
+            complaint = None
+        if not isinstance(complaint, Complaint):
+            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
         return complaint
 
     def as_of(self, case_id: UUID, recorded_at: datetime) -> Complaint:
@@ -209,11 +214,11 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         snapshot's version says nothing about when its events were recorded.
         """
         complaint: Complaint | None = None
-        events = list(self.events.get(case_id))
+        events = self._case_events(case_id)
         for event in events:
             if cast("Complaint.Event", event).timestamp > recorded_at:
                 break
-            complaint = cast("Complaint | None", event.mutate(complaint))  # type: ignore[attr-defined]
+            complaint = cast("Complaint | None", event.mutate(complaint))
         if complaint is None:
             raise ComplaintNotFoundError(
                 f"no complaint {case_id} had been recorded by {recorded_at.isoformat()}", field="id"
@@ -223,9 +228,7 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         return complaint
 
     def history(self, case_id: UUID, *, as_of: datetime | None = None) -> list[HistoryEntry]:
-        events = list(self.events.get(case_id))
-        if not events:
-            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
+        events = self._case_events(case_id)
         erased = _erased_roles(events)
         entries = [_history_entry(event, erased) for event in events]
         if as_of is not None:
@@ -235,6 +238,13 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
                     f"no complaint {case_id} had been recorded by {as_of.isoformat()}", field="id"
                 )
         return entries
+
+    def _case_events(self, case_id: UUID) -> list[Any]:
+        """A case's events; not found when the id is unused or another aggregate's."""
+        events = list(self.events.get(case_id))
+        if not events or not isinstance(events[0], Complaint.Received):
+            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
+        return events
 
     def complaint_ids(self) -> Iterator[UUID]:
         """Every case id, in the order the cases were recorded."""
