@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -50,6 +52,8 @@ RECEIVED_TOPIC = "complaints_ledger.domain.complaint:Complaint.Received"
 ORGANISATION_TOPIC = "complaints_ledger.domain.registry:Organisation.Registered"
 CASE_ID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaints-ledger:case")
 ONE_MICROSECOND = timedelta(microseconds=1)
+COMMAND_ATTEMPTS = 20
+BACK_OFF_SECONDS = 0.002
 
 
 def system_clock() -> datetime:
@@ -137,6 +141,23 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
     def _execute(
         self, case_id: UUID, ctx: CommandContext, command: Callable[[Complaint, Stamp], None]
     ) -> int:
+        """Load the case, decide, save. A command without an expected version that lost a race
+        with another writer is decided again on the fresh case (so a rule still refuses what no
+        longer applies), a bounded number of times; with one, the conflict is the answer."""
+        attempt = 1
+        while True:
+            try:
+                return self._execute_once(case_id, ctx, command)
+            except ConflictError:
+                if ctx.expected_version is not None or attempt == COMMAND_ATTEMPTS:
+                    raise
+            logger.debug("command lost a race; deciding again", case_id=str(case_id))
+            _back_off(attempt)
+            attempt += 1
+
+    def _execute_once(
+        self, case_id: UUID, ctx: CommandContext, command: Callable[[Complaint, Stamp], None]
+    ) -> int:
         complaint = self.get(case_id)
         if ctx.expected_version is not None and ctx.expected_version != complaint.version:
             raise ConflictError(
@@ -175,10 +196,15 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
     # ---- reading -----------------------------------------------------------------------
 
     def get(self, case_id: UUID) -> Complaint:
+        """The case; not found also when the id is another aggregate's (an organisation's, an
+        access log's), exactly as for an id nobody used."""
+        complaint: object
         try:
-            complaint: Complaint = self.repository.get(case_id)
+            complaint = self.repository.get(case_id)
         except AggregateNotFoundError:
-            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id") from None
+            complaint = None
+        if not isinstance(complaint, Complaint):
+            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
         return complaint
 
     def as_of(self, case_id: UUID, recorded_at: datetime) -> Complaint:
@@ -188,11 +214,11 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         snapshot's version says nothing about when its events were recorded.
         """
         complaint: Complaint | None = None
-        events = list(self.events.get(case_id))
+        events = self._case_events(case_id)
         for event in events:
             if cast("Complaint.Event", event).timestamp > recorded_at:
                 break
-            complaint = cast("Complaint | None", event.mutate(complaint))  # type: ignore[attr-defined]
+            complaint = cast("Complaint | None", event.mutate(complaint))
         if complaint is None:
             raise ComplaintNotFoundError(
                 f"no complaint {case_id} had been recorded by {recorded_at.isoformat()}", field="id"
@@ -202,9 +228,7 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         return complaint
 
     def history(self, case_id: UUID, *, as_of: datetime | None = None) -> list[HistoryEntry]:
-        events = list(self.events.get(case_id))
-        if not events:
-            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
+        events = self._case_events(case_id)
         erased = _erased_roles(events)
         entries = [_history_entry(event, erased) for event in events]
         if as_of is not None:
@@ -214,6 +238,13 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
                     f"no complaint {case_id} had been recorded by {as_of.isoformat()}", field="id"
                 )
         return entries
+
+    def _case_events(self, case_id: UUID) -> list[Any]:
+        """A case's events; not found when the id is unused or another aggregate's."""
+        events = list(self.events.get(case_id))
+        if not events or not isinstance(events[0], Complaint.Received):
+            raise ComplaintNotFoundError(f"no complaint {case_id}", field="id")
+        return events
 
     def complaint_ids(self) -> Iterator[UUID]:
         """Every case id, in the order the cases were recorded."""
@@ -280,6 +311,12 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
             for event in self.events.get(access_log_id(case_id))
             if isinstance(event, AccessLog.CaseRead)
         ]
+
+
+def _back_off(attempt: int) -> None:
+    """Wait a little, at random, so that writers that collided do not collide again."""
+    ceiling = BACK_OFF_SECONDS * 2 ** min(attempt, 5)
+    time.sleep(random.uniform(0, ceiling))  # noqa: S311 - timing jitter, not a secret
 
 
 def _erased_roles(events: list[Any]) -> list[SubjectRole]:

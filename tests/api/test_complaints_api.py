@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import pytest
 from fastapi import FastAPI
@@ -18,9 +18,11 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from structlog.testing import capture_logs
 
-from complaints_ledger.api import create_app
+from complaints_ledger.api import command_bodies as bodies
+from complaints_ledger.api import create_app, idempotency
 from complaints_ledger.api.models import CaseView, CreatedCase, HistoryView
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.api.schemas import ComplaintCreate
+from complaints_ledger.application import CASE_ID_NAMESPACE, CommandContext, ComplaintsLedger
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role
@@ -312,6 +314,24 @@ def test_ten_concurrent_identical_commands_append_one_event(api: Api) -> None:
     assert api.events(case_id) == ["Received", "Acknowledged"]
 
 
+def test_concurrent_commands_without_if_match_all_land_once(api: Api) -> None:
+    case_id = api.logged()
+    api.clock.advance(hours=1)
+
+    def post(n: int) -> Response:
+        body = {"channel": "phone", "message": f"update #{n}"}
+        return api.client.post(f"/complaints/{case_id}/updates", json=body, headers=api.auth())
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(pool.map(post, range(40)))
+    assert [r.status_code for r in responses] == [200] * 40, {r.text for r in responses}
+    assert sorted(int(r.headers["ETag"].strip('"')) for r in responses) == list(range(2, 42))
+    messages = [
+        entry.data["personal"]["message"] for entry in api.ledger.history(UUID(case_id))[1:]
+    ]
+    assert sorted(messages) == sorted(f"update #{n}" for n in range(40))
+
+
 # --------------------------------------------------------------------------- idempotency
 
 
@@ -339,6 +359,58 @@ def test_the_same_key_with_another_body_is_refused(api: Api) -> None:
     changed = api.run(case_id, "investigation", {"investigator": "x"}, Idempotency_Key="ack-7")
     assert (changed.status_code, changed.json()["field"]) == (422, "Idempotency-Key")
     assert api.events(case_id) == ["Received", "Acknowledged"]
+
+
+def test_another_organisations_idempotency_key_is_invisible(api: Api) -> None:
+    ours = api.log(key="letter-0042")
+    theirs = api.log(key="letter-0042", organisation=OTHER)
+    assert (ours.status_code, theirs.status_code) == (201, 201), theirs.text
+    assert theirs.json()["id"] != ours.json()["id"]
+    assert theirs.json()["case"]["organisation"] == OTHER
+    api.clock.advance(hours=1)
+    assert api.log(key="letter-0042", organisation=OTHER).json() == theirs.json()
+    assert api.log(key="letter-0042").json() == ours.json()
+    assert len(list(api.ledger.complaint_ids())) == 2
+
+
+def test_another_principals_key_on_the_same_case_is_a_request_of_its_own(api: Api) -> None:
+    case_id = api.logged()
+    note = {"channel": "phone", "message": "Called back"}
+    officer = api.run(case_id, "updates", note, OFFICER, Idempotency_Key="call-1")
+    manager = api.run(case_id, "updates", note, MANAGER, Idempotency_Key="call-1")
+    assert (officer.headers["ETag"], manager.headers["ETag"]) == ('"2"', '"3"')
+    assert api.events(case_id) == ["Received", "ComplainantUpdated", "ComplainantUpdated"]
+
+
+def test_a_retry_of_a_request_recorded_before_keys_were_scoped_finds_its_events(
+    api: Api,
+) -> None:
+    """Events recorded before keys were scoped: the correlation id is `<key>:<digest of the
+    request alone>`, and the case id derives from the key alone."""
+    api.auth()
+    officer = Actor(f"{Role.OFFICER}@{COUNCIL}", COUNCIL, Role.OFFICER)
+    intake = ComplaintCreate.model_validate(new_complaint())
+    digest = idempotency.request_digest("POST", "/complaints", intake)
+    old = CommandContext(officer, intake.received_at, f"letter-0042:{digest}")
+    case_id = api.ledger.receive(intake.intake(), old, case_key="letter-0042")
+    assert case_id == uuid5(CASE_ID_NAMESPACE, "letter-0042")
+    note = {"channel": "phone", "message": "Called back"}
+    path = f"/complaints/{case_id}/updates"
+    digest = idempotency.request_digest("POST", path, bodies.ComplainantUpdate(**note))
+    old = CommandContext(officer, correlation_id=f"call-1:{digest}")
+    assert api.ledger.update_complainant(case_id, old, **note) == 2  # type: ignore[arg-type]
+
+    retry = api.log(key="letter-0042")
+    assert (retry.status_code, retry.json()["id"]) == (201, str(case_id))
+    again = api.run(str(case_id), "updates", note, Idempotency_Key="call-1")
+    assert (again.status_code, again.headers["ETag"]) == (200, '"2"')
+    changed = api.log(key="letter-0042", summary="Something else entirely.")
+    assert (changed.status_code, changed.json()["field"]) == (422, "Idempotency-Key")
+    assert list(api.ledger.complaint_ids()) == [case_id]
+    assert api.events(str(case_id)) == ["Received", "ComplainantUpdated"]
+    elsewhere = api.log(key="letter-0042", organisation=OTHER)
+    assert elsewhere.status_code == 201
+    assert elsewhere.json()["id"] != str(case_id)
 
 
 # --------------------------------------------------------------------------- access and audit

@@ -421,8 +421,8 @@ def test_the_case_facts_feed_has_no_case_ids_and_no_identities(api: Api) -> None
 # --------------------------------------------------------------------------- retention
 
 
-def closed_case(api: Api) -> str:
-    case_id = api.logged()
+def closed_case(api: Api, organisation: str = COUNCIL) -> str:
+    case_id = api.logged((Role.OFFICER, organisation))
     response = {
         "outcome": "not_upheld",
         "remedies": [],
@@ -431,7 +431,7 @@ def closed_case(api: Api) -> str:
         "summary": "We found the visits were made.",
     }
     for action, body in (("acknowledgement", {}), ("response", response), ("closure", {})):
-        assert api.run(case_id, action, body).status_code == 200, action
+        assert api.run(case_id, action, body, (Role.MANAGER, organisation)).status_code == 200
     return case_id
 
 
@@ -487,6 +487,23 @@ def test_a_retention_run_erases_what_is_due_on_the_ledgers_day(api: Api) -> None
     assert api.read(f"/complaints/{closed}").json()["complainant"] == "[erased]"
     again = retention(api, params={"dry_run": False}, headers=api.auth(ADMIN))
     assert again.json()["decisions"] == []
+
+
+def test_an_admin_judges_and_erases_only_its_own_organisations_cases(api: Api) -> None:
+    ours, theirs = closed_case(api), closed_case(api, OTHER)
+    later = {"dry_run": True, "today": "2040-01-01"}
+    report = retention(api, params=later, headers=api.auth(ADMIN)).json()
+    assert ([d["case_id"] for d in report["decisions"]], report["cases_checked"]) == ([ours], 1)
+    assert theirs not in str(report)
+    assert str(complainant_of(theirs)) not in str(report)
+
+    api.clock.advance(days=366 * 10 + 10)
+    erased = retention(api, params={"dry_run": False}, headers=api.auth((Role.ADMIN, OTHER)))
+    assert [d["case_id"] for d in erased.json()["decisions"]] == [theirs]
+    assert api.read(f"/complaints/{ours}").json()["complainant"]["name"] == "Canary Person"
+    assert api.read(f"/complaints/{theirs}", (Role.OFFICER, OTHER)).json()["complainant"] == (
+        "[erased]"
+    )
 
 
 # --------------------------------------------------------------------------- problems

@@ -7,9 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import Policy, Principal, TokenStore
 from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.cli.main import app
 from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
@@ -98,6 +100,23 @@ def test_a_token_authenticates_until_revoked_and_only_its_hash_is_stored(store_u
     tokens.close()
 
 
+def test_token_list_shows_one_organisations_tokens_when_asked(store_url: str) -> None:
+    def cli(*args: str) -> Result:
+        return CliRunner().invoke(app, ["--store", store_url, *args], env={"COLUMNS": "200"})
+
+    for organisation, principal in ((COUNCIL, "jo.council"), (PROVIDER, "sam.provider")):
+        assert cli("org", "add", organisation, "--kind", "council").exit_code == 0
+        created = cli(
+            "token", "create", "--org", organisation, "--role", "admin", "--principal", principal
+        )
+        assert created.exit_code == 0, created.output
+    ours = cli("token", "list", "--org", COUNCIL)
+    assert ours.exit_code == 0, ours.output
+    assert ("jo.council" in ours.stdout, "sam.provider" in ours.stdout) == (True, False)
+    everyone = cli("token", "list").stdout
+    assert ("jo.council" in everyone, "sam.provider" in everyone) == (True, True)
+
+
 def test_organisations_are_registered_once(ledger: ComplaintsLedger) -> None:
     names = [o.name for o in ledger.organisations()]
     assert COUNCIL in names
@@ -129,6 +148,21 @@ def test_another_organisations_case_is_not_found(ledger: ComplaintsLedger) -> No
             policy.check_can_run(who(role, PROVIDER), "acknowledge", case)
     with pytest.raises(NotPermittedError):
         policy.check_can_read_case(who(Role.ADMIN), case)
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - {Role.SYSTEM}))
+def test_another_organisations_case_is_not_found_whatever_the_role(
+    ledger: ComplaintsLedger, role: Role
+) -> None:
+    """The answer for another organisation's case is the answer for an unknown case: a role
+    that may not read cases at all (admin) must not learn that it exists either."""
+    case = logged_case(ledger)
+    policy = Policy(ledger)
+    with pytest.raises(ComplaintNotFoundError):
+        policy.check_can_read_case(who(role, PROVIDER), case)
+    for command in ("acknowledge", "close_case", "refer"):
+        with pytest.raises(ComplaintNotFoundError):
+            policy.check_can_run(who(role, PROVIDER), command, case)
 
 
 def test_roles_decide_which_commands_run(ledger: ComplaintsLedger) -> None:

@@ -5,6 +5,7 @@ The ledger's clock is simulated, so recorded times are known exactly.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -438,20 +439,23 @@ def test_a_stale_expected_version_is_a_conflict_and_stores_nothing(
     )
 
 
-def test_two_ledgers_writing_one_case_at_once_give_one_conflict(
-    open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock
-) -> None:
-    first, second = open_ledger(), open_ledger()
-    case_id = first.receive(intake(), ctx())
-    clock.advance(hours=1)
+def _race(
+    open_ledger: Callable[..., ComplaintsLedger],
+    case_id: UUID,
+    write: Callable[[ComplaintsLedger, str], int],
+) -> dict[str, object]:
+    """Two ledgers (as two processes would) load version 1 of the case together, then both
+    write: what each write answered."""
     both_loaded = threading.Barrier(2, timeout=30)
 
     def load_then_wait(ledger: ComplaintsLedger) -> Callable[[UUID], Complaint]:
         load = ledger.get
+        loads = itertools.count()
 
         def get(wanted: UUID) -> Complaint:
             case = load(wanted)
-            both_loaded.wait()  # both have read version 1 before either writes
+            if next(loads) == 0:  # a second load (a retry) does not wait
+                both_loaded.wait()  # both have read version 1 before either writes
             return case
 
         return get
@@ -461,27 +465,104 @@ def test_two_ledgers_writing_one_case_at_once_give_one_conflict(
     def run(name: str, ledger: ComplaintsLedger) -> None:
         ledger.get = load_then_wait(ledger)  # type: ignore[method-assign]
         try:
-            outcomes[name] = ledger.acknowledge(case_id, ctx(correlation_id=f"ack-{name}"))
+            outcomes[name] = write(ledger, name)
         except LedgerError as error:
             outcomes[name] = error
 
     threads = [
-        threading.Thread(target=run, args=(name, ledger))
-        for name, ledger in (("first", first), ("second", second))
+        threading.Thread(target=run, args=(name, open_ledger())) for name in ("first", "second")
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return outcomes
 
-    conflicts = [o for o in outcomes.values() if isinstance(o, ConflictError)]
-    versions = [o for o in outcomes.values() if o == 2]
-    assert len(conflicts) == 1, outcomes
-    assert len(versions) == 1, outcomes
+
+def _updater(case_id: UUID, **changes: Any) -> Callable[[ComplaintsLedger, str], int]:
+    def update(ledger: ComplaintsLedger, name: str) -> int:
+        context = ctx(correlation_id=f"update-{name}", **changes)
+        return ledger.update_complainant(case_id, context, channel="phone", message=name)
+
+    return update
+
+
+def test_a_command_that_loses_a_race_is_decided_again_on_the_fresh_case(
+    open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock
+) -> None:
+    case_id = open_ledger().receive(intake(), ctx())
+    clock.advance(hours=1)
+    outcomes = _race(open_ledger, case_id, _updater(case_id))
+    assert sorted(outcomes.values()) == [2, 3], outcomes  # type: ignore[type-var]
+    history = open_ledger().history(case_id)
+    assert [entry.type for entry in history] == [
+        "Received",
+        "ComplainantUpdated",
+        "ComplainantUpdated",
+    ]
+    assert {entry.correlation_id for entry in history[1:]} == {"update-first", "update-second"}
+
+
+def test_a_rule_still_refuses_what_the_winner_of_a_race_made_inapplicable(
+    open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock
+) -> None:
+    case_id = open_ledger().receive(intake(), ctx())
+    clock.advance(hours=1)
+    outcomes = _race(
+        open_ledger,
+        case_id,
+        lambda ledger, name: ledger.acknowledge(case_id, ctx(correlation_id=f"ack-{name}")),
+    )
+    refused = [o for o in outcomes.values() if isinstance(o, RuleViolationError)]
+    assert len(refused) == 1, outcomes
+    assert not any(isinstance(o, ConflictError) for o in outcomes.values()), outcomes
     history = open_ledger().history(case_id)
     assert [entry.type for entry in history] == ["Received", "Acknowledged"]
     winner = next(name for name, outcome in outcomes.items() if outcome == 2)
     assert history[1].correlation_id == f"ack-{winner}"
+
+
+def test_with_an_expected_version_the_loser_of_a_race_is_a_conflict(
+    open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock
+) -> None:
+    case_id = open_ledger().receive(intake(), ctx())
+    clock.advance(hours=1)
+    outcomes = _race(open_ledger, case_id, _updater(case_id, expected_version=1))
+    conflicts = [o for o in outcomes.values() if isinstance(o, ConflictError)]
+    assert len(conflicts) == 1, outcomes
+    assert conflicts[0].field == "expected_version"
+    assert [entry.type for entry in open_ledger().history(case_id)] == [
+        "Received",
+        "ComplainantUpdated",
+    ]
+
+
+def test_many_concurrent_commands_without_an_expected_version_all_land_once(
+    ledger: ComplaintsLedger, clock: SimulatedClock
+) -> None:
+    case_id = ledger.receive(intake(), ctx())
+    clock.advance(hours=1)
+    writers = 30
+    start = threading.Barrier(writers, timeout=30)
+    outcomes: dict[int, object] = {}
+
+    def update(n: int) -> None:
+        start.wait()
+        try:
+            outcomes[n] = ledger.update_complainant(
+                case_id, ctx(correlation_id=f"update-{n}"), channel="phone", message=f"#{n}"
+            )
+        except LedgerError as error:
+            outcomes[n] = error
+
+    threads = [threading.Thread(target=update, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes.values()) == list(range(2, writers + 2)), outcomes  # type: ignore[type-var]
+    correlations = [entry.correlation_id for entry in ledger.history(case_id)[1:]]
+    assert sorted(correlations) == sorted(f"update-{n}" for n in range(writers))
 
 
 def test_receiving_twice_with_one_correlation_id_makes_one_case(

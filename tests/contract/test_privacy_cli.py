@@ -58,13 +58,14 @@ class Store:
         phone: str = CANARY_PHONE,
         key: str = "A",
         email: str | None = None,
+        organisation: str = COUNCIL,
     ) -> tuple[UUID, UUID]:
         """A complaint from `name`, recorded on 1 June 2026: its id and its complainant's."""
         intake = Intake(
             kind=Kind.COMPLAINT,
             channel=Channel.PHONE,
             regime=RegimeId.ENGLAND_2009,
-            receiving_organisation=COUNCIL,
+            receiving_organisation=organisation,
             about_organisation="Sunrise Home Care Ltd",
             service="home care",
             subjects=("home care",),
@@ -272,6 +273,28 @@ def test_retention_leaves_a_held_case_alone(store: Store) -> None:
     assert all(shown in line for shown in ("held", "inquest"))
     assert "0 erased, 0 would erase, 1 held" in run.stdout
     assert complainant_name(store.export(subject)) == CANARY_NAME
+
+
+def test_retention_for_one_organisation_leaves_the_others_cases_alone(store: Store) -> None:
+    other = "Southshire Council"
+    for name in (COUNCIL, other):
+        assert store.cli("org", "add", name, "--kind", "council").exit_code == 0
+    ours, _ = store.receive()
+    theirs, their_subject = store.receive(key="B", organisation=other)
+    for case_id in (ours, theirs):
+        store.withdraw(case_id)
+    run = store.cli("retention", "run", "--today", "2040-01-01", "--org", COUNCIL, "--json")
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.stdout)
+    assert ([d["case_id"] for d in report["decisions"]], report["cases_checked"]) == (
+        [str(ours)],
+        1,
+    )
+    assert complainant_name(store.export(their_subject)) == CANARY_NAME
+    everyone = store.cli("retention", "run", "--dry-run", "--today", "2040-01-01", "--json")
+    assert [d["case_id"] for d in json.loads(everyone.stdout)["decisions"]] == [str(theirs)]
+    unknown = store.cli("retention", "run", "--dry-run", "--org", "Nowhere Council")
+    assert_one_error_line(unknown, "no organisation 'Nowhere Council' is registered", "org")
 
 
 # --------------------------------------------------------------------------- keys

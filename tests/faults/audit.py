@@ -16,15 +16,21 @@ import psycopg
 
 from complaints_ledger.api.idempotency import case_id_for
 from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.integrity.sealer import SEALER
 from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
 from complaints_ledger.readside.registry import available_projections
 from complaints_ledger.readside.tracking import TRACKING_TABLE
 from complaints_ledger.settings import Settings
 from tests.faults.common import ACKNOWLEDGED_TOPIC_SUFFIX, RECEIVED_TOPIC_SUFFIX
+from tests.faults.http_load import COUNCIL, principal_of
 from tests.faults.load import Load, Observation, bad_answers, observe, summarise_bad
 
 # --------------------------------------------------------------------------- the store
+
+
+# Who sends the HTTP load (the council's officer): a case's id derives from its sender and key.
+LOAD_SENDER = Actor(principal_of(Role.OFFICER), COUNCIL, Role.OFFICER)
 
 
 def stored_events(url: str) -> dict[tuple[str, int], str]:
@@ -92,9 +98,9 @@ def audit_writes(url: str, load: Load) -> WriteAudit:
     for key, ids in load.ids_returned.items():
         if len(ids) > 1:
             audit.keys_with_several_ids.append(f"{key}: {sorted(ids)}")
-        if ids != {str(case_id_for(key))}:
+        if ids != {str(case_id_for(key, LOAD_SENDER))}:
             audit.ids_not_from_key.append(f"{key}: {sorted(ids)}")
-    expected = {str(case_id_for(key)) for key in load.keys_sent}
+    expected = {str(case_id_for(key, LOAD_SENDER)) for key in load.keys_sent}
     received = {
         case for (case, _), topic in events.items() if topic.endswith(RECEIVED_TOPIC_SUFFIX)
     }

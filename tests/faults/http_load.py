@@ -65,6 +65,11 @@ class Tokens:
         return {"Authorization": f"Bearer {getattr(self, role)}"}
 
 
+def principal_of(role: Role) -> str:
+    """The principal of the council's token for `role` (its officer sends the HTTP load)."""
+    return f"{role}@faults"
+
+
 def prepare_store(url: str) -> Tokens:
     """Register the council and the provider; one token each for officer, manager, auditor."""
     ledger = ComplaintsLedger(Settings(store=url))
@@ -77,7 +82,7 @@ def prepare_store(url: str) -> Tokens:
     store = TokenStore(Settings(store=url).store_url)
     try:
         raw = {
-            role: store.create(principal=f"{role}@faults", organisation=COUNCIL, role=role)[0]
+            role: store.create(principal=principal_of(role), organisation=COUNCIL, role=role)[0]
             for role in (Role.OFFICER, Role.MANAGER, Role.AUDITOR)
         }
     finally:

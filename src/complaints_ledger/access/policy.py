@@ -51,14 +51,14 @@ class Policy:
             )
 
     def check_can_read_case(self, principal: Principal, complaint: Complaint) -> None:
+        """404 when the case is not the caller's to see (whatever the role: an answer that
+        differed for another organisation's case would reveal that it exists); then 403."""
+        self._check_sees(principal, complaint)
         self.require_role(principal, CASE_READERS, "reading a case")
-        if not self._sees(principal, complaint):
-            raise ComplaintNotFoundError(f"no complaint {complaint.id}", field="id")
 
     def check_can_run(self, principal: Principal, command: str, complaint: Complaint) -> None:
         """404 when the case is not the caller's to see; 403 when their role may not do this."""
-        if principal.role in CASE_READERS and not self._sees(principal, complaint):
-            raise ComplaintNotFoundError(f"no complaint {complaint.id}", field="id")
+        self._check_sees(principal, complaint)
         if principal.role == Role.HEALTHWATCH:
             self._require(command in HEALTHWATCH_COMMANDS, principal, command)
         else:
@@ -111,6 +111,10 @@ class Policy:
         if principal.role in CROSS_ORGANISATION_AGGREGATES:
             return None
         return frozenset({principal.organisation})
+
+    def _check_sees(self, principal: Principal, complaint: Complaint) -> None:
+        if not self._sees(principal, complaint):
+            raise ComplaintNotFoundError(f"no complaint {complaint.id}", field="id")
 
     def _sees(self, principal: Principal, complaint: Complaint) -> bool:
         if principal.role == Role.OMBUDSMAN:

@@ -63,7 +63,10 @@ class RequestContext:
     def request_key(
         self, key: str | None, body: CommandBody | ComplaintCreate
     ) -> RequestKey | None:
-        return idempotency.request_key(key, self.request.method, self.request.url.path, body)
+        request = self.request
+        return idempotency.request_key(
+            key, request.method, request.url.path, body, self.principal.actor
+        )
 
 
 class CaseReader:
@@ -161,9 +164,8 @@ class CaseCommands:
 
     def _receive(self, body: ComplaintCreate, ctx: CommandContext, key: RequestKey | None) -> UUID:
         try:
-            return self.context.ledger.receive(
-                body.intake(), ctx, case_key=key.key if key is not None else None
-            )
+            case_key = idempotency.case_key(key.key, key.sender) if key is not None else None
+            return self.context.ledger.receive(body.intake(), ctx, case_key=case_key)
         except InvalidValueError as error:
             if error.field != "occurred_at":
                 raise
@@ -206,14 +208,17 @@ class CaseCommands:
         return case_response(self.context.at_version(case_id, version), self.context.today())
 
     def _replay_receipt(self, key: RequestKey) -> JSONResponse | None:
-        case_id = idempotency.case_id_for(key.key)
-        try:
-            first = self.context.ledger.history(case_id)[:1]
-        except ComplaintNotFoundError:
-            return None
-        if idempotency.prior_version(first, key) is None:
-            return None
-        return self._created(case_id)
+        for case_id in (
+            idempotency.case_id_for(key.key, key.sender),
+            idempotency.legacy_case_id_for(key.key),
+        ):
+            try:
+                first = self.context.ledger.history(case_id)[:1]
+            except ComplaintNotFoundError:
+                continue
+            if idempotency.prior_version(first, key) is not None:
+                return self._created(case_id)
+        return None
 
     def _created(self, case_id: UUID) -> JSONResponse:
         location = str(self.context.request.url_for("read_case", case_id=str(case_id)))

@@ -101,13 +101,18 @@ def revoke_token(ctx: typer.Context, token_id: Annotated[str, typer.Argument()])
 
 
 @token_app.command("list")
-def list_tokens(ctx: typer.Context) -> None:
+def list_tokens(
+    ctx: typer.Context,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this organisation's tokens (default: all).")
+    ] = None,
+) -> None:
     """Tokens with their principal, organisation, role, expiry and whether revoked (never the
     secret)."""
     with reporting_errors():
         tokens = TokenStore.for_settings(state(ctx).settings)
         try:
-            infos = tokens.list()
+            infos = [info for info in tokens.list() if org in (None, info.organisation)]
         finally:
             tokens.close()
     table = Table("token id", "principal", "organisation", "role", "created", "expires", "revoked")

@@ -266,6 +266,14 @@ def run_retention_schedule(
             "--today", metavar="YYYY-MM-DD", help="Judge what is due on this day (default: today)."
         ),
     ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--org",
+            "--organisation",
+            help="Only the cases this organisation holds (default: every organisation's).",
+        ),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Erase the personal data of every case whose retention period has ended (unless held)."""
@@ -274,7 +282,11 @@ def run_retention_schedule(
         day = parsing.day(today) if today is not None else None
         schedule = RetentionSchedule.from_years(settings.retention_years)
         with open_ledger(settings) as ledger:
-            report = run_retention(ledger, schedule, today=day, dry_run=dry_run)
+            if organisation is not None and ledger.organisation(organisation) is None:
+                fail(f"no organisation {organisation!r} is registered (field: org)")
+            report = run_retention(
+                ledger, schedule, today=day, dry_run=dry_run, organisation=organisation
+            )
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2))
         return

@@ -98,12 +98,17 @@ def run_retention(
     *,
     today: date | None = None,
     dry_run: bool = False,
+    organisation: str | None = None,
 ) -> RetentionReport:
+    """Judge (and unless a dry run, erase) every case, or only the cases `organisation` holds:
+    another organisation's cases are then neither listed, counted nor erased."""
     today = today or uk_local_date(ledger.clock())
     report = RetentionReport(today=today, dry_run=dry_run)
     for case_id in ledger.complaint_ids():
-        report.cases_checked += 1
         complaint = ledger.get(case_id)
+        if organisation is not None and complaint.handling_organisation != organisation:
+            continue
+        report.cases_checked += 1
         decision = _decide(ledger, schedule, complaint, today, dry_run=dry_run)
         if decision is not None:
             report.decisions.append(decision)

@@ -105,7 +105,8 @@ def retention_run(
         Query(description="Judge what is due on this day (dry runs only; default today, UK)."),
     ] = None,
 ) -> dict[str, Any]:
-    """Run the retention schedule: erase the personal data of cases past retention (admins).
+    """Run the retention schedule on the admin's organisation's cases: erase the personal data
+    of those past retention (admins).
 
     Like every POST it is sent as `application/json`; it takes no body (send none, or `{}`).
     """
@@ -117,7 +118,9 @@ def retention_run(
         )
     ledger = context.ledger
     schedule = RetentionSchedule.from_years(ledger.settings.retention_years)
-    report = run_retention(ledger, schedule, today=today, dry_run=dry_run)
+    report = run_retention(
+        ledger, schedule, today=today, dry_run=dry_run, organisation=context.principal.organisation
+    )
     erased = [d for d in report.decisions if d.decision == Decision.ERASED]
     if erased:
         context.metrics.events_appended.inc(sum(len(d.subjects) for d in erased))
