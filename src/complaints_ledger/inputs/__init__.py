@@ -6,6 +6,7 @@ from complaints_ledger.inputs.moments import (
     LedgerDay,
     LedgerInstant,
     ReportingYear,
+    outside_lifetime,
     refuse_future,
 )
 from complaints_ledger.inputs.text import Name, Text, TextPolicyError, clean_line, clean_text
@@ -21,5 +22,6 @@ __all__ = [
     "TextPolicyError",
     "clean_line",
     "clean_text",
+    "outside_lifetime",
     "refuse_future",
 ]

@@ -41,15 +41,24 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-def _between(earliest: datetime, latest: datetime) -> Callable[[date], date]:
-    """A check that a day, or an instant's UTC day, is in [earliest, latest)."""
-    message = f"must be on or after {earliest.date()} and before {latest.date()}"
+def outside(value: date, earliest: datetime, latest: datetime) -> str | None:
+    """Why a day, or an instant's own day, is not in [earliest, latest), or None."""
+    # Compare calendar days: converting year 1 or 9999 to UTC would itself overflow.
+    day = value.date() if isinstance(value, datetime) else value
+    if earliest.date() <= day < latest.date():
+        return None
+    return f"must be on or after {earliest.date()} and before {latest.date()}"
 
+
+def outside_lifetime(value: date) -> str | None:
+    """Why a day or instant a query asks about is outside the ledger's lifetime, or None."""
+    return outside(value, LEDGER_EPOCH, LEDGER_HORIZON)
+
+
+def _between(earliest: datetime, latest: datetime) -> Callable[[date], date]:
     def check(value: date) -> date:
-        # Compare wall-clock parts: converting year 1 or 9999 to UTC would itself overflow.
-        day = value.date() if isinstance(value, datetime) else value
-        if not earliest.date() <= day < latest.date():
-            raise PydanticCustomError("out_of_range", message)
+        if (why := outside(value, earliest, latest)) is not None:
+            raise PydanticCustomError("out_of_range", why)
         return value
 
     return check
@@ -62,23 +71,17 @@ def refuse_future(value: datetime, now: datetime) -> str | None:
     return None
 
 
-Instant = Annotated[
+AwareInstant = Annotated[
     datetime,
     BeforeValidator(_instant_text),
     AfterValidator(_aware),
-    AfterValidator(_between(EARLIEST_FACT, LATEST_FACT)),
     Field(json_schema_extra={"format": "date-time"}),
 ]
+Instant = Annotated[AwareInstant, AfterValidator(_between(EARLIEST_FACT, LATEST_FACT))]
 """When something happened: an RFC 3339 instant with a timezone, 1900 to 2200."""
 Day = Annotated[date, AfterValidator(_between(EARLIEST_FACT, LATEST_FACT))]
 """A recorded day (YYYY-MM-DD), 1900 to 2200."""
-LedgerInstant = Annotated[
-    datetime,
-    BeforeValidator(_instant_text),
-    AfterValidator(_aware),
-    AfterValidator(_between(LEDGER_EPOCH, LEDGER_HORIZON)),
-    Field(json_schema_extra={"format": "date-time"}),
-]
+LedgerInstant = Annotated[AwareInstant, AfterValidator(_between(LEDGER_EPOCH, LEDGER_HORIZON))]
 """An instant a query asks about, within the ledger's lifetime."""
 LedgerDay = Annotated[date, AfterValidator(_between(LEDGER_EPOCH, LEDGER_HORIZON))]
 """A day a query asks about (judge on this day, received from), within the ledger's lifetime."""
