@@ -26,7 +26,10 @@ OPERATOR = Actor("cli-operator", "complaints-ledger", Role.ADMIN)
 def add_organisation(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="The organisation's name, as cases will use it.", parser=line)
+        str,
+        typer.Argument(
+            metavar="NAME", help="The organisation's name, as cases will use it.", parser=line
+        ),
     ],
     kind: Annotated[OrganisationKind, typer.Option("--kind")],
     ombudsman_body: Annotated[
@@ -82,7 +85,9 @@ def create_token(
 
 
 @token_app.command("revoke")
-def revoke_token(ctx: typer.Context, token_id: Annotated[str, typer.Argument(parser=line)]) -> None:
+def revoke_token(
+    ctx: typer.Context, token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", parser=line)]
+) -> None:
     """Revoke a token at once."""
     with reporting_errors():
         tokens = TokenStore(state(ctx).settings.store_url)
