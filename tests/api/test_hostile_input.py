@@ -111,6 +111,13 @@ def test_free_text_keeps_line_breaks_and_is_stored_normalised(ledger: Ledger) ->
     assert case["about"]["organisation"] == "Brightwater Home Care Ltd"
 
 
+def test_a_purpose_header_with_controls_is_refused_and_no_read_is_recorded(ledger: Ledger) -> None:
+    before = ledger.events()
+    headers = {**ledger.headers(), "Purpose": "review\x1b[2J"}
+    assert_refused(ledger.client.get(f"/complaints/{ledger.case_id}", headers=headers), "Purpose")
+    assert ledger.events() == before
+
+
 QUERIES = [
     ("/dashboards/timeliness", "organisation"),
     ("/learning-register", "organisation"),
