@@ -111,6 +111,21 @@ def test_free_text_keeps_line_breaks_and_is_stored_normalised(ledger: Ledger) ->
     assert case["about"]["organisation"] == "Brightwater Home Care Ltd"
 
 
+def test_a_correction_holds_new_value_to_the_fields_policy(ledger: Ledger) -> None:
+    def correct(field: str, new_value: str) -> Any:
+        body = {"field": field, "new_value": new_value, "reason": "typo"}
+        path = f"/complaints/{ledger.case_id}/corrections"
+        return ledger.client.post(path, json=body, headers=ledger.headers())
+
+    before = ledger.events()
+    assert_refused(correct("service", "day\nservices"), "new_value")
+    assert_refused(correct("summary", "Missed\x00visits"), "new_value")
+    assert ledger.events() == before
+    corrected = correct("summary", "Missed visits.\nTwice.")
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["summary"] == "Missed visits.\nTwice."
+
+
 def test_a_purpose_header_with_controls_is_refused_and_no_read_is_recorded(ledger: Ledger) -> None:
     before = ledger.events()
     headers = {**ledger.headers(), "Purpose": "review\x1b[2J"}
