@@ -319,22 +319,29 @@ def postgres_server_url(request: pytest.FixtureRequest) -> Iterator[str]:
     pytest.skip(message)
 
 
-@pytest.fixture
-def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """URL of a fresh, empty database, dropped (even if still in use) after the test."""
+@contextmanager
+def _fresh_database(server_url: str) -> Iterator[str]:
+    """A fresh, empty database on the server, dropped (even if still in use) afterwards."""
     name = f"{TEST_DATABASE_PREFIX}{secrets.token_hex(8)}"
     identifier = sql.Identifier(name)
     with psycopg.connect(
-        postgres_server_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+        server_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
     ) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
     try:
-        yield _with_database(postgres_server_url, name)
+        yield _with_database(server_url, name)
     finally:
         with psycopg.connect(
-            postgres_server_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+            server_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
         ) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """URL of a fresh, empty database, dropped (even if still in use) after the test."""
+    with _fresh_database(postgres_server_url) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- SQLite
@@ -359,3 +366,21 @@ def store_url(request: pytest.FixtureRequest) -> str:
     """Each contract test runs once per store: the SQLite and the PostgreSQL URL."""
     url: str = request.getfixturevalue(f"{request.param}_url")
     return url
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ],
+)
+def module_store_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Like `store_url`, but one store for a whole module (for slow set-ups such as fuzzing)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store').as_posix()}/ledger.db"
+        return
+    with _fresh_database(request.getfixturevalue("postgres_server_url")) as url:
+        yield url

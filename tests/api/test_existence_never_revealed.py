@@ -125,9 +125,9 @@ def tenant(store_url: str) -> Iterator[Tenant]:
     clock = lambda: START + timedelta(days=2)  # noqa: E731 - a fixed ledger clock
     app = create_app(Settings(store=store_url, snapshot_interval=0), clock=clock)
     with TestClient(app) as client:
-        ledger: ComplaintsLedger = app.state.ledger
+        ledger: ComplaintsLedger = app.state.store.ledger
         register(ledger)
-        officer = auth(app.state.tokens, Role.OFFICER, COUNCIL)
+        officer = auth(app.state.store.tokens, Role.OFFICER, COUNCIL)
         created = client.post("/complaints", json=new_complaint(), headers=officer)
         assert created.status_code == 201, created.text
         case_id = UUID(created.json()["id"])
@@ -190,7 +190,7 @@ def test_every_route_with_a_tenant_id_is_covered(tenant: Tenant) -> None:
 @pytest.mark.parametrize("role", CALLERS)
 def test_another_organisations_ids_answer_like_unknown_ones(tenant: Tenant, role: Role) -> None:
     app = tenant.client.app
-    headers = auth(app.state.tokens, role, CALLER_ORGANISATION.get(role, OTHER))  # type: ignore[attr-defined]
+    headers = auth(app.state.store.tokens, role, CALLER_ORGANISATION.get(role, OTHER))  # type: ignore[attr-defined]
     differences = []
     for operation in tenant.operations:
         variants = [{"headers": headers}]

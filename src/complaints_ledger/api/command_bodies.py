@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from complaints_ledger.api.schemas import MAX_WORKING_DAYS, CommandBody, Day, Name, Text
 from complaints_ledger.domain.values import (
@@ -15,8 +15,10 @@ from complaints_ledger.domain.values import (
     Remedy,
     RemedyCompliance,
 )
+from complaints_ledger.inputs.text import TEXT_MAX, as_pydantic_error, clean_line
 
 MAX_REMEDIES = 20
+FREE_TEXT_FIELDS = frozenset({"summary", "complainant.address"})
 
 
 class Acknowledgement(CommandBody):
@@ -132,8 +134,16 @@ class Feedback(CommandBody):
 
 class Correction(CommandBody):
     field: Name
-    new_value: Text
+    new_value: Text = Field(description="One line, unless the field is free text (summary).")
     reason: Text
+
+    @field_validator("new_value")
+    @classmethod
+    def _one_line_for_a_fact(cls, value: str, info: ValidationInfo) -> str:
+        """A correction of a name or fact is held to that field's policy: one line."""
+        if info.data.get("field") in FREE_TEXT_FIELDS:
+            return value
+        return as_pydantic_error(clean_line, value, TEXT_MAX)
 
 
 class Withdrawal(CommandBody):

@@ -18,6 +18,7 @@ from complaints_ledger.api.cases import CaseCommands, CaseReader, RequestContext
 from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.problems import ApiProblemError
 from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.inputs import Name
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -80,12 +81,8 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CaseId = Annotated[UUID, Path(description="The case id (a UUID).")]
 
 Purpose = Annotated[
-    str | None,
-    Header(
-        alias="Purpose",
-        max_length=200,
-        description="Why the case is being read; kept in the access record.",
-    ),
+    Name | None,
+    Header(alias="Purpose", description="Why the case is being read; kept in the access record."),
 ]
 IfMatch = Annotated[
     str | None,

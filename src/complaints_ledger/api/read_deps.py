@@ -10,9 +10,11 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from complaints_ledger.access import Policy, Principal
+from complaints_ledger.api.deps import LedgerDep
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import Role
+from complaints_ledger.inputs import LedgerDay, LedgerInstant, Name, refuse_future
 from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
 from complaints_ledger.readside.registry import available_projections
 from complaints_ledger.readside.source import EventLog
@@ -41,21 +43,28 @@ def projection_lag(db: ViewDatabase) -> dict[tuple[str, ...], float]:
     return lag
 
 
-ViewsDep = Annotated[ViewDatabase, Depends(views)]
-AsOfQuery = Annotated[
-    datetime | None,
-    Query(description="As recorded at this instant (RFC 3339 with a timezone)."),
-]
-TodayQuery = Annotated[
-    date | None, Query(description="Judge 'overdue' on this day (default: today in the UK).")
-]
-OrganisationQuery = Annotated[str | None, Query(description="Only this organisation.")]
-
-
-def checked_as_of(as_of: datetime | None) -> datetime | None:
-    if as_of is not None and as_of.tzinfo is None:
-        raise InvalidValueError("as_of needs a timezone (Z or an offset)", field="as_of")
+async def as_of_query(
+    ledger: LedgerDep,
+    as_of: Annotated[
+        LedgerInstant | None,
+        Query(
+            description="As recorded at this instant (RFC 3339 with a timezone); not later "
+            "than now."
+        ),
+    ] = None,
+) -> datetime | None:
+    """`?as_of=`, within the ledger's lifetime and not after the ledger's own time."""
+    if as_of is not None and (why := refuse_future(as_of, ledger.clock())) is not None:
+        raise InvalidValueError(f"as_of {why}", field="as_of")
     return as_of
+
+
+ViewsDep = Annotated[ViewDatabase, Depends(views)]
+AsOfQuery = Annotated[datetime | None, Depends(as_of_query)]
+TodayQuery = Annotated[
+    LedgerDay | None, Query(description="Judge 'overdue' on this day (default: today in the UK).")
+]
+OrganisationQuery = Annotated[Name | None, Query(description="Only this organisation.")]
 
 
 def today_or(today: date | None, as_of: datetime | None) -> date:

@@ -1,15 +1,15 @@
 """Request bodies: the new complaint, and the types every command body shares.
 
-Field names are the HTTP contract. Instants are RFC 3339 strings with a timezone; dates are
-YYYY-MM-DD. Unknown fields are refused, so a typo is a 422, not a silently ignored value.
+Field names are the HTTP contract. Texts, instants and days follow the input policy
+(`complaints_ledger.inputs`). Unknown fields are refused, so a typo is a 422, not a silently
+ignored value.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
@@ -20,41 +20,20 @@ from complaints_ledger.domain.values import (
     RegimeId,
     Representative,
 )
+from complaints_ledger.inputs import Day, Instant, Name, Text
 
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
-MAX_WORKING_DAYS = 260  # about one year of working days
-
-
-def _instant_text(value: Any) -> Any:
-    if not isinstance(value, str):
-        raise ValueError("must be an RFC 3339 string such as 2026-06-01T09:30:00+01:00")  # noqa: TRY004 - pydantic wants ValueError
-    return value
-
-
-def _aware_and_in_range(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("must include a timezone offset (Z or +01:00)")
-    if not EARLIEST <= value < LATEST:
-        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
-    return value
-
-
-def _day_in_range(value: date) -> date:
-    if not EARLIEST.date() <= value < LATEST.date():
-        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
-    return value
-
-
-Instant = Annotated[
-    datetime,
-    BeforeValidator(_instant_text),
-    AfterValidator(_aware_and_in_range),
-    Field(json_schema_extra={"format": "date-time"}),
+__all__ = [
+    "MAX_WORKING_DAYS",
+    "Body",
+    "CommandBody",
+    "ComplaintCreate",
+    "Day",
+    "Instant",
+    "Name",
+    "Text",
 ]
-Day = Annotated[date, AfterValidator(_day_in_range)]
-Name = Annotated[str, Field(max_length=200)]
-Text = Annotated[str, Field(max_length=10_000)]
+
+MAX_WORKING_DAYS = 260  # about one year of working days
 
 
 class Body(BaseModel):

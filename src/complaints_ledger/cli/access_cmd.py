@@ -12,6 +12,7 @@ from complaints_ledger.access import TokenStore
 from complaints_ledger.application import CommandContext
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.parsing import line
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role
 
@@ -24,7 +25,12 @@ OPERATOR = Actor("cli-operator", "complaints-ledger", Role.ADMIN)
 @org_app.command("add")
 def add_organisation(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The organisation's name, as cases will use it.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="The organisation's name, as cases will use it.", parser=line
+        ),
+    ],
     kind: Annotated[OrganisationKind, typer.Option("--kind")],
     ombudsman_body: Annotated[
         Ombudsman | None, typer.Option("--ombudsman-body", help="For --kind ombudsman.")
@@ -56,9 +62,11 @@ def list_organisations(ctx: typer.Context) -> None:
 @token_app.command("create")
 def create_token(
     ctx: typer.Context,
-    org: Annotated[str, typer.Option("--org", help="A registered organisation.")],
+    org: Annotated[str, typer.Option("--org", help="A registered organisation.", parser=line)],
     role: Annotated[Role, typer.Option("--role")],
-    principal: Annotated[str, typer.Option("--principal", help="Who the token is for.")],
+    principal: Annotated[
+        str, typer.Option("--principal", help="Who the token is for.", parser=line)
+    ],
     days: Annotated[
         int | None,
         typer.Option(
@@ -89,7 +97,9 @@ def create_token(
 
 
 @token_app.command("revoke")
-def revoke_token(ctx: typer.Context, token_id: Annotated[str, typer.Argument()]) -> None:
+def revoke_token(
+    ctx: typer.Context, token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", parser=line)]
+) -> None:
     """Revoke a token at once."""
     with reporting_errors():
         tokens = TokenStore.for_settings(state(ctx).settings)

@@ -1,13 +1,24 @@
-"""Parsing command-line values into domain values, with errors that name the option."""
+"""Parsing command-line values into domain values, with errors that name the option.
+
+Texts follow the ledger's input policy (`complaints_ledger.inputs`): `line` and `free_text` are
+typer parsers, so a refused value is a usage error naming the option (exit status 2).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TypeVar
 from uuid import UUID
+
+import typer
 
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.inputs import TextPolicyError, clean_line, clean_text, outside_lifetime
+from projections.annual_report_counts import reporting_year_bounds
 
+Moment = TypeVar("Moment", date, datetime)
 EXAMPLE_INSTANT = "2026-05-01T12:00Z or 2026-05-01T12:00:00+01:00"
 
 
@@ -35,17 +46,51 @@ def instant(text: str, option: str = "--as-of") -> datetime:
             f"{option} {text!r} has no timezone: add Z (UTC) or an offset (e.g. {EXAMPLE_INSTANT})",
             field=option.lstrip("-").replace("-", "_"),
         )
-    return value
+    return _in_lifetime(value, option)
 
 
 def day(text: str, option: str = "--today") -> date:
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidValueError(
             f"{option} {text!r} is not a date in the form YYYY-MM-DD",
             field=option.lstrip("-"),
         ) from None
+    return _in_lifetime(value, option)
+
+
+def _in_lifetime(value: Moment, option: str) -> Moment:
+    if (why := outside_lifetime(value)) is not None:
+        raise InvalidValueError(f"{option} {why}", field=option.lstrip("-").replace("-", "_"))
+    return value
+
+
+def reporting_year(text: str) -> str:
+    """A reporting year from 1 April (2026 or 2026-27) within the ledger's lifetime."""
+    try:
+        start, _ = reporting_year_bounds(text)
+    except ValueError as error:
+        raise InvalidValueError(f"--year: {error}", field="year") from None
+    _in_lifetime(start, "--year")
+    return text
+
+
+def line(text: str) -> str:
+    """A name or fact given on the command line: one line, no control characters."""
+    return _by_policy(clean_line, text)
+
+
+def free_text(text: str) -> str:
+    """A reason or an address given on the command line: line breaks allowed."""
+    return _by_policy(clean_text, text)
+
+
+def _by_policy(clean: Callable[[str], str], text: str) -> str:
+    try:
+        return clean(text)
+    except TextPolicyError as error:
+        raise typer.BadParameter(error.message) from None
 
 
 def uk_today() -> date:

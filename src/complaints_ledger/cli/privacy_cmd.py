@@ -62,7 +62,10 @@ CaseId = Annotated[
     str, typer.Argument(metavar="CASE", help="The case id (a UUID).", show_default=False)
 ]
 Reason = Annotated[
-    str, typer.Option("--reason", help="Why: recorded on the case.", show_default=False)
+    str,
+    typer.Option(
+        "--reason", help="Why: recorded on the case.", show_default=False, parser=parsing.free_text
+    ),
 ]
 By = Annotated[
     str,
@@ -71,6 +74,7 @@ By = Annotated[
         metavar="NAME",
         help="Who is doing this (acts with admin rights).",
         show_default=False,
+        parser=parsing.line,
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -151,14 +155,21 @@ def _write_private(path: Path, text: str) -> None:
 @subject_app.command("find")
 def find_subjects(
     ctx: typer.Context,
-    email: Annotated[str | None, typer.Option("--email", help="Their email address.")] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="Their phone number.")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Their email address.", parser=parsing.line)
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="Their phone number.", parser=parsing.line)
+    ] = None,
     name: Annotated[
-        str | None, typer.Option("--name", help="Their name (matched with --address).")
+        str | None,
+        typer.Option("--name", help="Their name (matched with --address).", parser=parsing.line),
     ] = None,
     address: Annotated[
         str | None,
-        typer.Option("--address", help="Their address, as recorded (needs --name)."),
+        typer.Option(
+            "--address", help="Their address, as recorded (needs --name).", parser=parsing.free_text
+        ),
     ] = None,
     as_json: AsJson = False,
 ) -> None:

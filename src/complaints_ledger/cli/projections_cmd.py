@@ -19,7 +19,7 @@ from rich.table import Table
 from complaints_ledger.api.sealing import signing_key
 from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import fail, reporting_errors
-from complaints_ledger.cli.parsing import instant
+from complaints_ledger.cli.parsing import instant, line
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.integrity.sealer import Sealer
@@ -43,7 +43,9 @@ console = Console()
 
 Names = Annotated[
     list[str] | None,
-    typer.Argument(help="Projection names, or an analyst's module as package.module[:ATTR]."),
+    typer.Argument(
+        help="Projection names, or an analyst's module as package.module[:ATTR].", parser=line
+    ),
 ]
 
 

@@ -15,13 +15,12 @@ from rich.table import Table
 
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
-from complaints_ledger.cli.parsing import case_id, instant
+from complaints_ledger.cli.parsing import case_id, day, instant, line, reporting_year
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.privacy.sharing import case_facts
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness, worklist
-from projections.annual_report_counts import reporting_year_bounds
 from projections.annual_report_render import render_csv, render_json, render_markdown
 from projections.timeliness_queries import dashboard, overdue_cases
 
@@ -35,7 +34,9 @@ AsOf = Annotated[
     str | None, typer.Option("--as-of", metavar="T", help="As recorded at instant T (RFC 3339).")
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Organisation = Annotated[str | None, typer.Option("--org", help="Only this organisation.")]
+Organisation = Annotated[
+    str | None, typer.Option("--org", help="Only this organisation.", parser=line)
+]
 Today = Annotated[
     str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Judge 'overdue' on this day.")
 ]
@@ -55,18 +56,19 @@ class ExportFormat(StrEnum):
 @app.command("annual")
 def annual(
     ctx: typer.Context,
-    org: Annotated[str, typer.Option("--org", help="The organisation reporting.")],
+    org: Annotated[str, typer.Option("--org", help="The organisation reporting.", parser=line)],
     year: Annotated[
-        str, typer.Option("--year", help="Reporting year starting 1 April: 2026 or 2026-27.")
+        str,
+        typer.Option(
+            "--year", help="Reporting year starting 1 April: 2026 or 2026-27.", parser=line
+        ),
     ],
     output_format: Annotated[AnnualFormat, typer.Option("--format")] = AnnualFormat.MD,
     as_of: AsOf = None,
 ) -> None:
     """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
-    try:
-        reporting_year_bounds(year)
-    except ValueError as error:
-        fail(f"--year: {error} (field: year)")
+    with reporting_errors():
+        reporting_year(year)
     with reporting_errors(), open_views(state(ctx).settings) as db:
         namespace = current_namespace(db, annual_report.PROJECTION, _instant(as_of))
         known = annual_report.organisations(db, namespace)
@@ -134,9 +136,11 @@ def overdue(
 @app.command("worklist")
 def officer_worklist(
     ctx: typer.Context,
-    org: Annotated[str, typer.Option("--org", help="The organisation whose cases to list.")],
+    org: Annotated[
+        str, typer.Option("--org", help="The organisation whose cases to list.", parser=line)
+    ],
     handler: Annotated[
-        str | None, typer.Option(help="Only this handler ('unassigned' too).")
+        str | None, typer.Option(help="Only this handler ('unassigned' too).", parser=line)
     ] = None,
     today: Today = None,
     as_json: Json = False,
@@ -154,7 +158,9 @@ def officer_worklist(
 def learning(
     ctx: typer.Context,
     org: Organisation = None,
-    theme: Annotated[str | None, typer.Option(help="Only lessons on this theme.")] = None,
+    theme: Annotated[
+        str | None, typer.Option(help="Only lessons on this theme.", parser=line)
+    ] = None,
     shared: Annotated[
         bool, typer.Option("--shared", help="Only lessons shared with partners.")
     ] = False,
@@ -231,10 +237,12 @@ def case_facts_feed(
             metavar="ORG",
             help="The partner organisation receiving the feed: its pseudonyms are its own.",
             show_default=False,
+            parser=line,
         ),
     ],
     organisation: Annotated[
-        str | None, typer.Option("--organisation", help="Only cases this organisation handles.")
+        str | None,
+        typer.Option("--organisation", help="Only cases this organisation handles.", parser=line),
     ] = None,
     as_json: Json = False,
 ) -> None:
@@ -271,10 +279,7 @@ def _instant(text: str | None) -> datetime | None:
 
 def _today(text: str | None, as_of: str | None) -> date:
     if text:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            fail(f"--today {text!r} is not a date like 2026-11-20 (field: today)")
+        return day(text)
     if as_of:
         return uk_local_date(instant(as_of))
     return uk_local_date(datetime.now().astimezone())

@@ -13,10 +13,11 @@ from complaints_ledger.api.deps import CaseId, CommandsDep
 from complaints_ledger.api.models import CaseView
 from complaints_ledger.api.problems import documented
 from complaints_ledger.api.routes import SummaryRoute
+from complaints_ledger.inputs import Name
 
 router = APIRouter(prefix="/complaints/{case_id}", tags=["case commands"], route_class=SummaryRoute)
 
-ActionId = Annotated[str, Path(max_length=200, description="The id the action was planned with.")]
+ActionId = Annotated[Name, Path(description="The id the action was planned with.")]
 Handler = Callable[..., Any]
 COMMAND_PROBLEMS = documented(400, 401, 403, 404, 409, 413, 415, 422, 503)
 

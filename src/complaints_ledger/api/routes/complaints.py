@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from complaints_ledger.api.deps import CaseId, ReaderDep, ReceiverDep
 from complaints_ledger.api.models import CaseView, CreatedCase, HistoryView
 from complaints_ledger.api.problems import documented
+from complaints_ledger.api.read_deps import AsOfQuery
 from complaints_ledger.api.routes import SummaryRoute
-from complaints_ledger.api.schemas import ComplaintCreate, Instant
+from complaints_ledger.api.schemas import ComplaintCreate
 
 router = APIRouter(prefix="/complaints", tags=["complaints"], route_class=SummaryRoute)
 
-AsOf = Annotated[
-    Instant | None,
-    Query(description="An RFC 3339 instant with timezone: the case as the ledger had recorded it."),
-]
 READ_PROBLEMS = documented(401, 403, 404, 422, 503)
 
 
@@ -34,12 +29,12 @@ def receive(body: ComplaintCreate, commands: ReceiverDep) -> JSONResponse:
 
 
 @router.get("/{case_id}", response_model=CaseView, responses=READ_PROBLEMS)
-def read_case(case_id: CaseId, reader: ReaderDep, as_of: AsOf = None) -> JSONResponse:
+def read_case(case_id: CaseId, reader: ReaderDep, as_of: AsOfQuery = None) -> JSONResponse:
     """The case with its deadlines, now or as recorded at `as_of`."""
     return reader.case(case_id, as_of)
 
 
 @router.get("/{case_id}/history", response_model=HistoryView, responses=READ_PROBLEMS)
-def read_history(case_id: CaseId, reader: ReaderDep, as_of: AsOf = None) -> JSONResponse:
+def read_history(case_id: CaseId, reader: ReaderDep, as_of: AsOfQuery = None) -> JSONResponse:
     """Every event of the case in order, as recorded (up to `as_of`)."""
     return reader.history(case_id, as_of)

@@ -16,6 +16,7 @@ from complaints_ledger.api.problems import documented
 from complaints_ledger.api.read_deps import TodayQuery, ViewsDep, today_or
 from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import RegimeId, Role, Status
+from complaints_ledger.inputs import LedgerDay, Name
 from complaints_ledger.readside.runner import current_namespace
 from projections import timeliness
 from projections.timeliness_queries import case_list
@@ -43,15 +44,19 @@ def list_complaints(
     policy: PolicyDep,
     db: ViewsDep,
     organisation: Annotated[
-        str | None, Query(description="The caller's own organisation (the default).")
+        Name | None, Query(description="The caller's own organisation (the default).")
     ] = None,
     status: Annotated[Status | None, Query()] = None,
     regime: Annotated[RegimeId | None, Query()] = None,
     overdue: Annotated[bool | None, Query(description="Only (not) overdue cases.")] = None,
-    received_from: Annotated[date | None, Query(description="Received on or after (UTC).")] = None,
-    received_to: Annotated[date | None, Query(description="Received on or before (UTC).")] = None,
+    received_from: Annotated[
+        LedgerDay | None, Query(description="Received on or after (UTC).")
+    ] = None,
+    received_to: Annotated[
+        LedgerDay | None, Query(description="Received on or before (UTC).")
+    ] = None,
     cursor: Annotated[
-        str | None, Query(description="From the previous page's next_cursor.")
+        Name | None, Query(description="From the previous page's next_cursor.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     today: TodayQuery = None,

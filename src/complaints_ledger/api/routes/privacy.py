@@ -22,7 +22,6 @@ from complaints_ledger.api.models import ErasureView
 from complaints_ledger.api.problems import documented
 from complaints_ledger.api.responses import PRIVATE
 from complaints_ledger.api.routes import SummaryRoute
-from complaints_ledger.api.schemas import Day
 from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
@@ -31,6 +30,7 @@ from complaints_ledger.domain.errors import (
     InvalidValueError,
     RuleViolationError,
 )
+from complaints_ledger.inputs import LedgerDay
 from complaints_ledger.privacy.erasure import ErasureResult, erase_subject
 from complaints_ledger.privacy.retention import (
     Decision,
@@ -101,7 +101,7 @@ def retention_run(
     context: ContextDep,
     dry_run: Annotated[bool, Query(description="Only report what is due; erase nothing.")],
     today: Annotated[
-        Day | None,
+        LedgerDay | None,
         Query(description="Judge what is due on this day (dry runs only; default today, UK)."),
     ] = None,
 ) -> dict[str, Any]:

@@ -15,11 +15,11 @@ from complaints_ledger.api.read_deps import (
     OrganisationQuery,
     TodayQuery,
     ViewsDep,
-    checked_as_of,
     scoped_organisation,
     today_or,
 )
 from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.inputs import Name, ReportingYear
 from complaints_ledger.privacy.pseudonyms import audience_of
 from complaints_ledger.privacy.sharing import case_facts
 from complaints_ledger.readside.runner import current_namespace
@@ -43,7 +43,7 @@ def timeliness_dashboard(
 ) -> dict[str, Any]:
     """Timeliness per organisation, service, regime and month, and the cases overdue now."""
     scope = scoped_organisation(policy, principal, organisation)
-    namespace = current_namespace(db, timeliness.PROJECTION, checked_as_of(as_of))
+    namespace = current_namespace(db, timeliness.PROJECTION, as_of)
     day = today_or(today, as_of)
     return {
         "today": day.isoformat(),
@@ -65,14 +65,14 @@ def learning(
     policy: PolicyDep,
     db: ViewsDep,
     organisation: OrganisationQuery = None,
-    theme: Annotated[str | None, Query()] = None,
+    theme: Annotated[Name | None, Query(description="Only lessons on this theme.")] = None,
     shared_only: Annotated[bool, Query()] = False,
     as_of: AsOfQuery = None,
     today: TodayQuery = None,
 ) -> dict[str, Any]:
     """Every lesson with its actions (open, done or overdue); no personal data."""
     scope = scoped_organisation(policy, principal, organisation)
-    namespace = current_namespace(db, learning_register.PROJECTION, checked_as_of(as_of))
+    namespace = current_namespace(db, learning_register.PROJECTION, as_of)
     lessons = learning_register.lessons(
         db,
         organisation=scope,
@@ -118,8 +118,10 @@ def annual(
     principal: PrincipalDep,
     policy: PolicyDep,
     db: ViewsDep,
-    organisation: Annotated[str, Query(description="The organisation reporting.")],
-    year: Annotated[str, Query(description="Reporting year from 1 April: 2026 or 2026-27.")],
+    organisation: Annotated[Name, Query(description="The organisation reporting.")],
+    year: Annotated[
+        ReportingYear, Query(description="Reporting year from 1 April: 2026 or 2026-27.")
+    ],
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
@@ -128,7 +130,7 @@ def annual(
         reporting_year_bounds(year)
     except ValueError as error:
         raise InvalidValueError(str(error), field="year") from None
-    namespace = current_namespace(db, annual_report.PROJECTION, checked_as_of(as_of))
+    namespace = current_namespace(db, annual_report.PROJECTION, as_of)
     if scope not in annual_report.organisations(db, namespace):
         raise InvalidValueError(f"no complaints are recorded for {scope!r}", field="organisation")
     return annual_report.annual_report(db, organisation=scope, year=year, namespace=namespace)
@@ -147,7 +149,7 @@ def case_audit_trail(
     """Every event of the case with recorded and occurred time, actor and organisation."""
     complaint = ledger.get(case_id)
     policy.check_can_read_case(principal, complaint)
-    namespace = current_namespace(db, audit_trail.PROJECTION, checked_as_of(as_of))
+    namespace = current_namespace(db, audit_trail.PROJECTION, as_of)
     events = audit_trail.case_events(db, str(case_id), namespace)
     ledger.record_read(
         case_id, principal.actor, what="audit trail", purpose=request.headers.get("Purpose")
