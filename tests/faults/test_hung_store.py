@@ -23,13 +23,20 @@ import pytest
 
 from tests.faults.common import child_env, prepare_ledger
 from tests.faults.pg_server import PostgresServer
-from tests.faults.processes import LedgerProcess, running, serve_process, wait_healthy
+from tests.faults.processes import (
+    LedgerProcess,
+    running,
+    serve_process,
+    wait_healthy,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
 SHUTDOWN_SECONDS = 2
 STOP_WITHIN_SECONDS = 2 * SHUTDOWN_SECONDS + 8  # two grace periods, and the process teardown
 HANGING_REQUESTS = 6
+STARTED = "Application startup complete"  # uvicorn's line, once per worker
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -42,6 +49,10 @@ def test_sigterm_ends_serve_while_requests_hang_on_a_frozen_store(
     serve.env = child_env(tmp_path, COMPLAINTS_LEDGER_API_SHUTDOWN_SECONDS=str(SHUTDOWN_SECONDS))
     with running(serve):
         wait_healthy(base, serve)
+        # Every worker started (not only the one that answered): the requests must hang in
+        # handlers, not in a worker's start-up.
+        started = wait_until(lambda: serve.text().count(STARTED) >= workers, 60)
+        assert started is not None, f"not every worker started:\n{serve.tail()}"
         with _frozen(pg_server):
             answers, clients = _send_hanging_requests(base, token)
             time.sleep(2.0)  # the requests are now blocked on the silent store

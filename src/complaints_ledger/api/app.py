@@ -68,7 +68,7 @@ def create_app(
                 stack.callback(_exit_even_if_threads_hang, settings.api_shutdown_seconds)
             store = OpenedStore(settings, clock)
             stack.callback(store.close)
-            store.open()
+            await to_thread.run_sync(store.open)
             views = ViewDatabases(settings.store_url)
             stack.callback(views.close)
             app.state.store, app.state.views = store, views

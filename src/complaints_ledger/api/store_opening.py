@@ -27,6 +27,7 @@ logger = structlog.get_logger(__name__)
 OPENER_STALL_SECONDS = 60.0
 # One attempt is one connection: cheap enough to try often, so the API is back within seconds.
 RETRY_AT_MOST_EVERY_SECONDS = 2.0
+START_UP_WAIT_SECONDS = 5.0
 T = TypeVar("T")
 
 
@@ -40,21 +41,21 @@ class OpenedStore:
         self._tokens: TokenStore | None = None
         self._policy: Policy | None = None
         self._last_error = "not opened yet"
-        self._done = threading.Event()
+        self._done = threading.Event()  # stop trying: opened, failed for good, or closing
+        self._settled = threading.Event()  # opened, or failed for good
+        self._fatal: Exception | None = None
         self.heartbeat = Heartbeat("store opener", stall_seconds=OPENER_STALL_SECONDS)
 
-    def open(self) -> None:
-        """Open now if the store answers; otherwise keep trying in a supervised thread."""
-        try:
-            self._open_once()
-        except StoreUnavailableError as error:
-            self._last_error = error.message
-            logger.warning(
-                "store unavailable at start-up; opening it in the background", error=error.message
-            )
-            thread = threading.Thread(target=self._keep_trying, name="store opener", daemon=True)
-            self.heartbeat.thread = thread
-            thread.start()
+    def open(self, wait_seconds: float = START_UP_WAIT_SECONDS) -> None:
+        """Start opening in a supervised thread; wait up to `wait_seconds` for it (so a store
+        that is up is open before the first request, and a silent one cannot hold start-up, and
+        with it SIGTERM, for long). A configuration error is raised here, not retried."""
+        thread = threading.Thread(target=self._keep_trying, name="store opener", daemon=True)
+        self.heartbeat.thread = thread
+        thread.start()
+        self._settled.wait(wait_seconds)
+        if self._fatal is not None:
+            raise self._fatal
 
     @property
     def ledger(self) -> ComplaintsLedger:
@@ -101,7 +102,20 @@ class OpenedStore:
             if self._tokens is None:
                 self._tokens = TokenStore.for_settings(self.settings)
         except StoreUnavailableError as error:
+            if self.heartbeat.failures_in_a_row == 0:
+                logger.warning(
+                    "store unavailable at start-up; opening it in the background",
+                    error=error.message,
+                )
             self._last_error = error.message
-            raise
+            raise  # supervised: tried again after a back-off
+        except Exception as error:  # a configuration error: open() raises it; no retry
+            self._fatal = error
+            self._last_error = f"{type(error).__name__}: {error}"
+            logger.exception("the store cannot be opened", error=self._last_error)
+            self._done.set()
+            self._settled.set()
+            return
         self._policy = Policy(self._ledger)
+        self._settled.set()
         logger.info("store opened", store=self.settings.store_url.redacted)
