@@ -32,6 +32,7 @@ from tests.stored_events import (
 )
 
 FORMULA = "=cmd|' /C calc'!A0"
+MARKUP = "[bold]Care[/bold]"
 HERE = Path(__file__).parent
 
 
@@ -62,6 +63,8 @@ def test_run_once_and_rebuild_all_exit_0_over_an_event_holding_nul(
     hostile_store: tuple[str, str],
 ) -> None:
     url, _ = hostile_store
+    with ComplaintsLedger(Settings(store=url)) as ledger:
+        ledger.receive(intake(service=MARKUP), CommandContext(Actor("k.officer", COUNCIL)))
     ran = cli("--store", url, "projections", "run", "--once")
     assert ran.exit_code == 0, ran.output
     rebuilt = cli("--store", url, "projections", "rebuild", "--all")
@@ -74,6 +77,7 @@ def test_run_once_and_rebuild_all_exit_0_over_an_event_holding_nul(
     assert table.exit_code == 0, table.output
     assert "\x00" not in table.stdout
     assert "\x1b[31m" not in table.stdout
+    assert MARKUP in table.stdout, "shown as stored, not read as console markup"
 
 
 def csv_cells(text: str) -> set[str]:

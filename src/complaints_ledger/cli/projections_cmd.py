@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import EXIT_HALTED, fail, reporting_errors
@@ -56,7 +57,7 @@ def status(ctx: typer.Context, names: Names = None) -> None:
         for projection in select_projections(tuple(names or ())):
             position, head = runner.status(projection)
             row = _status_row(projection, position, head, failures.get(projection.name))
-            table.add_row(*row)
+            table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
         for built in runner.tracking.all():
             if "@rma_" in built.name:
                 failure = failures.get(built.name)
@@ -66,7 +67,7 @@ def status(ctx: typer.Context, names: Names = None) -> None:
                     str(built.position),
                     "-",
                     "-",
-                    _halted_state(failure) if failure else f"as of {built.as_of}",
+                    Text(_halted_state(failure)) if failure else f"as of {built.as_of}",
                 )
         console.print(table)
 
