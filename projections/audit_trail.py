@@ -111,7 +111,7 @@ def _index(views: Views, organisation: str, case_id: str, relation: str, recorde
 
 PROJECTION = Projection(
     name="audit_trail",
-    version=1,
+    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(EVENTS, ORGANISATION_CASES, CASES),
     handlers=dict.fromkeys(event_type_names(), _on_any_event),
     description="Per case: every event with recorded and occurred time, actor and organisation.",

@@ -120,7 +120,7 @@ def test_a_rebuild_that_failed_part_way_resumes_to_the_same_tables(
 
     crashing = Projection(
         name="audit_trail",
-        version=1,
+        version=audit_trail.PROJECTION.version,
         tables=audit_trail.PROJECTION.tables,
         handlers=dict.fromkeys(audit_trail.PROJECTION.handlers, failing),
     )
@@ -144,7 +144,7 @@ def test_catch_up_applies_each_event_exactly_once(store_url: str, db: ViewDataba
 
     failing = Projection(
         name="audit_trail",
-        version=1,
+        version=audit_trail.PROJECTION.version,
         tables=audit_trail.PROJECTION.tables,
         handlers=dict.fromkeys(audit_trail.PROJECTION.handlers, broken),
     )

@@ -127,3 +127,13 @@ def test_a_projection_that_cannot_apply_an_event_halts_and_exits_3(
     finally:
         db.close()
     assert all(rows[name][2] == str(head) for name in BUILT_IN), "the others are current"
+
+
+def test_history_shows_the_control_characters_of_an_old_event_escaped(
+    hostile_store: tuple[str, str],
+) -> None:
+    url, case_id = hostile_store
+    shown = cli("--store", url, "history", case_id)
+    assert shown.exit_code == 0, shown.output
+    assert "Bright\\u0000water \\u202eHome Care" in shown.stdout
+    assert not re.search("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e]", shown.stdout)
