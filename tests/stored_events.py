@@ -14,15 +14,9 @@ from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
 
 COUNCIL = "Northshire County Council"
-# Each stands for a value the test writes in its place, once the event is mapped for storing.
 HOSTILE_ABOUT = "Bright\x00water \u202eHome Care"
 HOSTILE_SERVICE = "Home\x00care\x1b[31m"
 HOSTILE_SUBJECT = "=HYPERLINK(\x7f\x85)"
-PLACEHOLDERS = {
-    "PLACEHOLDER-ABOUT": HOSTILE_ABOUT,
-    "PLACEHOLDER-SERVICE": HOSTILE_SERVICE,
-    "PLACEHOLDER-SUBJECT": HOSTILE_SUBJECT,
-}
 
 
 def intake(organisation: str = COUNCIL, **changes: Any) -> Intake:
@@ -41,10 +35,23 @@ def intake(organisation: str = COUNCIL, **changes: Any) -> Intake:
     return dataclasses.replace(ordinary, **changes)
 
 
-def write_hostile_case(ledger: ComplaintsLedger, organisation: str = COUNCIL) -> UUID:
+def write_hostile_case(
+    ledger: ComplaintsLedger,
+    organisation: str = COUNCIL,
+    *,
+    about: str = HOSTILE_ABOUT,
+    service: str = HOSTILE_SERVICE,
+    subject: str = HOSTILE_SUBJECT,
+) -> UUID:
     """A complaint received by `organisation` about a provider and service whose names hold NUL,
-    ESC, DEL, a C1 control and a right-to-left override, stored as an old event could hold them.
-    """
+    ESC, DEL, a C1 control and a right-to-left override (by default), stored as an old event
+    could hold them: placeholders go through the domain and the mapper, the values replace them
+    in the stored JSON."""
+    values = {
+        "PLACEHOLDER-ABOUT": about,
+        "PLACEHOLDER-SERVICE": service,
+        "PLACEHOLDER-SUBJECT": subject,
+    }
     hostile = intake(
         organisation,
         about_organisation="PLACEHOLDER-ABOUT",
@@ -54,12 +61,13 @@ def write_hostile_case(ledger: ComplaintsLedger, organisation: str = COUNCIL) ->
     ctx = CommandContext(Actor("k.officer", organisation, Role.OFFICER))
     complaint = Complaint.receive(ledger._stamp(ctx, None), hostile, complaint_id=uuid4())
     stored = [ledger.mapper.to_stored_event(event) for event in complaint.collect_events()]
-    ledger.recorder.insert_events([dataclasses.replace(s, state=_hostile(s.state)) for s in stored])
+    rows = [dataclasses.replace(s, state=_replaced(s.state, values)) for s in stored]
+    ledger.recorder.insert_events(rows)
     return complaint.id
 
 
-def _hostile(state: bytes) -> bytes:
-    for placeholder, value in PLACEHOLDERS.items():
+def _replaced(state: bytes, values: dict[str, str]) -> bytes:
+    for placeholder, value in values.items():
         assert placeholder.encode() in state, "the placeholder is stored in the clear"
         state = state.replace(placeholder.encode(), orjson.dumps(value)[1:-1])
     return state

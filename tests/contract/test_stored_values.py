@@ -12,6 +12,8 @@ from uuid import UUID
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from complaints_ledger.application import ComplaintsLedger
 from complaints_ledger.domain.complaint import event_type_names
@@ -20,6 +22,7 @@ from complaints_ledger.readside.projection import Projection, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.registry import select_projections
 from complaints_ledger.readside.runner import ProjectionRunner
+from complaints_ledger.readside.storable import storable_text
 from complaints_ledger.readside.views import Views, physical_name
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import parse_store_url
@@ -27,6 +30,10 @@ from projections import annual_report, audit_trail, timeliness
 from tests.contract.test_readside_runtime import seed, table_rows
 from tests.stored_events import SHOWN_ABOUT, SHOWN_SERVICE, SHOWN_SUBJECT, write_hostile_case
 
+HOSTILE_TEXT = st.text(
+    st.one_of(st.characters(codec="utf-8"), st.sampled_from("\x00\x1b\r\n\x7f\x85\u202e\\'")),
+    max_size=40,
+)
 SEEN = Table("seen", {"case_id": "text", "events": "integer"}, key=("case_id",))
 
 
@@ -35,6 +42,15 @@ def db(store_url: str) -> Iterator[ViewDatabase]:
     database = ViewDatabase(parse_store_url(store_url))
     yield database
     database.close()
+
+
+def about_and_service(db: ViewDatabase, case_id: str) -> tuple[str, str]:
+    table = physical_name(timeliness.PROJECTION, timeliness.CASES, "rm")
+    [(about, service)] = db.execute(
+        f"SELECT about_organisation, service FROM {table} WHERE case_id = ?",
+        (case_id,),
+    )
+    return about, service
 
 
 def hostile_case(store_url: str) -> UUID:
@@ -51,12 +67,7 @@ def test_an_event_holding_nul_and_control_characters_is_projected_escaped(
     for projection in select_projections(()):
         assert runner.rebuild(projection).halted is None
         assert runner.catch_up(projection) == 0
-    [(about, service)] = db.execute(
-        f"SELECT about_organisation, service FROM {physical_name(timeliness.PROJECTION, timeliness.CASES, 'rm')} "  # noqa: E501
-        "WHERE case_id = ?",
-        (case_id,),
-    )
-    assert (about, service) == (SHOWN_ABOUT, SHOWN_SERVICE)
+    assert about_and_service(db, case_id) == (SHOWN_ABOUT, SHOWN_SERVICE)
     [(subjects,)] = db.execute(
         f"SELECT subjects FROM {physical_name(annual_report.PROJECTION, annual_report.CASES, 'rm')} "  # noqa: E501
         "WHERE case_id = ?",
@@ -77,6 +88,22 @@ def test_live_catch_up_over_the_event_gives_what_a_rebuild_gives(
     followed = table_rows(db, timeliness.PROJECTION)
     runner.rebuild(timeliness.PROJECTION)
     assert table_rows(db, timeliness.PROJECTION) == followed
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(about=HOSTILE_TEXT, service=HOSTILE_TEXT)
+def test_any_stored_text_is_projected_as_the_rule_shows_it(
+    store_url: str, db: ViewDatabase, about: str, service: str
+) -> None:
+    with ComplaintsLedger(Settings(store=store_url)) as ledger:
+        case_id = str(write_hostile_case(ledger, about=about, service=service))
+    runner = ProjectionRunner(db)
+    for projection in select_projections(()):
+        runner.catch_up(projection)
+    assert runner.failures.all() == []
+    assert about_and_service(db, case_id) == (storable_text(about), storable_text(service))
 
 
 def failing_on(case_id: UUID, *, refuse: str) -> Projection:

@@ -15,16 +15,17 @@ from typing import Any
 
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CARRIAGE_RETURN = re.compile("\r\n?")
-# Stored JSON shows such a character escaped (a backslash: \u0000, \r, \b, \f) or raw in UTF-8
-# (DEL; C1 controls start with 0xC2, the bidi characters with 0xE2). Events with none of these
-# bytes, nearly all of them, are passed as they are: one byte search each is cheap.
-_TELLTALE_BYTES = (b"\\", b"\x7f", b"\xc2", b"\xe2")
+# Stored JSON shows such a character escaped (after a backslash: \u0000, \r, \b, \f) or raw in
+# UTF-8 (DEL; C1 controls start with the byte 0xC2, the bidi characters with 0xE2). Events with
+# none of these bytes, nearly all of them, are passed as they are: a few byte searches are cheap.
 
 
 def may_hold_unstorable(state: bytes | str) -> bool:
     """False when the stored JSON cannot hold a character that `storable_text` would change.
     (A row edited by hand may hold text rather than bytes: that is looked at in full.)"""
-    return isinstance(state, str) or any(byte in state for byte in _TELLTALE_BYTES)
+    if isinstance(state, str) or b"\\" in state or b"\x7f" in state:
+        return True
+    return not state.isascii() and (b"\xc2" in state or b"\xe2" in state)
 
 
 def storable_text(text: str) -> str:
