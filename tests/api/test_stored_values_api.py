@@ -13,8 +13,12 @@ from fastapi.testclient import TestClient
 from complaints_ledger.api import create_app
 from complaints_ledger.application import ComplaintsLedger
 from complaints_ledger.domain.values import Role
+from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
+from complaints_ledger.store import parse_store_url
 from tests.contract.test_readside_runtime import seed
+from tests.contract.test_stored_values import failing_on
 from tests.stored_events import COUNCIL, SHOWN_SERVICE, write_hostile_case
 
 RIVERSIDE = "Riverside City Council"
@@ -68,3 +72,20 @@ def test_the_stored_values_are_shown_escaped(client: TestClient) -> None:
     assert [item["service"] for item in listed] == [SHOWN_SERVICE]
     facts = get(client, "/sharing/case-facts", Role.OFFICER, COUNCIL).json()["facts"]
     assert SHOWN_SERVICE in {fact["service"] for fact in facts}
+
+
+def test_metrics_show_a_halted_projection_and_the_event_it_stopped_at(
+    client: TestClient, store_url: str
+) -> None:
+    db = ViewDatabase(parse_store_url(store_url))
+    try:
+        with ComplaintsLedger(Settings(store=store_url)) as ledger:
+            bad_case = write_hostile_case(ledger)
+        halted = ProjectionRunner(db).rebuild(failing_on(bad_case, refuse="handler")).halted
+    finally:
+        db.close()
+    assert halted is not None
+    metrics = client.app.state.metrics.render().decode()  # type: ignore[attr-defined]
+    gauge = 'complaints_ledger_projection_halted_at_position{projection="counting"}'
+    expected = f"{gauge} {halted.position}.0"
+    assert expected in metrics
