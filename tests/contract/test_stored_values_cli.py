@@ -15,7 +15,7 @@ import orjson
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.cli import projections_cmd
+from complaints_ledger.cli import projections_cmd, report_cmd
 from complaints_ledger.domain.values import Actor
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.source import EventLog
@@ -47,7 +47,9 @@ def write_case(ledger: ComplaintsLedger, *, correlation_id: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide consoles, so no cell is cut short (see test_projections_cli.py on why)."""
     monkeypatch.setattr(projections_cmd.console, "_width", 200)
+    monkeypatch.setattr(report_cmd.console, "_width", 200)
 
 
 @pytest.fixture
