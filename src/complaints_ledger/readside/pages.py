@@ -104,6 +104,8 @@ class PageApplier:
         failing = int(row[0])
         halted = _moved(position, failing - 1, 0)
         with self.db.transaction():
+            if not self._still_at(position):  # another process got further meanwhile
+                return Applied(self.tracking.get(position.name) or position)
             self.tracking.put(halted)
             failure = self.failures.record(
                 Failure(
