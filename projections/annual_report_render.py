@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from complaints_ledger.readside.csv_cells import csv_cell
+
 CSV_HEADER = ("section", "measure", "key", "value")
 REGS_MEASURES = (
     ("complaints_received", "Complaints received"),
@@ -81,7 +83,7 @@ def render_csv(report: dict[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(report))
+    writer.writerows(tuple(map(csv_cell, row)) for row in csv_rows(report))
     return buffer.getvalue()
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from complaints_ledger.domain.complaint import event_type_names
+from complaints_ledger.readside.csv_cells import csv_cell
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection, Table
 from complaints_ledger.readside.records import EventRecord
@@ -110,7 +111,7 @@ def _index(views: Views, organisation: str, case_id: str, relation: str, recorde
 
 PROJECTION = Projection(
     name="audit_trail",
-    version=1,
+    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(EVENTS, ORGANISATION_CASES, CASES),
     handlers=dict.fromkeys(event_type_names(), _on_any_event),
     description="Per case: every event with recorded and occurred time, actor and organisation.",
@@ -165,7 +166,7 @@ def to_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({column: csv_cell(value) for column, value in row.items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

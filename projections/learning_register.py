@@ -143,7 +143,7 @@ def _on_action_completed(event: EventRecord, views: Views) -> None:
 
 PROJECTION = Projection(
     name="learning_register",
-    version=1,
+    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(CASES, LESSONS, ACTIONS),
     handlers={
         "Received": _on_received,

@@ -301,7 +301,7 @@ def _on_case_event(event: EventRecord, views: Views) -> None:
 
 PROJECTION = Projection(
     name="timeliness",
-    version=1,
+    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(CASES,),
     handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
     description=(

@@ -101,7 +101,7 @@ def _derive(row: Row) -> None:
 
 PROJECTION = Projection(
     name="worklist",
-    version=1,
+    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(CASES,),
     handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
     description=(

@@ -34,11 +34,12 @@ DEFAULT_ROLE_PREFIX = "complaints_ledger"
 EVENT_LOG_TABLES = (EVENTS_TABLE, SNAPSHOTS_TABLE)
 REFUSE_FUNCTION = f"{APP_PREFIX}_refuse_change"
 # Tables beside the event log that the writer's processes create, rebuild and drop themselves:
-# the read side's positions and views (rm_, rmb_ while rebuilding, rma_<instant>_), the API's
-# tokens, the sealer's leaves and checkpoints (evidence by signature, not by permissions), and the
-# data subjects' keys (which erasure overwrites; the reader never sees them).
+# the read side's positions, failures and views (rm_, rmb_ while rebuilding, rma_<instant>_), the
+# API's tokens, the sealer's leaves and checkpoints (evidence by signature, not by permissions),
+# and the data subjects' keys (which erasure overwrites; the reader never sees them).
 WRITER_TABLES = (
     "readside_positions",
+    "readside_failures",
     "api_tokens",
     "integrity_leaves",
     "integrity_checkpoints",

@@ -17,6 +17,7 @@ import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.values import Actor, Channel, Kind, Outcome, Person, RegimeId
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection
@@ -113,17 +114,17 @@ def test_a_rebuild_that_failed_part_way_resumes_to_the_same_tables(
     def failing(event: Any, views: Any) -> None:
         nonlocal handled
         handled += 1
-        if handled == 25:
-            raise RuntimeError("power cut")
+        if handled == 25:  # the store goes away: not the event's fault, so the rebuild stops
+            raise StoreUnavailableError("power cut")
         audit_trail._on_any_event(event, views)
 
     crashing = Projection(
         name="audit_trail",
-        version=1,
+        version=audit_trail.PROJECTION.version,
         tables=audit_trail.PROJECTION.tables,
         handlers=dict.fromkeys(audit_trail.PROJECTION.handlers, failing),
     )
-    with pytest.raises(RuntimeError, match="power cut"):
+    with pytest.raises(StoreUnavailableError, match="power cut"):
         ProjectionRunner(db, page_size=10).rebuild(crashing)
     assert table_rows(db, audit_trail.PROJECTION) == expected, "live tables kept serving"
 
@@ -139,16 +140,16 @@ def test_catch_up_applies_each_event_exactly_once(store_url: str, db: ViewDataba
     seed(store_url, 4, start=last + timedelta(hours=1))
 
     def broken(event: Any, views: Any) -> None:
-        raise RuntimeError("disk full")
+        raise StoreUnavailableError("disk full")
 
     failing = Projection(
         name="audit_trail",
-        version=1,
+        version=audit_trail.PROJECTION.version,
         tables=audit_trail.PROJECTION.tables,
         handlers=dict.fromkeys(audit_trail.PROJECTION.handlers, broken),
     )
     before = runner.status(audit_trail.PROJECTION)[0]
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(StoreUnavailableError, match="disk full"):
         runner.catch_up(failing)
     assert runner.status(audit_trail.PROJECTION)[0] == before, "nothing committed"
 

@@ -14,6 +14,7 @@ import structlog
 from structlog.testing import capture_logs
 
 from complaints_ledger.logging import configure_logging
+from complaints_ledger.readside import supervision
 from complaints_ledger.readside.supervision import (
     MAX_BACKOFF_SECONDS,
     Heartbeat,
@@ -30,7 +31,12 @@ def test_back_off_grows_is_bounded_and_jittered() -> None:
     assert max(backoff_seconds(6) for _ in range(50)) > max(first)
 
 
-def test_a_failing_round_is_logged_and_retried_until_it_succeeds() -> None:
+def test_a_failing_round_is_logged_and_retried_until_it_succeeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A fresh logger: the module's may be bound to the processors of an earlier configure_logging
+    # (a CLI test, a sealer's round, another CLI test), which capture_logs no longer reaches.
+    monkeypatch.setattr(supervision, "logger", structlog.get_logger(supervision.__name__))
     calls: list[int] = []
     stopping = threading.Event()
     heartbeat = Heartbeat("sealer", stall_seconds=30)

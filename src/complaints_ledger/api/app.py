@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.middleware import Observability, RequestLimits
 from complaints_ledger.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
-from complaints_ledger.api.read_deps import projection_lag
+from complaints_ledger.api.read_deps import halted_projections, projection_lag
 from complaints_ledger.api.readiness import Readiness, register_background_gauges
 from complaints_ledger.api.routes import (
     commands,
@@ -107,6 +107,12 @@ def create_app(
         "complaints_ledger_projection_lag_events",
         "Events in the log not yet applied to each read model",
         lambda: app.state.views.run(projection_lag),
+        labels=("projection",),
+    )
+    metrics.register_gauge(
+        "complaints_ledger_projection_halted_at_position",
+        "Read models halted at an event they cannot apply: that event's log position",
+        lambda: app.state.views.run(halted_projections),
         labels=("projection",),
     )
     register_background_gauges(metrics, app.state)

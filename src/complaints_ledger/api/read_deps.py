@@ -16,6 +16,7 @@ from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.inputs import LedgerDay, LedgerInstant, Name, refuse_future
 from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
+from complaints_ledger.readside.failures import Failures
 from complaints_ledger.readside.registry import available_projections
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.readside.tracking import Tracking
@@ -41,6 +42,13 @@ def projection_lag(db: ViewDatabase) -> dict[tuple[str, ...], float]:
         position = tracking.get(projection.name)
         lag[name,] = float(head - (position.position if position else 0))
     return lag
+
+
+def halted_projections(db: ViewDatabase) -> dict[tuple[str, ...], float]:
+    """The position of the event each halted read model stopped at (docs/projections.md)."""
+    failures = Failures(db)
+    failures.ensure()
+    return {(failure.name,): float(failure.position) for failure in failures.all()}
 
 
 async def as_of_query(

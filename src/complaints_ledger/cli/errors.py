@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from complaints_ledger.domain.errors import LedgerError
 
 EXIT_USER_ERROR = 2
+EXIT_HALTED = 3  # the work was done, but a projection is halted at an event it cannot apply
 
 
 def fail(message: str) -> NoReturn:

@@ -15,19 +15,22 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from complaints_ledger.api.sealing import signing_key
 from complaints_ledger.cli.context import state
-from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.errors import EXIT_HALTED, fail, reporting_errors
 from complaints_ledger.cli.parsing import instant, line
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.readside.failures import Failure
 from complaints_ledger.readside.projection import Projection
 from complaints_ledger.readside.registry import select_projections
 from complaints_ledger.readside.runner import (
     DEFAULT_PAGE_SIZE,
+    RETRY_HALTED_SECONDS,
     ProjectionRunner,
     RebuildSummary,
 )
@@ -54,29 +57,36 @@ def status(ctx: typer.Context, names: Names = None) -> None:
     """Each projection's position, lag behind the event log, and whether it needs a rebuild."""
     with reporting_errors(), open_views(state(ctx).settings) as db:
         runner = ProjectionRunner(db)
+        failures = {failure.name: failure for failure in runner.failures.all()}
         table = Table("projection", "version", "position", "head", "lag", "state")
         for projection in select_projections(tuple(names or ())):
             position, head = runner.status(projection)
-            table.add_row(*_status_row(projection, position, head))
+            row = _status_row(projection, position, head, failures.get(projection.name))
+            table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
         for built in runner.tracking.all():
             if "@rma_" in built.name:
+                failure = failures.get(built.name)
                 table.add_row(
                     built.name,
                     str(built.version),
                     str(built.position),
                     "-",
                     "-",
-                    f"as of {built.as_of}",
+                    Text(_halted_state(failure)) if failure else f"as of {built.as_of}",
                 )
         console.print(table)
 
 
-def _status_row(projection: Projection, position: Position | None, head: int) -> tuple[str, ...]:
+def _status_row(
+    projection: Projection, position: Position | None, head: int, failure: Failure | None
+) -> tuple[str, ...]:
     if position is None:
         return (projection.name, str(projection.version), "-", str(head), "-", "never built")
     lag = max(head - position.position, 0)
     if position.version != projection.version:
         condition = f"needs rebuild (built as v{position.version})"
+    elif failure is not None and failure.version == projection.version:
+        condition = _halted_state(failure)
     else:
         condition = "current" if lag == 0 else "behind"
     return (
@@ -115,6 +125,22 @@ def rebuild(
             for projection in select_projections(tuple(names or ()))
         ]
         _print_summaries(summaries)
+    exit_if_halted([summary.halted for summary in summaries if summary.halted is not None])
+
+
+def _halted_state(failure: Failure) -> str:
+    return (
+        f"halted at {failure.position} ({failure.event_type} of case {failure.case_id}, "
+        f"{failure.attempts} attempts, last {failure.failed_at}): {failure.error}"
+    )
+
+
+def exit_if_halted(failures: list[Failure]) -> None:
+    """Say which projections are halted (one line each, no traceback) and exit with 3."""
+    for failure in failures:
+        typer.echo(f"halted: {failure.describe()}", err=True)
+    if failures:
+        raise typer.Exit(code=EXIT_HALTED)
 
 
 def _rebuild_with_progress(
@@ -176,8 +202,9 @@ def run(
     console.print(f"following {', '.join(p.name for p in projections)} (Ctrl-C or SIGTERM stops)")
     if once:
         with reporting_errors(), open_views(settings) as db:
-            Follower(settings, projections).round_on(db)
+            halted = Follower(settings, projections).round_on(db, retry_halted_after=0)
         console.print("stopped cleanly")
+        exit_if_halted(halted)
         return
     _stop_on_signals(stopping)
     with reporting_errors():  # a broken signing key file
@@ -232,15 +259,20 @@ class Follower:
         if self.health_file is not None:
             self.health_file.touch()
 
-    def round_on(self, db: ViewDatabase) -> None:
-        runner, sealer = ProjectionRunner(db), Sealer(db)
+    def round_on(
+        self, db: ViewDatabase, *, retry_halted_after: float = RETRY_HALTED_SECONDS
+    ) -> list[Failure]:
+        """One round; the projections halted at an event they cannot apply, if any."""
+        runner = ProjectionRunner(db, retry_halted_after=retry_halted_after)
         applied = {p.name: runner.catch_up(p) for p in self.projections}
         if any(applied.values()):
             console.print(", ".join(f"{name} +{count}" for name, count in applied.items() if count))
+        sealer = Sealer(db)
         if sealed := sealer.seal():  # the integrity log follows the event log too
             console.print(f"integrity log: sealed {sealed} events")
         if self.key is not None:  # also after a round that sealed but was stopped before signing
             sealer.checkpoint(self.key)
+        return [f for p in self.projections if (f := runner.failures.get(p.name)) is not None]
 
     def wait(self, seconds: float, stopping: threading.Event) -> None:
         if self._db is None:

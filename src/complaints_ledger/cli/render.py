@@ -1,4 +1,7 @@
-"""Rendering read views (see complaints_ledger.views) as text for people, with rich."""
+"""Rendering read views (see complaints_ledger.views) as text for people, with rich.
+
+The write model holds what events hold; control characters in them are shown escaped here, as
+the read side shows them (readside/storable.py), so none reaches the terminal to be obeyed."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from complaints_ledger.readside.storable import storable_text
 
 WIDE_ENOUGH = 140
 PAYLOAD_LIMIT = 160
@@ -25,7 +30,7 @@ def make_console() -> Console:
 
 def line(console: Console, text: str, style: str | None = None) -> None:
     """One line of plain text, never wrapped or read as markup (ids stay copyable)."""
-    console.print(Text(text, style=style or ""), soft_wrap=True)
+    console.print(Text(storable_text(text), style=style or ""), soft_wrap=True)
 
 
 def short_instant(value: str | None) -> str:
@@ -40,7 +45,7 @@ def compact(data: dict[str, Any], limit: int = PAYLOAD_LIMIT) -> str:
     parts = [
         f"{key}={_value(value)}" for key, value in data.items() if value not in (None, "", [], {})
     ]
-    text = "; ".join(parts)
+    text = storable_text("; ".join(parts))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -55,7 +60,7 @@ def _grid(rows: list[tuple[str, str]]) -> Table:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for label, value in rows:
-        grid.add_row(label, Text(value))
+        grid.add_row(label, Text(storable_text(value)))
     return grid
 
 

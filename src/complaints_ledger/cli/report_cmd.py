@@ -12,6 +12,7 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
@@ -299,5 +300,6 @@ def _print(
     shown = columns or tuple(rows[0])
     table = Table(*shown)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in shown))
+        # Text, not markup: a stored name such as "[bold]x" is shown as it is.
+        table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in shown))
     console.print(table)

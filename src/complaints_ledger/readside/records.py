@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 import orjson
 from eventsourcing.utils import resolve_topic
 
+from complaints_ledger.readside.storable import may_hold_unstorable, storable
+
 TYPE_KEY, DATA_KEY = "_type_", "_data_"
 
 
@@ -80,7 +82,7 @@ def _upcast(topic: str, state: dict[str, Any]) -> None:
         from_version += 1
 
 
-def _hyphenated(originator_id: Any) -> str:
+def case_id_text(originator_id: Any) -> str:
     """The canonical UUID text: SQLite stores 32 hex digits, PostgreSQL returns it hyphenated."""
     text = originator_id if isinstance(originator_id, str) else str(originator_id)
     if len(text) == 32:  # noqa: PLR2004 - a UUID's hex digits
@@ -95,9 +97,11 @@ def decode(
     if data.get("class_version", 1) < _class_version(topic):
         _upcast(topic, data)
     data.pop("class_version", None)
+    if may_hold_unstorable(state):
+        data = storable(data)
     return EventRecord(
         position=position,
-        case_id=_hyphenated(originator_id),
+        case_id=case_id_text(originator_id),
         version=version,
         type=topic.rsplit(".", 1)[-1],
         data=_unwrap_in_place(data),

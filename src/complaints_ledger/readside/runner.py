@@ -11,13 +11,16 @@ from datetime import UTC, datetime
 
 from complaints_ledger.readside.build_lock import build_lock
 from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.readside.failures import Failure, Failures
+from complaints_ledger.readside.pages import Applied, PageApplier, Target, must_stop
 from complaints_ledger.readside.projection import Projection
-from complaints_ledger.readside.source import EventLog
+from complaints_ledger.readside.source import EventLog, StoredRow
 from complaints_ledger.readside.tracking import Position, Tracking
 from complaints_ledger.readside.views import Views, physical_name
 
 LIVE, BUILD = "rm", "rmb"
 DEFAULT_PAGE_SIZE = 5000
+RETRY_HALTED_SECONDS = 60.0  # a projection halted at a failing event tries it again after this
 
 Progress = Callable[[int, int], None]  # events done, events in all
 
@@ -45,6 +48,11 @@ def tracking_name(projection: Projection, namespace: str) -> str:
     return projection.name if namespace == LIVE else f"{projection.name}@{namespace}"
 
 
+def failure_name(projection: Projection, namespace: str) -> str:
+    """A rebuild swaps in even when halted, so its failure is the live projection's."""
+    return tracking_name(projection, LIVE if namespace == BUILD else namespace)
+
+
 @dataclass(frozen=True)
 class RebuildSummary:
     projection: str
@@ -53,6 +61,7 @@ class RebuildSummary:
     seconds: float
     namespace: str
     resumed_from: int
+    halted: Failure | None = None
 
     @property
     def events_per_second(self) -> float:
@@ -60,12 +69,21 @@ class RebuildSummary:
 
 
 class ProjectionRunner:
-    def __init__(self, db: ViewDatabase, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        db: ViewDatabase,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        retry_halted_after: float = RETRY_HALTED_SECONDS,
+    ) -> None:
         self.db = db
         self.log = EventLog(db)
         self.tracking = Tracking(db)
+        self.failures = Failures(db)
         self.page_size = page_size
+        self.retry_halted_after = retry_halted_after
         self.tracking.ensure()
+        self.failures.ensure()
 
     # ---- rebuilding -------------------------------------------------------------------
 
@@ -94,29 +112,76 @@ class ProjectionRunner:
         resumed = self.tracking.get(name)
         if resumed is None or resumed.version != projection.version:
             resumed = self._start_build(projection, namespace, name, as_of)
-        views = Views(self.db, projection, namespace, starts_empty=resumed.position == 0)
+        target = Target(
+            projection,
+            namespace,
+            Views(self.db, projection, namespace, starts_empty=resumed.position == 0),
+            as_of,
+        )
         head = self.log.head()
         total = self.log.count(0, head, projection.topics)
         done = self.log.count(0, resumed.position, projection.topics)
-        position = resumed.position
-        while position < head:
-            page, position = self.log.page(position, head, projection.topics, self.page_size)
-            with self.db.transaction():
-                for event in page:
-                    if as_of is None or event.recorded_at <= as_of:
-                        projection.handlers[event.type](event, views)
-                views.flush()
-                done += len(page)
-                self.tracking.put(_position(resumed, position, done))
+        applied = Applied(_position(resumed, resumed.position, done))
+        while applied.position.position < head and applied.halted is None:
+            applied = self._apply_page(target, applied.position, head)
             if progress:
-                progress(done, total)
+                progress(applied.position.events, total)
+        built = applied.position
         if as_of is None:
-            self._swap_in(projection, resumed, head, done)
-        else:
+            self._swap_in(projection, built)
+        elif applied.halted is None:
+            built = _position(built, head, built.events)
             with self.db.transaction():
-                self.tracking.put(_position(resumed, head, done))
+                self.tracking.put(built)
         seconds = time.perf_counter() - started
-        return RebuildSummary(projection.name, done, head, seconds, namespace, resumed.position)
+        return RebuildSummary(
+            projection.name,
+            built.events,
+            built.position,
+            seconds,
+            namespace,
+            resumed.position,
+            applied.halted,
+        )
+
+    def _apply_page(self, target: Target, at: Position, head: int) -> Applied:
+        rows, end = self.log.page(at.position, head, target.projection.topics, self.page_size)
+        try:
+            with self.db.transaction():
+                moved = self._apply_and_track(target, rows, at, end)
+        except Exception as error:
+            if must_stop(error):
+                raise
+            return self._isolate_failure(target, rows, at, end)
+        return Applied(moved)
+
+    def _apply_and_track(
+        self, target: Target, rows: list[StoredRow], at: Position, end: int
+    ) -> Position:
+        """Inside the caller's transaction: the page's rows, the new position, a failure passed."""
+        target.apply(rows)
+        moved = _position(at, end, at.events + len(rows))
+        if end != at.position:
+            self.tracking.put(moved)
+            self.failures.clear_passed(failure_name(target.projection, target.namespace), end)
+        return moved
+
+    def _isolate_failure(
+        self, target: Target, rows: list[StoredRow], at: Position, end: int
+    ) -> Applied:
+        """The page rolled back: apply it an event at a time, halting at the one at fault."""
+        target.views.discard_unwritten()
+        name = failure_name(target.projection, target.namespace)
+        applier = PageApplier(self.db, self.tracking, self.failures, name)
+        return applier.one_at_a_time(target, rows, at, end)
+
+    def _halted(self, projection: Projection, namespace: str) -> Failure | None:
+        """A failure recorded for this version too recently to try the event again yet."""
+        failure = self.failures.get(failure_name(projection, namespace))
+        if failure is None or failure.version != projection.version:
+            return None
+        recent = failure.seconds_since(datetime.now(UTC)) < self.retry_halted_after
+        return failure if recent else None
 
     def _start_build(
         self, projection: Projection, namespace: str, name: str, as_of: datetime | None
@@ -132,6 +197,7 @@ class ProjectionRunner:
         with self.db.transaction():
             self._create_tables(projection, namespace)
             self.tracking.put(position)
+            self.failures.clear(failure_name(projection, namespace))
         return position
 
     def _create_tables(self, projection: Projection, namespace: str) -> None:
@@ -148,7 +214,7 @@ class ProjectionRunner:
                 index_name = f"{name}_i{number}_{token}"
                 self.db.execute(f"CREATE INDEX {index_name} ON {name} ({', '.join(index)})")
 
-    def _swap_in(self, projection: Projection, build: Position, head: int, done: int) -> None:
+    def _swap_in(self, projection: Projection, build: Position) -> None:
         with self.db.transaction():
             self.tracking.get(projection.name, lock=True)
             for table in projection.tables:
@@ -158,7 +224,14 @@ class ProjectionRunner:
                     f"ALTER TABLE {physical_name(projection, table, BUILD)} RENAME TO {live}"
                 )
             self.tracking.put(
-                Position(projection.name, projection.version, head, done, build.rebuilt_at, None)
+                Position(
+                    projection.name,
+                    projection.version,
+                    build.position,
+                    build.events,
+                    build.rebuilt_at,
+                    None,
+                )
             )
             self.tracking.delete(build.name)
 
@@ -184,7 +257,7 @@ class ProjectionRunner:
         namespace. Readers never see a build still under way: they wait for its lock."""
         namespace = as_of_namespace(as_of)
         name = tracking_name(projection, namespace)
-        if self._built_up_to_head(projection, name):
+        if self._built_up_to_head(projection, name) or self._halted(projection, namespace):
             return namespace
         with build_lock(self.db, name):
             if not self._built_up_to_head(projection, name):
@@ -201,25 +274,30 @@ class ProjectionRunner:
         )
 
     def _catch_up(self, projection: Projection) -> int:
+        if self._halted(projection, LIVE):
+            return 0
         applied = 0
-        views = Views(self.db, projection, LIVE)
+        target = Target(projection, LIVE, Views(self.db, projection, LIVE))
         while True:
-            with self.db.transaction():
-                current = self.tracking.get(projection.name, lock=True)
-                if current is None or current.version != projection.version:
-                    return applied  # a rebuild is under way elsewhere; the next call picks it up
-                head = self.log.head()
-                page, position = self.log.page(
-                    current.position, head, projection.topics, self.page_size
-                )
-                for event in page:
-                    projection.handlers[event.type](event, views)
-                views.flush()
-                if position != current.position:
-                    self.tracking.put(_position(current, position, current.events + len(page)))
-            views.forget_clean_rows()
-            applied += len(page)
-            if position >= head:
+            current, rows = None, None
+            try:
+                with self.db.transaction():
+                    current = self.tracking.get(projection.name, lock=True)
+                    if current is None or current.version != projection.version:
+                        return applied  # a rebuild is under way elsewhere: the next call sees it
+                    head = self.log.head()
+                    rows, end = self.log.page(
+                        current.position, head, projection.topics, self.page_size
+                    )
+                    self._apply_and_track(target, rows, current, end)
+            except Exception as error:
+                if must_stop(error) or current is None or rows is None:
+                    raise
+                halted = self._isolate_failure(target, rows, current, end)
+                return applied + halted.position.events - current.events
+            target.views.forget_clean_rows()
+            applied += len(rows)
+            if end >= head:
                 return applied
 
     def status(self, projection: Projection) -> tuple[Position | None, int]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from complaints_ledger.gap_safe import known_horizon, safe_horizon
 from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.records import EventRecord, decode
+
+StoredRow = tuple[Any, ...]  # position, originator id, version, topic, state: decode(*row)
 
 
 class EventLog:
@@ -50,10 +51,11 @@ class EventLog:
 
     def page(
         self, after: int, upto: int, topics: tuple[str, ...], span: int
-    ) -> tuple[list[EventRecord], int]:
-        """The handled events among positions (after, after + span], never past `upto`; and the
-        last position that window covered. Windows of positions keep every query a short index
-        range scan, however long the log and however rare the handled topics."""
+    ) -> tuple[list[StoredRow], int]:
+        """The handled events among positions (after, after + span], never past `upto`, as stored
+        (records.decode makes each an EventRecord); and the last position that window covered.
+        Windows of positions keep every query a short index range scan, however long the log
+        and however rare the handled topics."""
         end = min(after + span, upto)
         if end <= after:
             return [], after
@@ -63,7 +65,7 @@ class EventLog:
             f"AND topic IN ({_marks(topics)}) ORDER BY {self.position}",
             (after, end, *topics),
         )
-        return [decode(*row) for row in rows], end
+        return rows, end
 
 
 RawEvent = tuple[int, Any, int, str, bytes]  # position, originator id, version, topic, state

@@ -27,18 +27,13 @@ class Tracking:
         self.db = db
 
     def ensure(self) -> None:
-        """Create the table if missing. Concurrent `CREATE TABLE IF NOT EXISTS` can still collide
-        in PostgreSQL's catalogue (two first requests of a fresh store), so creators take turns."""
-        if self.db.table_exists(TRACKING_TABLE):
-            return
-        with self.db.transaction():
-            if self.db.dialect.name == "postgres":
-                self.db.execute("SELECT pg_advisory_xact_lock(?)", (CREATE_LOCK_ID,))
-            self.db.execute(
-                f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (name TEXT PRIMARY KEY, "
-                "version INTEGER NOT NULL, position BIGINT NOT NULL, events BIGINT NOT NULL, "
-                "rebuilt_at TEXT, as_of TEXT, updated_at TEXT NOT NULL)"
-            )
+        create_once(
+            self.db,
+            TRACKING_TABLE,
+            f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (name TEXT PRIMARY KEY, "
+            "version INTEGER NOT NULL, position BIGINT NOT NULL, events BIGINT NOT NULL, "
+            "rebuilt_at TEXT, as_of TEXT, updated_at TEXT NOT NULL)",
+        )
 
     def get(self, name: str, *, lock: bool = False) -> Position | None:
         """`lock` holds the row until the transaction ends, so a rebuild's swap and a live
@@ -79,3 +74,14 @@ class Tracking:
 
     def delete(self, name: str) -> None:
         self.db.execute(f"DELETE FROM {TRACKING_TABLE} WHERE name = ?", (name,))  # noqa: S608
+
+
+def create_once(db: ViewDatabase, table: str, create_statement: str) -> None:
+    """Create a read-side table if missing. Concurrent `CREATE TABLE IF NOT EXISTS` can still
+    collide in PostgreSQL's catalogue (two first requests of a fresh store): creators take turns."""
+    if db.table_exists(table):
+        return
+    with db.transaction():
+        if db.dialect.name == "postgres":
+            db.execute("SELECT pg_advisory_xact_lock(?)", (CREATE_LOCK_ID,))
+        db.execute(create_statement)

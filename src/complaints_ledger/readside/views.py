@@ -100,6 +100,14 @@ class Views:
             for table in self.projection.tables:
                 self._rows[table.name].clear()
 
+    def discard_unwritten(self) -> None:
+        """Forget every change since the last commit (its transaction rolled back): rows are read
+        from the tables again, which may now hold rows a failed page's `flush` had written."""
+        self.starts_empty = False
+        for table in self.projection.tables:
+            self._rows[table.name].clear()
+            self._dirty[table.name].clear()
+
     def _load(self, table: Table, key: Key) -> dict[str, Any] | None:
         where = " AND ".join(f"{k} = ?" for k in table.key)
         columns = list(table.columns)

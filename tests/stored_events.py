@@ -1,0 +1,79 @@
+"""Events written straight to the store, below the API's and the domain's checks: the values an
+old event may hold (events are forever), such as NUL, which PostgreSQL text cannot hold."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+from uuid import UUID, uuid4
+
+import orjson
+
+from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
+
+COUNCIL = "Northshire County Council"
+HOSTILE_ABOUT = "Bright\x00water \u202eHome Care"
+HOSTILE_SERVICE = "Home\x00care\x1b[31m"
+HOSTILE_SUBJECT = "=HYPERLINK(\x7f\x85)"
+
+
+def intake(organisation: str = COUNCIL, **changes: Any) -> Intake:
+    """An ordinary complaint received by `organisation`, with `changes`."""
+    ordinary = Intake(
+        kind=Kind.COMPLAINT,
+        channel=Channel.LETTER,
+        regime=RegimeId.ENGLAND_2009,
+        receiving_organisation=organisation,
+        about_organisation=organisation,
+        service="home care",
+        subjects=("home care",),
+        complainant=Person("Pat Example"),
+        summary="Carers missed three visits",
+    )
+    return dataclasses.replace(ordinary, **changes)
+
+
+def write_hostile_case(
+    ledger: ComplaintsLedger,
+    organisation: str = COUNCIL,
+    *,
+    about: str = HOSTILE_ABOUT,
+    service: str = HOSTILE_SERVICE,
+    subject: str = HOSTILE_SUBJECT,
+) -> UUID:
+    """A complaint received by `organisation` about a provider and service whose names hold NUL,
+    ESC, DEL, a C1 control and a right-to-left override (by default), stored as an old event
+    could hold them: placeholders go through the domain and the mapper, the values replace them
+    in the stored JSON."""
+    values = {
+        "PLACEHOLDER-ABOUT": about,
+        "PLACEHOLDER-SERVICE": service,
+        "PLACEHOLDER-SUBJECT": subject,
+    }
+    hostile = intake(
+        organisation,
+        about_organisation="PLACEHOLDER-ABOUT",
+        service="PLACEHOLDER-SERVICE",
+        subjects=("home care", "PLACEHOLDER-SUBJECT"),
+    )
+    ctx = CommandContext(Actor("k.officer", organisation, Role.OFFICER))
+    complaint = Complaint.receive(ledger._stamp(ctx, None), hostile, complaint_id=uuid4())
+    stored = [ledger.mapper.to_stored_event(event) for event in complaint.collect_events()]
+    rows = [dataclasses.replace(s, state=_replaced(s.state, values)) for s in stored]
+    ledger.recorder.insert_events(rows)
+    return complaint.id
+
+
+def _replaced(state: bytes, values: dict[str, str]) -> bytes:
+    for placeholder, value in values.items():
+        assert placeholder.encode() in state, "the placeholder is stored in the clear"
+        state = state.replace(placeholder.encode(), orjson.dumps(value)[1:-1])
+    return state
+
+
+# How the read side shows them (docs/projections.md, "Stored values"): written out, not computed.
+SHOWN_ABOUT = "Bright\\u0000water \\u202eHome Care"
+SHOWN_SERVICE = "Home\\u0000care\\u001b[31m"
+SHOWN_SUBJECT = "=HYPERLINK(\\u007f\\u0085)"
