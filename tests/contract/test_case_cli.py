@@ -4,73 +4,47 @@ under the access policy the API applies; refusals are one line, exit 2, and stor
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from complaints_ledger.access import TokenStore
 from complaints_ledger.application import CommandContext, ComplaintsLedger, HistoryEntry
 from complaints_ledger.catalogue import CATALOGUE
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role
 from complaints_ledger.settings import Settings
+from tests.api.test_complaints_api import (
+    COUNCIL,
+    MANAGER,
+    OFFICER,
+    PROVIDER,
+    START,
+    Who,
+    new_complaint,
+)
+from tests.api.test_complaints_api import LIFECYCLE as API_LIFECYCLE
 
-COUNCIL, PROVIDER = "Northshire Council", "Sunrise Care"
-START = datetime(2026, 6, 1, 9, tzinfo=UTC)
-Who = tuple[Role, str]
-OFFICER: Who = (Role.OFFICER, COUNCIL)
-MANAGER: Who = (Role.MANAGER, COUNCIL)
-RECEIVER: Who = (Role.OFFICER, PROVIDER)
+RECEIVER = (Role.OFFICER, PROVIDER)
 Step = tuple[str, dict[str, Any], Who]
-LESSON = {
-    "lesson_id": "L1",
-    "theme": "rota",
-    "lesson": "Missed visits went unreported",
-    "action": "Daily missed-visit report",
-    "shared_with_partners": True,
-}
-DECISION = {
-    "body": "LGSCO",
-    "decision": "upheld_fault_causing_injustice",
-    "recommended_remedies": ["financial"],
-    "remedy_compliance": "complied",
-}
+
+
+def as_command(action: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The catalogue command an API action path names, and its body with the path's ids."""
+    for entry in CATALOGUE:
+        template = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", entry.path)
+        if found := re.fullmatch(template, f"/{action}"):
+            return entry.cli_name, {**dict.fromkeys(found.groupdict().values()), **payload}
+    raise AssertionError(action)
+
+
 LIFECYCLE: list[Step] = [
-    ("acknowledge", {"discussion_offered": True}, OFFICER),
-    ("start-investigation", {"investigator": "i.patel"}, OFFICER),
-    ("record-evidence", {"evidence_kind": "log", "source": "provider", "notes": "2"}, OFFICER),
-    ("update-complainant", {"channel": "phone", "message": "Looking into it"}, OFFICER),
-    ("pause-target", {"reason": "Awaiting GP letter"}, OFFICER),
-    ("resume-target", {}, OFFICER),
-    (
-        "respond",
-        {
-            "outcome": "upheld",
-            "remedies": ["apology", "training"],
-            "signed_by": "Director of Adult Social Care",
-            "ombudsman_rights_given": True,
-            "summary": "We are sorry.",
-        },
-        OFFICER,
-    ),
-    (
-        "plan-action",
-        {"action_id": "A1", "description": "Retrain", "owner": "Rota", "due_on": "2026-09-30"},
-        OFFICER,
-    ),
-    ("close", {}, MANAGER),
-    ("complete-action", {"A1": None, "note": "Done"}, OFFICER),
-    ("request-feedback", {"channel": "email"}, OFFICER),
-    ("receive-feedback", {"satisfaction": 4, "comments": "Better now"}, OFFICER),
-    ("record-lesson", LESSON, OFFICER),
-    ("record-forum-review", {"forum": "Forum", "findings": "Fine", "handled_well": True}, OFFICER),
-    ("escalate", {"route": "ombudsman", "reason": "Unhappy", "body": "LGSCO"}, OFFICER),
-    ("record-ombudsman-decision", DECISION, OFFICER),
-    ("correct-fact", {"field": "service", "new_value": "day care", "reason": "typo"}, MANAGER),
-    ("reopen", {"reason": "Ombudsman asked for a review"}, OFFICER),
+    *((*as_command(action, payload), who) for action, payload, who in API_LIFECYCLE),
     ("place-litigation-hold", {"reason": "Claim issued"}, MANAGER),
     ("lift-litigation-hold", {"reason": "Claim settled"}, MANAGER),
 ]
@@ -131,21 +105,6 @@ def options(values: dict[str, Any]) -> list[str]:
     return words
 
 
-def intake(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "organisation": COUNCIL,
-        "regime": "england-2009",
-        "kind": "complaint",
-        "channel": "email",
-        "received_at": START.isoformat(),
-        "subjects": ["home care", "communication"],
-        "about": {"organisation": PROVIDER, "service": "home care"},
-        "complainant": {"name": "Canary Person", "email": "canary@example.org"},
-        "summary": "Carers missed four visits.",
-    }
-    return {**body, **changes}
-
-
 class Terminal:
     def __init__(self, store_url: str) -> None:
         self.store_url = store_url
@@ -162,7 +121,7 @@ class Terminal:
         return CliRunner().invoke(app, line, env={"COLUMNS": "200"})
 
     def receive(self, **changes: Any) -> str:
-        result = self.run("receive", *options(intake(**changes)))
+        result = self.run("receive", *options(new_complaint(**changes)))
         assert result.exit_code == 0, result.output
         document = json.loads(result.stdout)
         assert document["version"] == 1
@@ -233,10 +192,88 @@ def test_each_command_is_refused_for_a_role_that_may_not_run_it(terminal: Termin
         role = next(
             r for r in (Role.HEALTHWATCH, Role.OFFICER, Role.AUDITOR) if r not in entry.roles
         )
-        words = options(
-            next(EVERY_STEP[n] for n in (entry.cli_name, *entry.aliases) if n in EVERY_STEP)
-        )
-        line = refusal(terminal.run(entry.cli_name, case_id, *words, who=(role, COUNCIL)))
-        assert f"{entry.name} needs one of the roles" in line
-        assert line.endswith("(field: role)")
+        words = options(EVERY_STEP[entry.cli_name])
+        for name in (entry.cli_name, *entry.aliases):
+            line = refusal(terminal.run(name, case_id, *words, who=(role, COUNCIL)))
+            assert f"{entry.name} needs one of the roles" in line
+            assert line.endswith("(field: role)")
     assert len(terminal.history(case_id)) == 1
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_a_token_runs_as_its_principal_and_a_bad_one_is_refused(terminal: Terminal) -> None:
+    case_id = terminal.receive()
+    tokens = TokenStore.for_settings(Settings(store=terminal.store_url))
+    try:
+        token, _ = tokens.create(principal="t.officer", organisation=COUNCIL, role=Role.OFFICER)
+    finally:
+        tokens.close()
+    result = terminal.run("acknowledge", case_id, caller=["--token", token])
+    assert result.exit_code == 0, result.output
+    assert terminal.history(case_id)[-1].actor["principal"] == "t.officer"
+    assert "(field: token)" in refusal(
+        terminal.run("acknowledge", case_id, caller=["--token", "x"])
+    )
+    both = ["--token", token, "--as", "a", "--role", "officer", "--org", COUNCIL]
+    assert "(field: token)" in refusal(terminal.run("acknowledge", case_id, caller=both))
+    assert len(terminal.history(case_id)) == 2
+
+
+@pytest.mark.parametrize(
+    ("caller", "fragment"),
+    [
+        ([], "(field: as)"),
+        (["--as", "a", "--role", "officer"], "(field: as)"),
+        (["--as", "a", "--role", "boss", "--org", COUNCIL], "(field: role)"),
+        (["--as", "a", "--role", "system", "--org", COUNCIL], "(field: role)"),
+        (["--as", "a\x1b[2J", "--role", "officer", "--org", COUNCIL], "(field: as)"),
+        # Another organisation's case is not found, exactly as over HTTP.
+        (["--as", "a", "--role", "officer", "--org", "Elsewhere"], "(field: id)"),
+    ],
+)
+def test_the_caller_is_named_fully_and_validly(
+    terminal: Terminal, caller: list[str], fragment: str
+) -> None:
+    case_id = terminal.receive()
+    assert fragment in refusal(terminal.run("acknowledge", case_id, caller=caller))
+    assert len(terminal.history(case_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"outcome": "nonsense"}, "--outcome: Input should be"),
+        ({"remedies": []}, "--remedies: Field required (field: remedies)"),
+        ({"remedies": ["bribe"]}, "(field: remedies)"),
+        ({"summary": "x" * 20_001}, "(field: summary)"),
+        ({"signed_by": "two\nlines"}, "(field: signed_by)"),
+        ({"occurred_at": "2026-06-02T10:00"}, "(field: occurred_at)"),
+        ({"if_version": "one"}, "(field: if_version)"),
+        ({"if_version": "1"}, "(field: expected_version)"),
+    ],
+)
+def test_a_bad_value_names_its_option_and_nothing_is_stored(
+    terminal: Terminal, changes: dict[str, Any], fragment: str
+) -> None:
+    case_id = terminal.receive()
+    assert terminal.run("acknowledge", case_id).exit_code == 0
+    words = options({**EVERY_STEP["send-response"], **changes})
+    assert fragment in refusal(terminal.run("send-response", case_id, *words))
+    assert len(terminal.history(case_id)) == 2
+
+
+def test_a_bad_intake_names_its_option_and_logs_nothing(terminal: Terminal) -> None:
+    words = options(new_complaint(received_at="2026-06-01T09:00"))
+    assert "(field: received_at)" in refusal(terminal.run("receive", *words))
+    words = options({k: v for k, v in new_complaint().items() if k != "about"})
+    assert "--about-organisation: Field required" in refusal(terminal.run("receive", *words))
+    other = ["--as", "a", "--role", "officer", "--org", PROVIDER]
+    refused = refusal(terminal.run("receive", *options(new_complaint()), caller=other))
+    assert "(field: organisation)" in refused
+    ledger = ComplaintsLedger(Settings(store=terminal.store_url))
+    try:
+        assert list(ledger.complaint_ids()) == []
+    finally:
+        ledger.close()
