@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from complaints_ledger.access.principal import Principal
+from complaints_ledger.catalogue import command_named
 from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
     NotFoundError,
@@ -24,12 +25,7 @@ if TYPE_CHECKING:
 CASE_READERS = frozenset(
     {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.OMBUDSMAN, Role.HEALTHWATCH}
 )
-CASE_HANDLERS = frozenset({Role.OFFICER, Role.MANAGER})
 LOGGERS = frozenset({Role.OFFICER, Role.MANAGER, Role.HEALTHWATCH})
-MANAGER_ONLY_COMMANDS = frozenset(
-    {"correct_fact", "close_case", "place_litigation_hold", "lift_litigation_hold"}
-)
-HEALTHWATCH_COMMANDS = frozenset({"refer", "update_complainant"})
 # Aggregates without personal data that these roles may see across organisations.
 CROSS_ORGANISATION_AGGREGATES = frozenset({Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN})
 # Data subjects' rights (erasure, subject access): the organisation holding the case answers them.
@@ -57,14 +53,10 @@ class Policy:
         self.require_role(principal, CASE_READERS, "reading a case")
 
     def check_can_run(self, principal: Principal, command: str, complaint: Complaint) -> None:
-        """404 when the case is not the caller's to see; 403 when their role may not do this."""
+        """404 when the case is not the caller's to see; 403 when their role may not do this
+        (the catalogue declares the roles of each command)."""
         self._check_sees(principal, complaint)
-        if principal.role == Role.HEALTHWATCH:
-            self._require(command in HEALTHWATCH_COMMANDS, principal, command)
-        else:
-            self.require_role(principal, CASE_HANDLERS, f"{command}")
-            if command in MANAGER_ONLY_COMMANDS:
-                self.require_role(principal, frozenset({Role.MANAGER}), command)
+        self.require_role(principal, command_named(command).roles, command)
         holder = (
             (complaint.pending_referral or {}).get("to")
             if command == "accept_referral"
@@ -127,13 +119,6 @@ class Policy:
         if registered is None or registered.kind != OrganisationKind.OMBUDSMAN:
             return None
         return registered.ombudsman_body
-
-    @staticmethod
-    def _require(allowed: bool, principal: Principal, command: str) -> None:
-        if not allowed:
-            raise NotPermittedError(
-                f"{command} is not open to the {principal.role} role", field="role"
-            )
 
 
 def case_organisations(complaint: Complaint) -> frozenset[str]:

@@ -5,7 +5,7 @@ Order for every `{id}` route: load the case (404), ask the policy (404/403), the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +26,7 @@ from complaints_ledger.api.responses import (
 )
 from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
 from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.catalogue import CaseCommand, CommandCall
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
@@ -172,11 +173,17 @@ class CaseCommands:
             # The complaint "occurred" when it was received: name the field the caller sent.
             raise InvalidValueError(error.message, field="received_at", rule=error.rule) from None
 
-    def run(self, case_id: UUID, command: str, body: CommandBody, **arguments: str) -> JSONResponse:
-        """Run the ledger method `command` on the case with the body's arguments."""
+    def run(
+        self,
+        case_id: UUID,
+        command: CaseCommand[Any],
+        body: CommandBody,
+        path: Mapping[str, str],
+    ) -> JSONResponse:
+        """Run the catalogue's `command` on the case with the body and the ids from the path."""
         context = self.context
         complaint = context.ledger.get(case_id)
-        context.policy.check_can_run(context.principal, command, complaint)
+        context.policy.check_can_run(context.principal, command.name, complaint)
         key = context.request_key(self.idempotency_key, body)
         if key is not None and (replay := self._replay(case_id, complaint, key)) is not None:
             return replay
@@ -186,9 +193,8 @@ class CaseCommands:
             correlation_id=idempotency.correlation_id(key),
             expected_version=expected_version(self.if_match),
         )
-        method: Callable[..., int] = getattr(context.ledger, command)
         try:
-            version = method(case_id, ctx, **body.arguments(), **arguments)
+            version = command(context.ledger, CommandCall(case_id, ctx, body, path))
         except (ConflictError, DuplicateCommandError):
             if key is not None:
                 replay = self._replay(case_id, context.ledger.get(case_id), key)

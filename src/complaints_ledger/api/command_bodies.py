@@ -1,170 +1,63 @@
-"""One request body per ledger command; fields are named as the command's parameters."""
+"""The command bodies, where the API declared them before the catalogue (kept for importers)."""
 
-from __future__ import annotations
-
-from pydantic import Field, ValidationInfo, field_validator
-
-from complaints_ledger.api.schemas import MAX_WORKING_DAYS, CommandBody, Day, Name, Text
-from complaints_ledger.domain.values import (
-    EscalationRoute,
-    ExtendedDeadline,
-    Ombudsman,
-    OmbudsmanDecision,
-    Outcome,
-    RegimeId,
-    Remedy,
-    RemedyCompliance,
+from complaints_ledger.catalogue.bodies import (
+    MAX_REMEDIES,
+    Acknowledgement,
+    ActionCompletion,
+    ActionPlan,
+    Closure,
+    ComplainantUpdate,
+    Correction,
+    Erasure,
+    Escalation,
+    Evidence,
+    Extension,
+    Feedback,
+    FeedbackRequest,
+    ForumReview,
+    Investigation,
+    LateAcceptance,
+    Lesson,
+    LitigationHold,
+    LitigationHoldLifting,
+    OmbudsmanDecisionRecord,
+    Referral,
+    ReferralAcceptance,
+    Reopening,
+    Response,
+    ResponsePeriod,
+    TargetPause,
+    TargetResumption,
+    Withdrawal,
 )
-from complaints_ledger.inputs.text import TEXT_MAX, as_pydantic_error, clean_line
 
-MAX_REMEDIES = 20
-FREE_TEXT_FIELDS = frozenset({"summary", "complainant.address"})
-
-
-class Acknowledgement(CommandBody):
-    discussion_offered: bool = True
-    response_period_agreed_until: Day | None = None
-
-
-class ResponsePeriod(CommandBody):
-    agreed_until: Day
-    agreed_with_complainant: bool
-
-
-class Extension(CommandBody):
-    deadline: ExtendedDeadline
-    working_days: int = Field(ge=1, le=MAX_WORKING_DAYS)
-    reason: Text
-    complainant_consent: bool
-
-
-class Referral(CommandBody):
-    to_organisation: Name
-    reason: Text
-    consent_to_share: bool
-
-
-class ReferralAcceptance(CommandBody):
-    regime: RegimeId | None = None
-
-
-class LateAcceptance(CommandBody):
-    good_reason_for_delay: Text
-    can_investigate_effectively_and_fairly: bool
-
-
-class Investigation(CommandBody):
-    investigator: Name
-
-
-class Evidence(CommandBody):
-    evidence_kind: Name
-    source: Name
-    notes: Text
-
-
-class ComplainantUpdate(CommandBody):
-    channel: Name
-    message: Text
-
-
-class ActionPlan(CommandBody):
-    action_id: Name
-    description: Text
-    owner: Name
-    due_on: Day
-
-
-class ActionCompletion(CommandBody):
-    note: Text = ""
-
-
-class Response(CommandBody):
-    outcome: Outcome
-    remedies: list[Remedy] = Field(max_length=MAX_REMEDIES)
-    signed_by: Name
-    ombudsman_rights_given: bool
-    summary: Text
-
-
-class TargetPause(CommandBody):
-    reason: Text
-
-
-class TargetResumption(CommandBody):
-    pass
-
-
-class Escalation(CommandBody):
-    route: EscalationRoute
-    reason: Text
-    body: Ombudsman | None = None
-    reference: Name | None = None
-
-
-class OmbudsmanDecisionRecord(CommandBody):
-    body: Ombudsman
-    decision: OmbudsmanDecision
-    recommended_remedies: list[Remedy] = Field(default_factory=list, max_length=MAX_REMEDIES)
-    remedy_compliance: RemedyCompliance = RemedyCompliance.NOT_APPLICABLE
-
-
-class Lesson(CommandBody):
-    lesson_id: Name
-    theme: Name
-    lesson: Text
-    action: Text
-    shared_with_partners: bool
-
-
-class ForumReview(CommandBody):
-    forum: Name
-    findings: Text
-    handled_well: bool
-
-
-class FeedbackRequest(CommandBody):
-    channel: Name
-
-
-class Feedback(CommandBody):
-    satisfaction: int = Field(description="1 (very dissatisfied) to 5 (very satisfied)")
-    comments: Text = ""
-
-
-class Correction(CommandBody):
-    field: Name
-    new_value: Text = Field(description="One line, unless the field is free text (summary).")
-    reason: Text
-
-    @field_validator("new_value")
-    @classmethod
-    def _one_line_for_a_fact(cls, value: str, info: ValidationInfo) -> str:
-        """A correction of a name or fact is held to that field's policy: one line."""
-        if info.data.get("field") in FREE_TEXT_FIELDS:
-            return value
-        return as_pydantic_error(clean_line, value, TEXT_MAX)
-
-
-class Withdrawal(CommandBody):
-    reason: Text
-
-
-class Closure(CommandBody):
-    no_action_needed_reason: Text | None = None
-
-
-class Reopening(CommandBody):
-    reason: Text
-
-
-class LitigationHold(CommandBody):
-    reason: Text = Field(description="Why the case's records must be kept (the claim or order).")
-
-
-class LitigationHoldLifting(CommandBody):
-    reason: Text
-
-
-class Erasure(CommandBody):
-    reason: Text = Field(description="Why the data subject's personal data is erased.")
+__all__ = [
+    "MAX_REMEDIES",
+    "Acknowledgement",
+    "ActionCompletion",
+    "ActionPlan",
+    "Closure",
+    "ComplainantUpdate",
+    "Correction",
+    "Erasure",
+    "Escalation",
+    "Evidence",
+    "Extension",
+    "Feedback",
+    "FeedbackRequest",
+    "ForumReview",
+    "Investigation",
+    "LateAcceptance",
+    "Lesson",
+    "LitigationHold",
+    "LitigationHoldLifting",
+    "OmbudsmanDecisionRecord",
+    "Referral",
+    "ReferralAcceptance",
+    "Reopening",
+    "Response",
+    "ResponsePeriod",
+    "TargetPause",
+    "TargetResumption",
+    "Withdrawal",
+]

@@ -7,10 +7,9 @@ ignored value.
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import Field
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from complaints_ledger.catalogue.body import MAX_WORKING_DAYS, Body, CommandBody
 from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
     Channel,
@@ -32,12 +31,6 @@ __all__ = [
     "Name",
     "Text",
 ]
-
-MAX_WORKING_DAYS = 260  # about one year of working days
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class About(Body):
@@ -101,20 +94,3 @@ class ComplaintCreate(Body):
             matter_noticed_on=self.matter_noticed_on,
             internal_target_working_days=self.internal_target_working_days,
         )
-
-
-class CommandBody(Body):
-    """Every command body: its parameters, and when it happened (default: now)."""
-
-    occurred_at: Instant | None = Field(
-        default=None, description="When it happened (RFC 3339, with timezone); default now."
-    )
-
-    def arguments(self) -> dict[str, Any]:
-        """The keyword arguments of the ledger command, named as its parameters."""
-        return {
-            name: tuple(value) if isinstance(value, list) else value
-            for name in type(self).model_fields
-            if name != "occurred_at"
-            for value in [getattr(self, name)]
-        }

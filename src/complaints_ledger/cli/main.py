@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from complaints_ledger.cli.access_cmd import org_app, token_app
+from complaints_ledger.cli.case_cmd import case_app
 from complaints_ledger.cli.context import CliState
 from complaints_ledger.cli.db_cmd import app as db_app
 from complaints_ledger.cli.demo_cmd import demo
@@ -57,6 +58,7 @@ def main(
 
 
 app.command("demo")(demo)
+app.add_typer(case_app, name="case")
 app.command("history")(history)
 app.command("deadlines")(deadlines)
 app.command("serve")(serve)

@@ -1,0 +1,58 @@
+"""A case command as data: everything the API, the policy and the CLI need to offer it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
+from uuid import UUID
+
+from complaints_ledger.catalogue.body import CommandBody
+from complaints_ledger.domain.values import Role
+
+if TYPE_CHECKING:
+    from complaints_ledger.application import CommandContext
+    from complaints_ledger.commands import LedgerCommands
+
+BodyT = TypeVar("BodyT", bound=CommandBody)
+
+CASE_HANDLERS = frozenset({Role.OFFICER, Role.MANAGER})
+MANAGERS = frozenset({Role.MANAGER})
+
+
+@dataclass(frozen=True)
+class CommandCall(Generic[BodyT]):
+    """One run of a command: the case, who and when, the body, and any ids from the path."""
+
+    case_id: UUID
+    ctx: CommandContext
+    body: BodyT
+    path: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseCommand(Generic[BodyT]):
+    """A command on one case.
+
+    `run` calls the ledger method with the body's fields, so a wrong method, a missing or
+    misspelt parameter or a wrongly typed field is a mypy error, not a runtime surprise.
+    `path` is the HTTP route under `/complaints/{case_id}`; its `{names}` besides the case id
+    are `path_parameters`, handed to `run` in `CommandCall.path` (and CLI arguments).
+    """
+
+    name: str
+    path: str
+    body: type[BodyT]
+    run: Callable[[LedgerCommands, CommandCall[BodyT]], int]
+    summary: str
+    rule: str
+    roles: frozenset[Role] = CASE_HANDLERS
+    path_parameters: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def cli_name(self) -> str:
+        return self.name.replace("_", "-")
+
+    def __call__(self, ledger: LedgerCommands, call: CommandCall[BodyT]) -> int:
+        return self.run(ledger, call)

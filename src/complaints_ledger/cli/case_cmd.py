@@ -1,0 +1,166 @@
+"""`case`: log a complaint and run every catalogue command from the terminal.
+
+Each command's options are its API body's fields (cli/body_options.py); the caller
+(cli/caller.py) is held to the access policy the API applies. Errors are one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from inspect import Parameter, Signature
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from pydantic import BaseModel
+
+from complaints_ledger.access import Policy, Principal
+from complaints_ledger.api.schemas import ComplaintCreate
+from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.catalogue import CATALOGUE, CaseCommand, CommandCall
+from complaints_ledger.cli import parsing
+from complaints_ledger.cli.body_options import body_options, keyword, parse_body
+from complaints_ledger.cli.caller import caller, caller_options
+from complaints_ledger.cli.context import open_ledger, state
+from complaints_ledger.cli.errors import reporting_errors
+from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.inputs import TextPolicyError, clean_line
+from complaints_ledger.views import case_view
+
+Values = Mapping[str, Any]
+RECEIVE_HELP = "Log a new complaint, concern or compliment (the API's POST /complaints)."
+
+
+case_app = typer.Typer(
+    help="Case work: log a complaint, then acknowledge, respond, escalate, close, ...",
+    no_args_is_help=True,
+)
+
+
+def catalogue_command(entry: CaseCommand[Any]) -> Callable[..., None]:
+    """The entry as a typer command: `ID [PATH IDS] [body options] [caller] [--json]`."""
+    arguments = [
+        keyword("case", Annotated[str, typer.Argument(metavar="ID", help="The case id.")], ...),
+        *(
+            keyword(name, Annotated[str, typer.Argument(metavar=name.upper())], ...)
+            for name in entry.path_parameters
+        ),
+    ]
+
+    def run(values: Values) -> None:
+        _run(entry, values)
+
+    return _command(run, [*arguments, *_body_params(entry.body), _if_version_option()])
+
+
+def _run(entry: CaseCommand[Any], values: Values) -> None:
+    with reporting_errors():
+        case_id = parsing.case_id(values["case"])
+        path = {name: _path_value(values[name], name) for name in entry.path_parameters}
+        body = parse_body(entry.body, values)
+        with _as_caller(values) as (ledger, principal):
+            Policy(ledger).check_can_run(principal, entry.name, ledger.get(case_id))
+            ctx = CommandContext(
+                principal.actor,
+                occurred_at=body.occurred_at,
+                expected_version=_version(values.get("if_version")),
+            )
+            version = entry(ledger, CommandCall(case_id, ctx, body, path))
+            view = _view(ledger, case_id, version)
+    _report(values, view, f"{entry.cli_name}: case {case_id} is now at version {version}")
+
+
+def _receive(values: Values) -> None:
+    with reporting_errors():
+        body = parse_body(ComplaintCreate, values)
+        with _as_caller(values) as (ledger, principal):
+            Policy(ledger).check_can_receive(principal, body.organisation)
+            ctx = CommandContext(principal.actor, occurred_at=body.received_at)
+            case_id = _logged(ledger, body, ctx)
+            document = {"id": str(case_id), "version": 1, "case": _view(ledger, case_id, 1)}
+    _report(values, document, f"received: case {case_id} (version 1)")
+
+
+def _logged(ledger: ComplaintsLedger, body: ComplaintCreate, ctx: CommandContext) -> UUID:
+    try:
+        return ledger.receive(body.intake(), ctx)
+    except InvalidValueError as error:
+        if error.field != "occurred_at":
+            raise
+        # The complaint "occurred" when it was received: name the option the caller gave.
+        raise InvalidValueError(error.message, field="received_at", rule=error.rule) from None
+
+
+@contextmanager
+def _as_caller(values: Values) -> Iterator[tuple[ComplaintsLedger, Principal]]:
+    """The caller, authenticated before the ledger opens, and the ledger."""
+    settings = state(values["ctx"]).settings
+    principal = caller(settings, values)
+    with open_ledger(settings) as ledger:
+        yield ledger, principal
+
+
+def _command(run: Callable[[Values], None], params: list[Parameter]) -> Callable[..., None]:
+    """A function typer reads as a command with these parameters, handing `run` their values."""
+
+    def command(**values: Any) -> None:
+        run(values)
+
+    signature = [
+        Parameter("ctx", Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        *params,
+        *caller_options(),
+        keyword(
+            "as_json", Annotated[bool, typer.Option("--json", help="Print JSON.")], default=False
+        ),
+    ]
+    command.__signature__ = Signature(signature)  # type: ignore[attr-defined]
+    return command
+
+
+def _body_params(model: type[BaseModel]) -> list[Parameter]:
+    return [option.parameter() for option in body_options(model)]
+
+
+def _if_version_option() -> Parameter:
+    option = typer.Option(
+        "--if-version",
+        metavar="N",
+        help="Refuse the command if the case has moved on from version N (the API's If-Match).",
+    )
+    return keyword("if_version", Annotated[str | None, option])
+
+
+def _version(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.strip().isdigit() or int(text) < 1:
+        raise InvalidValueError(f"--if-version {text!r} is not a case version", field="if_version")
+    return int(text)
+
+
+def _path_value(text: str, name: str) -> str:
+    try:
+        return clean_line(text)
+    except TextPolicyError as error:
+        raise InvalidValueError(f"{name.upper()}: {error.message}", field=name) from None
+
+
+def _view(ledger: ComplaintsLedger, case_id: UUID, version: int) -> dict[str, Any]:
+    return case_view(ledger.repository.get(case_id, version=version), parsing.uk_today())
+
+
+def _report(values: Values, document: dict[str, Any], summary: str) -> None:
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False) if values["as_json"] else summary)
+
+
+case_app.command("receive", help=RECEIVE_HELP)(_command(_receive, _body_params(ComplaintCreate)))
+for _entry in CATALOGUE:
+    for _name in (_entry.cli_name, *_entry.aliases):
+        case_app.command(
+            _name,
+            help=f"{_entry.summary}\n\nServes: {_entry.rule}.",
+            hidden=_name != _entry.cli_name,
+        )(catalogue_command(_entry))

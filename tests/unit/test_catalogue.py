@@ -1,0 +1,68 @@
+"""The catalogue: one declaration per ledger command, forwarding every field of its body."""
+
+from __future__ import annotations
+
+from typing import Any, get_origin
+from uuid import uuid4
+
+import pytest
+
+from complaints_ledger.application import CommandContext
+from complaints_ledger.catalogue import CATALOGUE, CaseCommand, CommandCall, command_named
+from complaints_ledger.commands import LedgerCommands
+from complaints_ledger.domain.values import Actor, Role
+
+
+class RecordingLedger:
+    """Stands in for the ledger: records which method a command calls, with what."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        def method(_case_id: object, _ctx: object, **arguments: Any) -> int:
+            self.calls.append((name, arguments))
+            return 2
+
+        return method
+
+
+def marked_body(entry: CaseCommand[Any]) -> tuple[Any, dict[str, Any]]:
+    """A body whose every field holds a value of its own, and what the ledger must receive."""
+    values: dict[str, Any] = {}
+    for name, field in entry.body.model_fields.items():
+        values[name] = [f"{name}-item"] if get_origin(field.annotation) is list else f"{name}-v"
+    expected = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in values.items()
+        if name != "occurred_at"
+    }
+    return entry.body.model_construct(**values), expected
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[entry.name for entry in CATALOGUE])
+def test_each_command_hands_every_body_field_to_its_ledger_method(entry: CaseCommand[Any]) -> None:
+    body, expected = marked_body(entry)
+    path = {name: f"{name}-from-path" for name in entry.path_parameters}
+    ledger = RecordingLedger()
+    ctx = CommandContext(Actor("a", "Org", Role.OFFICER))
+    assert entry(ledger, CommandCall(uuid4(), ctx, body, path)) == 2  # type: ignore[arg-type]
+    assert ledger.calls == [(entry.name, {**path, **expected})]
+    assert callable(getattr(LedgerCommands, entry.name))
+
+
+def test_names_paths_and_cli_names_are_unique_and_every_command_says_whom_and_why() -> None:
+    for key in ("name", "path", "cli_name"):
+        values = [getattr(entry, key) for entry in CATALOGUE]
+        assert len(values) == len(set(values)), key
+    aliases = [alias for entry in CATALOGUE for alias in entry.aliases]
+    assert not set(aliases) & {entry.cli_name for entry in CATALOGUE}
+    for entry in CATALOGUE:
+        assert entry.roles, entry.name
+        assert entry.summary.endswith("."), entry.name
+        assert entry.rule, entry.name
+        assert command_named(entry.name) is entry
+        for name in entry.path_parameters:
+            assert f"{{{name}}}" in entry.path
+    with pytest.raises(KeyError):
+        command_named("acknowledgee")
