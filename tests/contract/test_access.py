@@ -11,6 +11,7 @@ from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import Policy, Principal, TokenStore
 from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.cli import access_cmd
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.errors import (
@@ -100,7 +101,12 @@ def test_a_token_authenticates_until_revoked_and_only_its_hash_is_stored(store_u
     tokens.close()
 
 
-def test_token_list_shows_one_organisations_tokens_when_asked(store_url: str) -> None:
+def test_token_list_shows_one_organisations_tokens_when_asked(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rich reads the width once (pytest-xdist workers export 80): a cut cell hides a name.
+    monkeypatch.setattr(access_cmd.console, "_width", 200)
+
     def cli(*args: str) -> Result:
         return CliRunner().invoke(app, ["--store", store_url, *args], env={"COLUMNS": "200"})
 
