@@ -35,6 +35,7 @@ from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import POSTGRES_FACTORY
 from complaints_ledger.store_roles import EVENT_LOG_TABLES, scram_verifier
+from tests.builders import assert_one_error_line
 
 # The command line as cli/main.py builds it (its callback), with the `db` group added here, so
 # that these tests do not depend on where main.py registers it.
@@ -123,15 +124,6 @@ def db_init(url: str, roles: Roles, *extra: str, env: dict[str, str] | None = No
 def initialised(url: str, roles: Roles) -> None:
     result = db_init(url, roles)
     assert result.exit_code == 0, result.output
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def intake() -> Intake:

@@ -37,11 +37,9 @@ pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason=f"{SCRIPT} is not in
 
 
 @pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    ProjectionRunner(database)  # the positions table exists before the worker starts
-    yield database
-    database.close()
+def db(db: ViewDatabase) -> ViewDatabase:
+    ProjectionRunner(db)  # the positions table exists before the worker starts
+    return db
 
 
 def write_case(url: str, *, acknowledge: bool = True) -> UUID:

@@ -24,6 +24,7 @@ from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
 from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
 from complaints_ledger.settings import Settings
+from tests.builders import assert_one_error_line
 
 COUNCIL = "Northshire Council"
 OFFICER = Actor("o.khan", COUNCIL)
@@ -101,17 +102,6 @@ def complainant_name(document: dict[str, Any]) -> str:
     """The name the complaint was received with, or `[erased]` (the whole field is erased)."""
     complainant = document["personal_data"][0]["fields"]["complainant"]
     return str(complainant["name"] if isinstance(complainant, dict) else complainant)
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
 
 
 # --------------------------------------------------------------------------- find, export, erase

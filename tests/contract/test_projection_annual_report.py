@@ -39,7 +39,6 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import annual_report as ar
 from projections.annual_report_render import render_csv, render_json, render_markdown
 
@@ -115,13 +114,6 @@ def world(store_url: str) -> Iterator[World]:
     built = World(store_url)
     yield built
     built.ledger.close()
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def report(db: ViewDatabase, year: int, org: str = COUNCIL, **kw: Any) -> dict[str, Any]:

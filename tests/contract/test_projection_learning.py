@@ -28,7 +28,6 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import learning_register as lr
 
 COUNCIL = "Northshire Council"
@@ -131,13 +130,6 @@ def world(store_url: str) -> Iterator[World]:
     built = World(store_url)
     yield built
     built.ledger.close()
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def at(day: int, month: int = 5, hour: int = 9) -> datetime:

@@ -27,7 +27,6 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections.timeliness import CASES, PROJECTION, STATUTORY_DEADLINES
 from projections.timeliness_queries import (
     DASHBOARD_KEYS,
@@ -163,13 +162,6 @@ def tell_what_happened_next(story: Story) -> None:
 @pytest.fixture
 def story(store_url: str) -> Story:
     return Story(store_url)
-
-
-@pytest.fixture
-def db(store_url: str) -> Any:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def non_zero(row: dict[str, Any]) -> dict[str, Any]:

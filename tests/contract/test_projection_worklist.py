@@ -26,7 +26,6 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections.worklist import CASES, PROJECTION, WORKLIST_KEYS, worklist
 
 COUNCIL = "Northshire County Council"
@@ -149,13 +148,6 @@ def tell_thursday(story: Story) -> None:
 @pytest.fixture
 def story(store_url: str) -> Story:
     return Story(store_url)
-
-
-@pytest.fixture
-def db(store_url: str) -> Any:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def table_rows(db: ViewDatabase) -> list[tuple[Any, ...]]:

@@ -24,8 +24,8 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import as_of_namespace
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import audit_trail
+from tests.builders import assert_one_error_line
 
 ANALYST_FOLDER = Path(__file__).parent / "analyst_example"
 BUILT_IN = ("timeliness", "worklist", "learning_register", "audit_trail", "annual_report")
@@ -58,13 +58,6 @@ def _restore_signal_handlers() -> Iterator[None]:
     yield
     for signum, handler in saved.items():
         signal.signal(signum, handler)
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def load_demo(url: str, complaints: int = 30) -> None:
@@ -112,17 +105,6 @@ def write_new_case(url: str) -> UUID:
     finally:
         ledger.close()
     return case_id
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> str:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output
-    return lines[0]
 
 
 # --------------------------------------------------------------------------- the life cycle

@@ -25,7 +25,6 @@ from complaints_ledger.readside.registry import load_projection, select_projecti
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import audit_trail
 
 HERE = Path(__file__).parent
@@ -79,13 +78,6 @@ def table_rows(
         )
         for table in projection.tables
     }
-
-
-@pytest.fixture
-def db(store_url: str) -> ViewDatabase:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def test_rebuild_commits_one_page_at_a_time_and_reports_progress(

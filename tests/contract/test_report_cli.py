@@ -8,7 +8,6 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,9 @@ from complaints_ledger.domain.values import Actor, Channel, Kind, Person, Regime
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import annual_report, audit_trail, learning_register, worklist
 from projections.timeliness_queries import dashboard, overdue_cases
+from tests.builders import assert_one_error_line
 
 DEMO_SIZE = 30
 
@@ -53,24 +52,6 @@ def demo(store_url: str) -> str:
     result = cli("demo", "--complaints", str(DEMO_SIZE), "--store", store_url)
     assert result.exit_code == 0, result.output
     return store_url
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> str:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert result.stdout == ""
-    return lines[0]
 
 
 def stored_events(db: ViewDatabase) -> list[tuple[str, int]]:
