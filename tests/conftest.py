@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -417,7 +418,7 @@ def ledger_settings() -> dict[str, Any]:
 
 @pytest.fixture
 def open_ledger(
-    store_url: str, clock: SimulatedClock, ledger_settings: dict[str, Any]
+    store_url: str, clock: Callable[[], datetime], ledger_settings: dict[str, Any]
 ) -> Iterator[Callable[..., ComplaintsLedger]]:
     """`open_ledger(**settings)` opens a ledger ("a process") on this test's store, with
     `ledger_settings` and `settings`; every one is closed after the test."""

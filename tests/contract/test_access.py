@@ -12,7 +12,6 @@ from typer.testing import CliRunner, Result
 from complaints_ledger.access import Policy, Principal, TokenStore
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.main import app
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
     DuplicateCommandError,
@@ -22,17 +21,15 @@ from complaints_ledger.domain.errors import (
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
-    Kind,
     Ombudsman,
     Outcome,
     Person,
-    RegimeId,
     Role,
 )
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.settings import Settings
+from tests.builders import intake
 
 COUNCIL, PROVIDER, HEALTHWATCH = "Northshire County Council", "Sunrise Care", "Healthwatch North"
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -66,18 +63,12 @@ def who(role: Role, organisation: str = COUNCIL) -> Principal:
 
 
 def logged_case(ledger: ComplaintsLedger, organisation: str = COUNCIL) -> object:
-    intake = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
+    canary = intake(
         receiving_organisation=organisation,
         about_organisation=PROVIDER,
-        service="home care",
-        subjects=("home care",),
         complainant=Person("Canary Person"),
-        summary="Missed visits",
     )
-    case_id = ledger.receive(intake, CommandContext(who(Role.OFFICER, organisation).actor))
+    case_id = ledger.receive(canary, CommandContext(who(Role.OFFICER, organisation).actor))
     return ledger.get(case_id)
 
 
