@@ -19,15 +19,13 @@ from uuid import UUID, uuid4
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import IntegrityFailureError, InvalidValueError
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
 from complaints_ledger.domain.values import (
     Channel,
     ConsentBasis,
-    Kind,
     Person,
-    RegimeId,
     Representative,
     Stamp,
 )
@@ -36,6 +34,7 @@ from complaints_ledger.privacy.keyring import load_keyring
 from complaints_ledger.privacy.rotation import retire_master_keys, rotate_master_key
 from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
 from complaints_ledger.readside.db import ViewDatabase
+from tests import builders
 from tests.builders import COUNCIL, MANAGER, OFFICER, T0, SimulatedClock, intake
 
 START = T0
@@ -224,14 +223,10 @@ def test_a_batch_of_new_cases_makes_its_keys_together_and_keeps_existing_ones(
     cases = [
         Complaint.receive(
             replace(stamp, correlation_id=f"bulk-{n}"),
-            Intake(
-                kind=Kind.COMPLAINT,
+            builders.intake(
                 channel=Channel.LETTER,
-                regime=RegimeId.ENGLAND_2009,
                 receiving_organisation=COUNCIL,
                 about_organisation="Sunrise Home Care Ltd",
-                service="home care",
-                subjects=("home care",),
                 complainant=Person(f"Bulk Person {n}", phone=f"07700 90010{n}"),
                 summary="Carers missed visits",
                 representative=Representative(Person(f"Rep {n}"), "son", ConsentBasis.GIVEN)

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -31,7 +30,6 @@ from complaints_ledger.domain.values import (
     OmbudsmanDecision,
     Outcome,
     Person,
-    RegimeId,
     Representative,
     Role,
 )
@@ -41,6 +39,7 @@ from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
 from projections import annual_report as ar
 from projections.annual_report_render import render_csv, render_json, render_markdown
+from tests import builders
 
 COUNCIL = "Northshire Council"
 HEALTHWATCH = "Healthwatch Northshire"
@@ -73,12 +72,10 @@ class World:
         name: str = "Jo Bloggs",
         summary: str = "Carers missed visits.",
     ) -> UUID:
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
             channel=Channel.PHONE,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation=org,
-            about_organisation=PROVIDER,
             service="home care" if "residential care" not in subjects else "residential care",
             subjects=subjects,
             complainant=Person(name),
@@ -479,13 +476,7 @@ def test_catch_up_equals_a_full_rebuild_and_as_of_reproduces_the_published_repor
 def test_renderers_and_no_personal_data_anywhere(world: World, db: ViewDatabase) -> None:
     name, phone, email, summary = PLANTED
     case = world.ledger.receive(
-        Intake(
-            kind=Kind.COMPLAINT,
-            channel=Channel.EMAIL,
-            regime=RegimeId.ENGLAND_2009,
-            receiving_organisation=COUNCIL,
-            about_organisation=PROVIDER,
-            service="home care",
+        builders.intake(
             subjects=("charging", "dignity"),
             complainant=Person(name, email=email, phone=phone, address="1 Planted Row"),
             summary=summary,

@@ -12,15 +12,12 @@ from uuid import UUID
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
     ConsentBasis,
-    Kind,
     Outcome,
     Person,
-    RegimeId,
     Representative,
     Role,
 )
@@ -29,6 +26,7 @@ from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
 from projections import learning_register as lr
+from tests import builders
 
 COUNCIL = "Northshire Council"
 SOUTHSHIRE = "Southshire Council"
@@ -69,13 +67,9 @@ class World:
         summary: str = "Carers missed visits.",
         representative: Representative | None = None,
     ) -> UUID:
-        intake = Intake(
-            kind=Kind.COMPLAINT,
+        intake = builders.intake(
             channel=Channel.PHONE,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation=org,
-            about_organisation=PROVIDER,
-            service="home care",
             subjects=subjects,
             complainant=complainant or Person("Jo Bloggs"),
             summary=summary,

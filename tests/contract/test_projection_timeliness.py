@@ -10,10 +10,8 @@ from uuid import UUID
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
     ExtendedDeadline,
     Kind,
@@ -35,6 +33,7 @@ from projections.timeliness_queries import (
     deadline_status,
     overdue_cases,
 )
+from tests import builders
 
 COUNCIL = "Northshire County Council"
 PROVIDER = "Brightwater Home Care Ltd"
@@ -68,9 +67,8 @@ class Story:
         regime: RegimeId = RegimeId.ENGLAND_2009,
         kind: Kind = Kind.COMPLAINT,
     ) -> None:
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
-            channel=Channel.EMAIL,
             regime=regime,
             receiving_organisation=organisation,
             about_organisation=organisation,

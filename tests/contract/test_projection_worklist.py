@@ -10,7 +10,6 @@ from uuid import UUID
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -27,6 +26,7 @@ from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
 from projections.worklist import CASES, PROJECTION, WORKLIST_KEYS, worklist
+from tests import builders
 
 COUNCIL = "Northshire County Council"
 PROVIDER = "Brightwater Home Care Ltd"
@@ -63,13 +63,12 @@ class Story:
         regime: RegimeId = RegimeId.ENGLAND_2009,
         kind: Kind = Kind.COMPLAINT,
     ) -> None:
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
             channel=Channel.PHONE,
             regime=regime,
             receiving_organisation=organisation,
             about_organisation=organisation,
-            service="home care",
             subjects=("home care", "communication"),
             complainant=Person("Sam Example", phone="01234 567890"),
             summary="Nobody came on Tuesday.",

@@ -18,13 +18,13 @@ from typer.testing import CliRunner, Result
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli import projections_cmd
 from complaints_ledger.cli.main import app
-from complaints_ledger.domain.complaint import Intake
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId
+from complaints_ledger.domain.values import Actor, Channel, Person
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import as_of_namespace
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings
 from projections import audit_trail
+from tests import builders
 from tests.builders import assert_one_error_line
 
 ANALYST_FOLDER = Path(__file__).parent / "analyst_example"
@@ -89,10 +89,8 @@ def write_new_case(url: str) -> UUID:
     ledger = ComplaintsLedger(Settings(store=url))
     officer = Actor("officer-9", NEW_ORGANISATION)
     try:
-        intake = Intake(
-            kind=Kind.COMPLAINT,
+        intake = builders.intake(
             channel=Channel.WEB_FORM,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation=NEW_ORGANISATION,
             about_organisation=NEW_ORGANISATION,
             service="reablement",

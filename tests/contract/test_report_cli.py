@@ -20,13 +20,13 @@ from typer.testing import CliRunner, Result
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
-from complaints_ledger.domain.complaint import Intake
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId
+from complaints_ledger.domain.values import Actor, Channel, Person
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
 from projections import annual_report, audit_trail, learning_register, worklist
 from projections.timeliness_queries import dashboard, overdue_cases
+from tests import builders
 from tests.builders import assert_one_error_line
 
 DEMO_SIZE = 30
@@ -181,10 +181,8 @@ def test_lists_follow_events_written_after_the_last_report(demo: str) -> None:
     ledger = ComplaintsLedger(Settings(store=demo))
     try:
         case_id = ledger.receive(
-            Intake(
-                kind=Kind.COMPLAINT,
+            builders.intake(
                 channel=Channel.LETTER,
-                regime=RegimeId.ENGLAND_2009,
                 receiving_organisation=organisation,
                 about_organisation=organisation,
                 service="day care",
@@ -262,14 +260,9 @@ def _receive_at(ledger: ComplaintsLedger, clock: list[datetime], when: datetime)
     clock[0] = when
     organisation = "Westshire Council"
     ledger.receive(
-        Intake(
-            kind=Kind.COMPLAINT,
-            channel=Channel.EMAIL,
-            regime=RegimeId.ENGLAND_2009,
+        builders.intake(
             receiving_organisation=organisation,
             about_organisation=organisation,
-            service="home care",
-            subjects=("home care",),
             complainant=Person("Someone"),
             summary="Late visits",
         ),
