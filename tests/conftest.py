@@ -21,9 +21,8 @@ import subprocess
 import tempfile
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -31,14 +30,10 @@ import pytest
 from hypothesis import settings
 from psycopg import sql
 
-from complaints_ledger.application import ComplaintsLedger
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
-from tests.builders import SimulatedClock
-
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
+
+pytest_plugins = ["tests.ledger_fixtures"]
 
 POSTGRES_ENV_VAR = "COMPLAINTS_LEDGER_TEST_POSTGRES"
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
@@ -391,51 +386,3 @@ def module_store_url(
         return
     with _fresh_database(request.getfixturevalue("postgres_server_url")) as url:
         yield url
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    """The view database on this test's store, closed afterwards."""
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
-
-
-# --------------------------------------------------------------------------- ledgers
-
-
-@pytest.fixture
-def clock() -> SimulatedClock:
-    """The clock of every ledger `open_ledger` opens: at T0 until the test moves it."""
-    return SimulatedClock()
-
-
-@pytest.fixture
-def ledger_settings() -> dict[str, Any]:
-    """Settings besides the store for every ledger `open_ledger` opens (a module overrides)."""
-    return {}
-
-
-@pytest.fixture
-def open_ledger(
-    store_url: str, clock: Callable[[], datetime], ledger_settings: dict[str, Any]
-) -> Iterator[Callable[..., ComplaintsLedger]]:
-    """`open_ledger(**settings)` opens a ledger ("a process") on this test's store, with
-    `ledger_settings` and `settings`; every one is closed after the test."""
-    opened: list[ComplaintsLedger] = []
-
-    def make(**settings: Any) -> ComplaintsLedger:
-        chosen = Settings(store=store_url, **{**ledger_settings, **settings})
-        ledger = ComplaintsLedger(chosen, clock=clock)
-        opened.append(ledger)
-        return ledger
-
-    yield make
-    for ledger in opened:
-        ledger.close()
-
-
-@pytest.fixture
-def ledger(open_ledger: Callable[..., ComplaintsLedger]) -> ComplaintsLedger:
-    """A ledger on this test's store (see `open_ledger`)."""
-    return open_ledger()

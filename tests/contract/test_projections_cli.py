@@ -16,7 +16,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.cli import projections_cmd
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.values import Actor, Channel, Person
 from complaints_ledger.readside.db import ViewDatabase
@@ -26,6 +25,8 @@ from complaints_ledger.settings import Settings
 from projections import audit_trail
 from tests import builders
 from tests.builders import assert_one_error_line
+
+pytestmark = pytest.mark.usefixtures("wide_consoles")
 
 ANALYST_FOLDER = Path(__file__).parent / "analyst_example"
 BUILT_IN = ("timeliness", "worklist", "learning_register", "audit_trail", "annual_report")
@@ -42,13 +43,6 @@ NEW_ORGANISATION = "Eastvale Borough Council"
 
 def cli(*args: str) -> Result:
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
-
-
-@pytest.fixture(autouse=True)
-def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 200-column terminal, so that no cell is cut short. (`COLUMNS` in `cli` is not enough:
-    rich reads it once, when the module's console is made, and pytest-xdist workers export 80.)"""
-    monkeypatch.setattr(projections_cmd.console, "_width", 200)
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ import orjson
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.cli import projections_cmd, report_cmd
 from complaints_ledger.domain.values import Actor
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.source import EventLog
@@ -31,6 +30,8 @@ from tests.stored_events import (
     write_hostile_case,
 )
 
+pytestmark = pytest.mark.usefixtures("wide_consoles")
+
 FORMULA = "=cmd|' /C calc'!A0"
 MARKUP = "[bold]Care[/bold]"
 HERE = Path(__file__).parent
@@ -45,13 +46,6 @@ def write_case(ledger: ComplaintsLedger, *, correlation_id: str) -> None:
     ledger.receive(
         intake(receiving_organisation=COUNCIL), CommandContext(actor, correlation_id=correlation_id)
     )
-
-
-@pytest.fixture(autouse=True)
-def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Wide consoles, so no cell is cut short (see test_projections_cli.py on why)."""
-    monkeypatch.setattr(projections_cmd.console, "_width", 200)
-    monkeypatch.setattr(report_cmd.console, "_width", 200)
 
 
 @pytest.fixture
