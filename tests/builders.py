@@ -1,15 +1,17 @@
-"""Builders shared by the tests: stamps, intakes and cases in the pure domain, and the CLI's
-one-line error. A test module passes what its story needs as changes; nothing here is copied."""
+"""Builders shared by the tests: stamps, intakes and cases in the pure domain, API bodies and
+tokens, and the CLI's one-line error. A test module passes what its story needs as changes."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from typing import Any
 from uuid import uuid4
 
 from click.testing import Result
 
+from complaints_ledger.access.tokens import TokenStore
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.values import (
     Actor,
@@ -149,3 +151,29 @@ def assert_one_error_line(result: Result, *fragments: str) -> str:
     assert "Traceback" not in result.output
     assert result.stdout == ""
     return lines[0]
+
+
+def complaint_body(organisation: str, **changes: Any) -> dict[str, Any]:
+    """A valid `POST /complaints` body for `organisation`, fields replaced by `changes`."""
+    body: dict[str, Any] = {
+        "organisation": organisation,
+        "regime": "england-2009",
+        "kind": "complaint",
+        "channel": "email",
+        "received_at": "2026-06-01T09:00:00Z",
+        "subjects": ["home care"],
+        "about": {"organisation": "Brightwater Home Care Ltd", "service": "Home care"},
+        "complainant": {"name": "Pat Example"},
+        "summary": "Carers missed three visits",
+    }
+    return {**body, **changes}
+
+
+def bearer(
+    tokens: TokenStore, role: Role, organisation: str, principal: str | None = None
+) -> dict[str, str]:
+    """Headers with a new token for `role` at `organisation` (principal `role@organisation`)."""
+    raw, _ = tokens.create(
+        principal=principal or f"{role}@{organisation}", organisation=organisation, role=role
+    )
+    return {"Authorization": f"Bearer {raw}"}

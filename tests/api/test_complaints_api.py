@@ -27,6 +27,7 @@ from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role
 from complaints_ledger.settings import Settings
+from tests.builders import SimulatedClock, bearer, complaint_body
 
 COUNCIL, PROVIDER, OTHER = "Northshire Council", "Sunrise Care", "Southshire Council"
 LGSCO = "Local Government and Social Care Ombudsman"
@@ -35,17 +36,6 @@ MAX_BODY_BYTES = 4096
 Who = tuple[Role, str]
 OFFICER: Who = (Role.OFFICER, COUNCIL)
 MANAGER: Who = (Role.MANAGER, COUNCIL)
-
-
-class SimulatedClock:
-    def __init__(self) -> None:
-        self.now = START + timedelta(hours=1)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -62,10 +52,9 @@ class Api:
 
     def auth(self, role: Role = Role.OFFICER, organisation: str = COUNCIL) -> dict[str, str]:
         if (role, organisation) not in self.tokens:
-            raw, _ = self.app.state.store.tokens.create(
-                principal=f"{role}@{organisation}", organisation=organisation, role=role
+            self.tokens[role, organisation] = bearer(
+                self.app.state.store.tokens, role, organisation
             )
-            self.tokens[role, organisation] = {"Authorization": f"Bearer {raw}"}
         return dict(self.tokens[role, organisation])
 
     def log(self, role: Role = Role.OFFICER, key: str | None = None, **changes: Any) -> Response:
@@ -100,24 +89,20 @@ class Api:
 
 
 def new_complaint(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "organisation": COUNCIL,
-        "regime": "england-2009",
-        "kind": "complaint",
-        "channel": "email",
+    canary = {
         "received_at": START.isoformat(),
         "subjects": ["home care", "communication"],
         "about": {"organisation": PROVIDER, "service": "home care"},
         "complainant": {"name": "Canary Person", "email": "canary@example.org"},
         "summary": "Carers missed four visits.",
     }
-    return {**body, **changes}
+    return complaint_body(**{"organisation": COUNCIL, **canary, **changes})
 
 
 @pytest.fixture
 def api(store_url: str) -> Iterator[Api]:
     """The API on this test's store, its organisations registered, the client open."""
-    clock = SimulatedClock()
+    clock = SimulatedClock(START + timedelta(hours=1))
     settings = Settings(store=store_url, snapshot_interval=0, api_max_body_bytes=MAX_BODY_BYTES)
     app = create_app(settings, clock=clock)
     with TestClient(app) as client:
