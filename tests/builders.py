@@ -10,6 +10,7 @@ from typing import Any
 from uuid import uuid4
 
 from click.testing import Result
+from httpx import Response
 
 from complaints_ledger.access.tokens import TokenStore
 from complaints_ledger.domain.complaint import Complaint, Intake
@@ -169,6 +170,18 @@ def complaint_body(organisation: str, **changes: Any) -> dict[str, Any]:
     return {**body, **changes}
 
 
+def canary_complaint(**changes: Any) -> dict[str, Any]:
+    """A complaint body from Canary Person to the council, about two subjects."""
+    canary = {
+        "received_at": T0.isoformat(),
+        "subjects": ["home care", "communication"],
+        "about": {"organisation": "Sunrise Care", "service": "home care"},
+        "complainant": {"name": "Canary Person", "email": "canary@example.org"},
+        "summary": "Carers missed four visits.",
+    }
+    return complaint_body(**{"organisation": COUNCIL, **canary, **changes})
+
+
 def bearer(
     tokens: TokenStore, role: Role, organisation: str, principal: str | None = None
 ) -> dict[str, str]:
@@ -177,3 +190,18 @@ def bearer(
         principal=principal or f"{role}@{organisation}", organisation=organisation, role=role
     )
     return {"Authorization": f"Bearer {raw}"}
+
+
+def assert_problem(response: Response, status: int, field: str | None = None) -> dict[str, Any]:
+    """An HTTP problem (RFC 9457) with `status`, naming `field` if given, with no traceback."""
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == status
+    assert problem["type"].startswith("urn:complaints-ledger:problem:")
+    assert problem["title"]
+    assert problem["detail"]
+    assert "Traceback" not in response.text
+    if field is not None:
+        assert problem.get("field") == field
+    return problem

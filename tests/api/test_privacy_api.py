@@ -25,7 +25,7 @@ from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.settings import Settings
-from tests.builders import SimulatedClock, bearer, complaint_body
+from tests.builders import SimulatedClock, assert_problem, bearer, canary_complaint
 
 COUNCIL, PROVIDER, OTHER = "Northshire Council", "Sunrise Care", "Southshire Council"
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026
@@ -104,33 +104,17 @@ def named(headers: dict[str, str]) -> dict[str, str]:
 
 
 def new_complaint(**changes: Any) -> dict[str, Any]:
-    canary = {
-        "received_at": START.isoformat(),
-        "subjects": ["home care", "communication"],
-        "about": {"organisation": PROVIDER, "service": "home care"},
-        "complainant": {"name": "Canary Person", "email": "canary@example.org"},
-        "summary": "Carers missed four visits to Canary Person.",
-        "accessibility_needs": ["large print"],
-    }
-    return complaint_body(**{"organisation": COUNCIL, **canary, **changes})
+    return canary_complaint(
+        **{
+            "summary": "Carers missed four visits to Canary Person.",
+            "accessibility_needs": ["large print"],
+            **changes,
+        }
+    )
 
 
 def complainant_of(case_id: str) -> UUID:
     return subject_id_for(UUID(case_id), SubjectRole.COMPLAINANT)
-
-
-def assert_problem(response: Response, status: int, field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:complaints-ledger:problem:")
-    assert problem["title"]
-    assert problem["detail"]
-    assert "Traceback" not in response.text
-    if field is not None:
-        assert problem.get("field") == field
-    return problem
 
 
 def assert_no_canary(response: Response) -> None:
