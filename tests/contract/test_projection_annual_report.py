@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -36,10 +36,10 @@ from complaints_ledger.domain.values import (
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
 from projections import annual_report as ar
 from projections.annual_report_render import render_csv, render_json, render_markdown
 from tests import builders
+from tests.stories import ClockedLedger
 
 COUNCIL = "Northshire Council"
 HEALTHWATCH = "Healthwatch Northshire"
@@ -50,15 +50,14 @@ LONDON = ZoneInfo("Europe/London")
 PLANTED = ("Zebedee Quux-Planted", "07700 900123", "zq@planted.example", "PLANTED-SUMMARY-xyzzy")
 
 
-class World:
-    """A ledger with a simulated clock: each command happens (and is recorded) at `when`."""
+class World(ClockedLedger):
+    """Each command happens (and is recorded) at the `when` its context names."""
 
     def __init__(self, url: str) -> None:
-        self.now = [datetime(2024, 1, 1, tzinfo=UTC)]
-        self.ledger = ComplaintsLedger(Settings(store=url), clock=lambda: self.now[0])
+        super().__init__(url, datetime(2024, 1, 1, tzinfo=UTC))
 
     def ctx(self, when: datetime, org: str = COUNCIL, role: Role = Role.OFFICER) -> CommandContext:
-        self.now[0] = when
+        self.now = when
         return CommandContext(Actor("officer", org, role))
 
     def receive(

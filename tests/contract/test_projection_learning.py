@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -24,9 +24,9 @@ from complaints_ledger.domain.values import (
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
 from projections import learning_register as lr
 from tests import builders
+from tests.stories import ClockedLedger
 
 COUNCIL = "Northshire Council"
 SOUTHSHIRE = "Southshire Council"
@@ -46,15 +46,14 @@ PLANTED = (
 )
 
 
-class World:
-    """A ledger with a simulated clock: each command happens (and is recorded) at `when`."""
+class World(ClockedLedger):
+    """Each command happens (and is recorded) at the `when` its context names."""
 
     def __init__(self, url: str) -> None:
-        self.now = [datetime(2024, 1, 1, tzinfo=UTC)]
-        self.ledger = ComplaintsLedger(Settings(store=url), clock=lambda: self.now[0])
+        super().__init__(url, datetime(2024, 1, 1, tzinfo=UTC))
 
     def ctx(self, when: datetime, org: str = COUNCIL, role: Role = Role.OFFICER) -> CommandContext:
-        self.now[0] = when
+        self.now = when
         return CommandContext(Actor("officer", org, role))
 
     def receive(
@@ -283,7 +282,7 @@ def test_catch_up_equals_a_full_rebuild_and_as_of_shows_the_register_as_it_stood
     world.lesson(referred, at(6), "h1", "Signposting", shared=True, org=HEALTHWATCH)
     runner = ProjectionRunner(db, page_size=2)
     runner.rebuild(lr.PROJECTION)
-    instant = world.now[0]
+    instant = world.now
     as_it_stood = lr.lessons(db, today=date(2026, 7, 1))
 
     world.respond(case, at(10), Outcome.NOT_UPHELD)

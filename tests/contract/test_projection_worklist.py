@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -24,9 +24,9 @@ from complaints_ledger.domain.values import (
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
 from projections.worklist import CASES, PROJECTION, WORKLIST_KEYS, worklist
 from tests import builders
+from tests.stories import ClockedLedger
 
 COUNCIL = "Northshire County Council"
 PROVIDER = "Brightwater Home Care Ltd"
@@ -34,20 +34,16 @@ GLASGOW = "Glasgow City Council"
 TODAY = date(2026, 12, 10)  # a Thursday
 
 
-class Story:
-    """The ledger with a simulated clock; each command happens at 10:00 UTC on its day."""
+class Story(ClockedLedger):
+    """Each command happens at 10:00 UTC on its day, unless told another hour."""
 
     def __init__(self, url: str) -> None:
-        self.now = datetime(2026, 1, 5, 9, tzinfo=UTC)
-        self.ledger = ComplaintsLedger(Settings(store=url), clock=lambda: self.now)
-        self.cases: dict[str, UUID] = {}
+        super().__init__(url, datetime(2026, 1, 5, 9, tzinfo=UTC))
 
     def on(
         self, day: date, hour: int = 10, organisation: str = COUNCIL, role: Role = Role.OFFICER
     ) -> CommandContext:
-        moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-        assert moment >= self.now, "the story is told in order"
-        self.now = moment
+        self.move_to(day, hour)
         return self.then(organisation, role)
 
     def then(self, organisation: str = COUNCIL, role: Role = Role.OFFICER) -> CommandContext:
