@@ -33,6 +33,8 @@ from psycopg import sql
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+pytest_plugins = ["tests.ledger_fixtures"]
+
 POSTGRES_ENV_VAR = "COMPLAINTS_LEDGER_TEST_POSTGRES"
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 TEST_DATABASE_PREFIX = "cl_test_"

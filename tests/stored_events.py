@@ -4,35 +4,19 @@ old event may hold (events are forever), such as NUL, which PostgreSQL text cann
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 from uuid import UUID, uuid4
 
 import orjson
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Complaint, Intake
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
+from complaints_ledger.domain.complaint import Complaint
+from complaints_ledger.domain.values import Actor, Role
+from tests.builders import intake
 
 COUNCIL = "Northshire County Council"
 HOSTILE_ABOUT = "Bright\x00water \u202eHome Care"
 HOSTILE_SERVICE = "Home\x00care\x1b[31m"
 HOSTILE_SUBJECT = "=HYPERLINK(\x7f\x85)"
-
-
-def intake(organisation: str = COUNCIL, **changes: Any) -> Intake:
-    """An ordinary complaint received by `organisation`, with `changes`."""
-    ordinary = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.LETTER,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=organisation,
-        about_organisation=organisation,
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("Pat Example"),
-        summary="Carers missed three visits",
-    )
-    return dataclasses.replace(ordinary, **changes)
 
 
 def write_hostile_case(
@@ -53,7 +37,7 @@ def write_hostile_case(
         "PLACEHOLDER-SUBJECT": subject,
     }
     hostile = intake(
-        organisation,
+        receiving_organisation=organisation,
         about_organisation="PLACEHOLDER-ABOUT",
         service="PLACEHOLDER-SERVICE",
         subjects=("home care", "PLACEHOLDER-SUBJECT"),

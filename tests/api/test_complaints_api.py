@@ -27,6 +27,7 @@ from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role
 from complaints_ledger.settings import Settings
+from tests.builders import SimulatedClock, assert_problem, bearer, canary_complaint
 
 COUNCIL, PROVIDER, OTHER = "Northshire Council", "Sunrise Care", "Southshire Council"
 LGSCO = "Local Government and Social Care Ombudsman"
@@ -35,17 +36,6 @@ MAX_BODY_BYTES = 4096
 Who = tuple[Role, str]
 OFFICER: Who = (Role.OFFICER, COUNCIL)
 MANAGER: Who = (Role.MANAGER, COUNCIL)
-
-
-class SimulatedClock:
-    def __init__(self) -> None:
-        self.now = START + timedelta(hours=1)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -62,17 +52,16 @@ class Api:
 
     def auth(self, role: Role = Role.OFFICER, organisation: str = COUNCIL) -> dict[str, str]:
         if (role, organisation) not in self.tokens:
-            raw, _ = self.app.state.store.tokens.create(
-                principal=f"{role}@{organisation}", organisation=organisation, role=role
+            self.tokens[role, organisation] = bearer(
+                self.app.state.store.tokens, role, organisation
             )
-            self.tokens[role, organisation] = {"Authorization": f"Bearer {raw}"}
         return dict(self.tokens[role, organisation])
 
     def log(self, role: Role = Role.OFFICER, key: str | None = None, **changes: Any) -> Response:
         headers = self.auth(role, changes.get("organisation", COUNCIL))
         if key is not None:
             headers["Idempotency-Key"] = key
-        return self.client.post("/complaints", json=new_complaint(**changes), headers=headers)
+        return self.client.post("/complaints", json=canary_complaint(**changes), headers=headers)
 
     def logged(self, **changes: Any) -> str:
         response = self.log(**changes)
@@ -99,25 +88,10 @@ class Api:
         return [entry.type for entry in self.ledger.history(UUID(case_id))]
 
 
-def new_complaint(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "organisation": COUNCIL,
-        "regime": "england-2009",
-        "kind": "complaint",
-        "channel": "email",
-        "received_at": START.isoformat(),
-        "subjects": ["home care", "communication"],
-        "about": {"organisation": PROVIDER, "service": "home care"},
-        "complainant": {"name": "Canary Person", "email": "canary@example.org"},
-        "summary": "Carers missed four visits.",
-    }
-    return {**body, **changes}
-
-
 @pytest.fixture
 def api(store_url: str) -> Iterator[Api]:
     """The API on this test's store, its organisations registered, the client open."""
-    clock = SimulatedClock()
+    clock = SimulatedClock(START + timedelta(hours=1))
     settings = Settings(store=store_url, snapshot_interval=0, api_max_body_bytes=MAX_BODY_BYTES)
     app = create_app(settings, clock=clock)
     with TestClient(app) as client:
@@ -291,7 +265,7 @@ def test_ten_concurrent_identical_posts_log_one_case(api: Api) -> None:
     headers = {**api.auth(), "Idempotency-Key": "intake-0001"}
 
     def post(_: int) -> Response:
-        return api.client.post("/complaints", json=new_complaint(), headers=headers)
+        return api.client.post("/complaints", json=canary_complaint(), headers=headers)
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         responses = list(pool.map(post, range(10)))
@@ -389,7 +363,7 @@ def test_a_retry_of_a_request_recorded_before_keys_were_scoped_finds_its_events(
     request alone>`, and the case id derives from the key alone."""
     api.auth()
     officer = Actor(f"{Role.OFFICER}@{COUNCIL}", COUNCIL, Role.OFFICER)
-    intake = ComplaintCreate.model_validate(new_complaint())
+    intake = ComplaintCreate.model_validate(canary_complaint())
     digest = idempotency.request_digest("POST", "/complaints", intake)
     old = CommandContext(officer, intake.received_at, f"letter-0042:{digest}")
     case_id = api.ledger.receive(intake.intake(), old, case_key="letter-0042")
@@ -479,20 +453,6 @@ def test_a_read_that_cannot_be_recorded_fails_without_data(
 # --------------------------------------------------------------------------- problems
 
 
-def assert_problem(response: Response, status: int, field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:complaints-ledger:problem:")
-    assert problem["title"]
-    assert problem["detail"]
-    assert "Traceback" not in response.text
-    if field is not None:
-        assert problem["field"] == field
-    return problem
-
-
 def test_malformed_json_and_a_bad_if_match_are_400(api: Api) -> None:
     case_id = api.logged()
     headers = {**api.auth(), "Content-Type": "application/json"}
@@ -521,7 +481,7 @@ def test_a_role_that_may_not_act_is_403(api: Api) -> None:
     assert_problem(api.run(case_id, "corrections", LIFECYCLE[-2][1]), 403, "role")
     assert_problem(api.log(organisation=OTHER, role=Role.AUDITOR), 403, "role")
     other = api.client.post(
-        "/complaints", json=new_complaint(organisation=OTHER), headers=api.auth()
+        "/complaints", json=canary_complaint(organisation=OTHER), headers=api.auth()
     )
     assert_problem(other, 403, "organisation")
     assert api.events(case_id) == ["Received"]
@@ -548,7 +508,7 @@ def test_a_rule_of_the_procedure_is_409(api: Api) -> None:
 
 def test_a_large_body_is_413_and_a_body_that_is_not_json_is_415(api: Api) -> None:
     case_id = api.logged()
-    large = new_complaint(summary="x" * MAX_BODY_BYTES)
+    large = canary_complaint(summary="x" * MAX_BODY_BYTES)
     assert_problem(api.client.post("/complaints", json=large, headers=api.auth()), 413, "body")
 
     def chunks() -> Iterator[bytes]:
@@ -596,7 +556,7 @@ def test_invalid_values_are_422_naming_the_field(
 
 
 def test_request_validation_lists_every_error(api: Api) -> None:
-    body = new_complaint(kind="rant", channel="pigeon")
+    body = canary_complaint(kind="rant", channel="pigeon")
     problem = assert_problem(api.client.post("/complaints", json=body, headers=api.auth()), 422)
     assert {e["field"] for e in problem["errors"]} == {"kind", "channel"}
     case_id = api.logged()

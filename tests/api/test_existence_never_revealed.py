@@ -24,6 +24,7 @@ from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
 from complaints_ledger.domain.registry import OrganisationKind, access_log_id, organisation_id
 from complaints_ledger.domain.values import Actor, Ombudsman, Role
 from complaints_ledger.settings import Settings
+from tests.builders import bearer, complaint_body
 
 COUNCIL, OTHER = "Northshire Council", "Southshire Council"
 OTHER_HEALTHWATCH, OTHER_OMBUDSMAN = "Healthwatch Southshire", "Public Services Ombudsman Wales"
@@ -127,7 +128,7 @@ def tenant(store_url: str) -> Iterator[Tenant]:
     with TestClient(app) as client:
         ledger: ComplaintsLedger = app.state.store.ledger
         register(ledger)
-        officer = auth(app.state.store.tokens, Role.OFFICER, COUNCIL)
+        officer = bearer(app.state.store.tokens, Role.OFFICER, COUNCIL)
         created = client.post("/complaints", json=new_complaint(), headers=officer)
         assert created.status_code == 201, created.text
         case_id = UUID(created.json()["id"])
@@ -144,23 +145,14 @@ def register(ledger: ComplaintsLedger) -> None:
         ledger.register_organisation(admin, name=name, kind=kind, ombudsman_body=body)
 
 
-def auth(tokens: Any, role: Role, organisation: str) -> dict[str, str]:
-    raw, _ = tokens.create(principal=f"{role}@{organisation}", organisation=organisation, role=role)
-    return {"Authorization": f"Bearer {raw}"}
-
-
 def new_complaint() -> dict[str, Any]:
-    return {
-        "organisation": COUNCIL,
-        "regime": "england-2009",
-        "kind": "complaint",
-        "channel": "email",
-        "received_at": START.isoformat(),
-        "subjects": ["home care"],
-        "about": {"organisation": COUNCIL, "service": "home care"},
-        "complainant": {"name": "Canary Person"},
-        "summary": "Carers missed four visits.",
-    }
+    return complaint_body(
+        COUNCIL,
+        received_at=START.isoformat(),
+        about={"organisation": COUNCIL, "service": "home care"},
+        complainant={"name": "Canary Person"},
+        summary="Carers missed four visits.",
+    )
 
 
 def answer(response: Response) -> tuple[Any, ...]:
@@ -190,7 +182,7 @@ def test_every_route_with_a_tenant_id_is_covered(tenant: Tenant) -> None:
 @pytest.mark.parametrize("role", CALLERS)
 def test_another_organisations_ids_answer_like_unknown_ones(tenant: Tenant, role: Role) -> None:
     app = tenant.client.app
-    headers = auth(app.state.store.tokens, role, CALLER_ORGANISATION.get(role, OTHER))  # type: ignore[attr-defined]
+    headers = bearer(app.state.store.tokens, role, CALLER_ORGANISATION.get(role, OTHER))  # type: ignore[attr-defined]
     differences = []
     for operation in tenant.operations:
         variants = [{"headers": headers}]

@@ -21,6 +21,7 @@ from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.integrity.verify import verify
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.settings import Settings
+from tests import builders
 
 COUNCIL, OTHER = "Northshire County Council", "Riverside City Council"
 COMPLAINT = {
@@ -52,10 +53,7 @@ def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def bearer(client: TestClient, organisation: str, role: Role = Role.AUDITOR) -> dict[str, str]:
-    raw, _ = client.app.state.store.tokens.create(  # type: ignore[attr-defined]
-        principal=f"{role}@{organisation}", organisation=organisation, role=role
-    )
-    return {"Authorization": f"Bearer {raw}"}
+    return builders.bearer(client.app.state.store.tokens, role, organisation)  # type: ignore[attr-defined]
 
 
 def test_a_case_bundle_from_the_api_verifies_offline(client: TestClient) -> None:

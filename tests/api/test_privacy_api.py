@@ -25,6 +25,7 @@ from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.settings import Settings
+from tests.builders import SimulatedClock, assert_problem, bearer, canary_complaint
 
 COUNCIL, PROVIDER, OTHER = "Northshire Council", "Sunrise Care", "Southshire Council"
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026
@@ -35,17 +36,6 @@ MANAGER: Who = (Role.MANAGER, COUNCIL)
 ADMIN: Who = (Role.ADMIN, COUNCIL)
 AUDITOR: Who = (Role.AUDITOR, COUNCIL)
 HOLD = {"reason": "Claim issued in the county court"}
-
-
-class SimulatedClock:
-    def __init__(self) -> None:
-        self.now = START + timedelta(hours=1)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -62,11 +52,7 @@ class Api:
 
     def auth(self, who: Who = OFFICER) -> dict[str, str]:
         if who not in self.tokens:
-            role, organisation = who
-            raw, _ = self.app.state.store.tokens.create(
-                principal=f"{role}@{organisation}", organisation=organisation, role=role
-            )
-            self.tokens[who] = {"Authorization": f"Bearer {raw}"}
+            self.tokens[who] = bearer(self.app.state.store.tokens, *who)
         return dict(self.tokens[who])
 
     def logged(self, who: Who = OFFICER, **changes: Any) -> str:
@@ -118,37 +104,17 @@ def named(headers: dict[str, str]) -> dict[str, str]:
 
 
 def new_complaint(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "organisation": COUNCIL,
-        "regime": "england-2009",
-        "kind": "complaint",
-        "channel": "email",
-        "received_at": START.isoformat(),
-        "subjects": ["home care", "communication"],
-        "about": {"organisation": PROVIDER, "service": "home care"},
-        "complainant": {"name": "Canary Person", "email": "canary@example.org"},
-        "summary": "Carers missed four visits to Canary Person.",
-        "accessibility_needs": ["large print"],
-    }
-    return {**body, **changes}
+    return canary_complaint(
+        **{
+            "summary": "Carers missed four visits to Canary Person.",
+            "accessibility_needs": ["large print"],
+            **changes,
+        }
+    )
 
 
 def complainant_of(case_id: str) -> UUID:
     return subject_id_for(UUID(case_id), SubjectRole.COMPLAINANT)
-
-
-def assert_problem(response: Response, status: int, field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    assert problem["status"] == status
-    assert problem["type"].startswith("urn:complaints-ledger:problem:")
-    assert problem["title"]
-    assert problem["detail"]
-    assert "Traceback" not in response.text
-    if field is not None:
-        assert problem.get("field") == field
-    return problem
 
 
 def assert_no_canary(response: Response) -> None:
@@ -158,7 +124,7 @@ def assert_no_canary(response: Response) -> None:
 @pytest.fixture
 def api(store_url: str) -> Iterator[Api]:
     """The API on this test's store, its organisations registered, the client open."""
-    clock = SimulatedClock()
+    clock = SimulatedClock(START + timedelta(hours=1))
     app = create_app(Settings(store=store_url, snapshot_interval=0), clock=clock)
     with TestClient(app) as client:
         ledger: ComplaintsLedger = app.state.store.ledger

@@ -21,6 +21,7 @@ from complaints_ledger.demo import (
 )
 from complaints_ledger.domain.values import Role
 from complaints_ledger.settings import Settings
+from tests import builders
 
 NORTHSHIRE, RIVERSIDE = "Northshire County Council", "Riverside City Council"
 LGSCO = "Local Government and Social Care Ombudsman"
@@ -43,10 +44,8 @@ def world(store_url: str) -> Iterator[tuple[TestClient, ComplaintsLedger]]:
 
 
 def auth(client: TestClient, role: Role, organisation: str = NORTHSHIRE) -> dict[str, str]:
-    raw, _ = client.app.state.store.tokens.create(  # type: ignore[attr-defined]
-        principal=f"{role}-tester", organisation=organisation, role=role
-    )
-    return {"Authorization": f"Bearer {raw}"}
+    tokens = client.app.state.store.tokens  # type: ignore[attr-defined]
+    return builders.bearer(tokens, role, organisation, principal=f"{role}-tester")
 
 
 def problem(response: Any, status: int, field: str) -> None:

@@ -17,6 +17,7 @@ from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import parse_store_url
+from tests import builders
 from tests.contract.test_readside_runtime import seed
 from tests.contract.test_stored_values import failing_on
 from tests.stored_events import COUNCIL, SHOWN_SERVICE, write_hostile_case
@@ -43,10 +44,8 @@ def client(store_url: str) -> Iterator[TestClient]:
 
 
 def auth(client: TestClient, role: Role, organisation: str) -> dict[str, str]:
-    raw, _ = client.app.state.store.tokens.create(  # type: ignore[attr-defined]
-        principal=f"{role}-tester", organisation=organisation, role=role
-    )
-    return {"Authorization": f"Bearer {raw}"}
+    tokens = client.app.state.store.tokens  # type: ignore[attr-defined]
+    return builders.bearer(tokens, role, organisation, principal=f"{role}-tester")
 
 
 def get(client: TestClient, path: str, role: Role, organisation: str) -> Any:

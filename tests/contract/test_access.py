@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -11,9 +10,7 @@ from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import Policy, Principal, TokenStore
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.cli import access_cmd
 from complaints_ledger.cli.main import app
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
     DuplicateCommandError,
@@ -23,43 +20,39 @@ from complaints_ledger.domain.errors import (
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
-    Kind,
     Ombudsman,
     Outcome,
     Person,
-    RegimeId,
     Role,
 )
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.settings import Settings
+from tests.builders import SimulatedClock, intake
 
 COUNCIL, PROVIDER, HEALTHWATCH = "Northshire County Council", "Sunrise Care", "Healthwatch North"
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 @pytest.fixture
-def ledger(store_url: str) -> Iterator[ComplaintsLedger]:
-    now = [START]
+def clock() -> SimulatedClock:
+    return SimulatedClock(START, step=timedelta(minutes=5))
 
-    def clock() -> datetime:
-        now[0] += timedelta(minutes=5)
-        return now[0]
 
-    app = ComplaintsLedger(Settings(store=store_url), clock=clock)
+@pytest.fixture
+def ledger(ledger: ComplaintsLedger) -> ComplaintsLedger:
+    """A ledger with a council, a provider, Healthwatch and the LGSCO registered."""
     admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
     for name, kind in ((COUNCIL, OrganisationKind.COUNCIL), (PROVIDER, OrganisationKind.PROVIDER)):
-        app.register_organisation(admin, name=name, kind=kind)
-    app.register_organisation(admin, name=HEALTHWATCH, kind=OrganisationKind.HEALTHWATCH)
-    app.register_organisation(
-        CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN)),
+        ledger.register_organisation(admin, name=name, kind=kind)
+    ledger.register_organisation(admin, name=HEALTHWATCH, kind=OrganisationKind.HEALTHWATCH)
+    ledger.register_organisation(
+        admin,
         name="Local Government and Social Care Ombudsman",
         kind=OrganisationKind.OMBUDSMAN,
         ombudsman_body=Ombudsman.LGSCO,
     )
-    yield app
-    app.close()
+    return ledger
 
 
 def who(role: Role, organisation: str = COUNCIL) -> Principal:
@@ -67,18 +60,12 @@ def who(role: Role, organisation: str = COUNCIL) -> Principal:
 
 
 def logged_case(ledger: ComplaintsLedger, organisation: str = COUNCIL) -> object:
-    intake = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
+    canary = intake(
         receiving_organisation=organisation,
         about_organisation=PROVIDER,
-        service="home care",
-        subjects=("home care",),
         complainant=Person("Canary Person"),
-        summary="Missed visits",
     )
-    case_id = ledger.receive(intake, CommandContext(who(Role.OFFICER, organisation).actor))
+    case_id = ledger.receive(canary, CommandContext(who(Role.OFFICER, organisation).actor))
     return ledger.get(case_id)
 
 
@@ -101,12 +88,8 @@ def test_a_token_authenticates_until_revoked_and_only_its_hash_is_stored(store_u
     tokens.close()
 
 
-def test_token_list_shows_one_organisations_tokens_when_asked(
-    store_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # rich reads the width once (pytest-xdist workers export 80): a cut cell hides a name.
-    monkeypatch.setattr(access_cmd.console, "_width", 200)
-
+@pytest.mark.usefixtures("wide_consoles")
+def test_token_list_shows_one_organisations_tokens_when_asked(store_url: str) -> None:
     def cli(*args: str) -> Result:
         return CliRunner().invoke(app, ["--store", store_url, *args], env={"COLUMNS": "200"})
 

@@ -24,9 +24,8 @@ from complaints_ledger.append_only import EVENTS_TABLE, lock_function_name
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.db_cmd import app as db_app
 from complaints_ledger.cli.main import main as main_callback
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.privacy import ERASED, SubjectRole
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
+from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.privacy.erasure import erase_subject
 from complaints_ledger.privacy.subject_table import TABLE as SUBJECT_KEYS_TABLE
 from complaints_ledger.readside.db import ViewDatabase
@@ -35,6 +34,7 @@ from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import POSTGRES_FACTORY
 from complaints_ledger.store_roles import EVENT_LOG_TABLES, scram_verifier
+from tests.builders import JO_BY_EMAIL, assert_one_error_line, intake
 
 # The command line as cli/main.py builds it (its callback), with the `db` group added here, so
 # that these tests do not depend on where main.py registers it.
@@ -125,34 +125,14 @@ def initialised(url: str, roles: Roles) -> None:
     assert result.exit_code == 0, result.output
 
 
-def assert_one_error_line(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-
-
-def intake() -> Intake:
-    return Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=OFFICER.organisation,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("Jo Bloggs", email="jo@example.org"),
-        summary="Carers missed four visits.",
-    )
-
-
 def use_the_ledger(url: str) -> None:
     """Receive a complaint, run a command, read it back; a snapshot is taken at every save."""
     ledger = ComplaintsLedger(Settings(store=url, snapshot_interval=1))
     try:
-        case_id = ledger.receive(intake(), CommandContext(OFFICER))
+        case_id = ledger.receive(
+            intake(receiving_organisation=OFFICER.organisation, complainant=JO_BY_EMAIL),
+            CommandContext(OFFICER),
+        )
         assert ledger.acknowledge(case_id, CommandContext(OFFICER)) == 2
         assert ledger.get(case_id).version == 2
         assert [entry.type for entry in ledger.history(case_id)] == ["Received", "Acknowledged"]

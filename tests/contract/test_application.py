@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -29,57 +28,27 @@ from complaints_ledger.domain.errors import (
 )
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
     ExtendedDeadline,
-    Kind,
     Ombudsman,
     OmbudsmanDecision,
     Outcome,
-    Person,
     RegimeId,
     Remedy,
     RemedyCompliance,
-    Role,
     Stamp,
     Status,
 )
-from complaints_ledger.settings import Settings
+from tests import builders
+from tests.builders import COUNCIL, JO_BY_EMAIL, MANAGER, OFFICER, T0, SimulatedClock
 
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
-START = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026
+START = T0
 MICROSECOND = timedelta(microseconds=1)
 
 
-class SimulatedClock:
-    """The ledger's clock, moved on by the test."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
 def intake(**changes: object) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care", "communication"),
-        complainant=Person("Jo Bloggs", email="jo@example.org"),
-        summary="Carers missed four visits.",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    by_email = {"complainant": JO_BY_EMAIL, "subjects": ("home care", "communication")}
+    return builders.intake(**{**by_email, **changes})
 
 
 def ctx(actor: Actor = OFFICER, **changes: Any) -> CommandContext:
@@ -91,32 +60,8 @@ def state(case: Complaint) -> dict[str, Any]:
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock()
-
-
-@pytest.fixture
-def open_ledger(store_url: str, clock: SimulatedClock) -> Iterator[Callable[..., ComplaintsLedger]]:
-    """Opens ledgers on this test's store (closed afterwards)."""
-    opened: list[ComplaintsLedger] = []
-
-    def make(
-        snapshot_interval: int = 0, ledger_clock: Callable[[], datetime] = clock
-    ) -> ComplaintsLedger:
-        ledger = ComplaintsLedger(
-            Settings(store=store_url, snapshot_interval=snapshot_interval), clock=ledger_clock
-        )
-        opened.append(ledger)
-        return ledger
-
-    yield make
-    for ledger in opened:
-        ledger.close()
-
-
-@pytest.fixture
-def ledger(open_ledger: Callable[..., ComplaintsLedger]) -> ComplaintsLedger:
-    return open_ledger()
+def ledger_settings() -> dict[str, Any]:
+    return {"snapshot_interval": 0}
 
 
 # --------------------------------------------------------------------------- the whole procedure

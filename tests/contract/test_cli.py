@@ -19,6 +19,7 @@ from complaints_ledger.cli.main import app
 from complaints_ledger.demo import SimulatedClock, plan_dataset, summarise, write_plan
 from complaints_ledger.domain.values import Status
 from complaints_ledger.settings import Settings
+from tests.builders import assert_one_error_line
 
 DEMO_SIZE = 40
 UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -51,17 +52,6 @@ def busiest_case(url: str) -> tuple[UUID, list[datetime]]:
         ledger.close()
     case_id = max(histories, key=lambda i: (len(histories[i]), str(i)))
     return case_id, [entry.recorded_at for entry in histories[case_id]]
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
 
 
 # --------------------------------------------------------------------------- demo + reading

@@ -21,7 +21,8 @@ def cli(store: str, key_file: Path, *args: str) -> Result:
 
 
 @pytest.fixture
-def ledger(store_url: str, tmp_path: Path) -> tuple[str, Path, str]:
+def signed_demo(store_url: str, tmp_path: Path) -> tuple[str, Path, str]:
+    """A demo store with a signing key: its URL, the key file and the public key."""
     key_file = tmp_path / "key.pem"
     assert cli(store_url, key_file, "demo", "--complaints", "8").exit_code == 0
     made = cli(store_url, key_file, "keys", "init")
@@ -41,8 +42,8 @@ def first_case(store: str) -> str:
     return str(UUID(str(case_id)))
 
 
-def test_the_auditors_round_trip(ledger: tuple[str, Path, str], tmp_path: Path) -> None:
-    store, key_file, public = ledger
+def test_the_auditors_round_trip(signed_demo: tuple[str, Path, str], tmp_path: Path) -> None:
+    store, key_file, public = signed_demo
     assert cli(store, key_file, "keys", "public").stdout.strip() == public
     again = cli(store, key_file, "keys", "init")
     assert again.exit_code == 2, "an existing key is never overwritten"
@@ -70,8 +71,8 @@ def test_the_auditors_round_trip(ledger: tuple[str, Path, str], tmp_path: Path) 
     assert since.exit_code == 0, since.output
 
 
-def test_verify_exits_1_naming_the_altered_event(ledger: tuple[str, Path, str]) -> None:
-    store, key_file, _ = ledger
+def test_verify_exits_1_naming_the_altered_event(signed_demo: tuple[str, Path, str]) -> None:
+    store, key_file, _ = signed_demo
     assert cli(store, key_file, "checkpoint").exit_code == 0
     db = ViewDatabase(Settings(store=store).store_url)
     table, position = db.dialect.events_table, db.dialect.position_column
@@ -86,8 +87,10 @@ def test_verify_exits_1_naming_the_altered_event(ledger: tuple[str, Path, str]) 
     assert "position 5" in result.stderr
 
 
-def test_mistakes_get_one_line_and_exit_2(ledger: tuple[str, Path, str], tmp_path: Path) -> None:
-    store, key_file, public = ledger
+def test_mistakes_get_one_line_and_exit_2(
+    signed_demo: tuple[str, Path, str], tmp_path: Path
+) -> None:
+    store, key_file, public = signed_demo
     for args in (
         ("export", "not-a-uuid", "--out", str(tmp_path / "b.json")),
         ("export", "00000000-0000-0000-0000-000000000001", "--out", str(tmp_path / "b.json")),
@@ -133,9 +136,9 @@ def add_events(store: str, key_file: Path, name: str) -> None:
 
 
 def test_deleting_the_newest_events_with_the_only_checkpoint_is_not_ok(
-    ledger: tuple[str, Path, str],
+    signed_demo: tuple[str, Path, str],
 ) -> None:
-    store, key_file, _ = ledger
+    store, key_file, _ = signed_demo
     signed = cli(store, key_file, "checkpoint")
     assert signed.exit_code == 0, signed.output
     size = json.loads(signed.stdout)["tree_size"]
@@ -147,9 +150,9 @@ def test_deleting_the_newest_events_with_the_only_checkpoint_is_not_ok(
 
 
 def test_deleting_back_into_a_signed_range_leaves_events_no_checkpoint_covers(
-    ledger: tuple[str, Path, str],
+    signed_demo: tuple[str, Path, str],
 ) -> None:
-    store, key_file, _ = ledger
+    store, key_file, _ = signed_demo
     first = json.loads(cli(store, key_file, "checkpoint").stdout)["tree_size"]
     add_events(store, key_file, "Eastvale Borough Council")
     add_events(store, key_file, "Westvale Borough Council")
@@ -162,9 +165,9 @@ def test_deleting_back_into_a_signed_range_leaves_events_no_checkpoint_covers(
 
 
 def test_the_checkpoint_the_auditor_kept_catches_a_truncation_at_a_checkpoint(
-    ledger: tuple[str, Path, str], tmp_path: Path
+    signed_demo: tuple[str, Path, str], tmp_path: Path
 ) -> None:
-    store, key_file, _ = ledger
+    store, key_file, _ = signed_demo
     first = json.loads(cli(store, key_file, "checkpoint").stdout)["tree_size"]
     add_events(store, key_file, "Eastvale Borough Council")
     kept = tmp_path / "kept.json"
@@ -177,9 +180,9 @@ def test_the_checkpoint_the_auditor_kept_catches_a_truncation_at_a_checkpoint(
 
 
 def test_events_recorded_after_the_last_checkpoint_warn_until_signed(
-    ledger: tuple[str, Path, str], tmp_path: Path
+    signed_demo: tuple[str, Path, str], tmp_path: Path
 ) -> None:
-    store, key_file, _ = ledger
+    store, key_file, _ = signed_demo
     kept = tmp_path / "kept.json"
     kept.write_text(cli(store, key_file, "checkpoint").stdout)
     add_events(store, key_file, "Eastvale Borough Council")

@@ -18,14 +18,14 @@ from uuid import UUID
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId
+from complaints_ledger.domain.values import Actor, Channel
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import parse_store_url
 from projections import audit_trail
+from tests.builders import intake
 
 SCRIPT = Path(sys.executable).with_name("complaints-ledger")
 ORGANISATION = "Northshire County Council"
@@ -37,29 +37,19 @@ pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason=f"{SCRIPT} is not in
 
 
 @pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    ProjectionRunner(database)  # the positions table exists before the worker starts
-    yield database
-    database.close()
+def db(db: ViewDatabase) -> ViewDatabase:
+    ProjectionRunner(db)  # the positions table exists before the worker starts
+    return db
 
 
 def write_case(url: str, *, acknowledge: bool = True) -> UUID:
     ledger = ComplaintsLedger(Settings(store=url))
     officer = Actor("officer-1", ORGANISATION)
     try:
-        intake = Intake(
-            kind=Kind.COMPLAINT,
-            channel=Channel.PHONE,
-            regime=RegimeId.ENGLAND_2009,
-            receiving_organisation=ORGANISATION,
-            about_organisation="Sunrise Home Care",
-            service="home care",
-            subjects=("home care",),
-            complainant=Person("Test Person"),
-            summary="Carers arrived late",
+        case_id = ledger.receive(
+            intake(receiving_organisation=ORGANISATION, channel=Channel.PHONE),
+            CommandContext(officer),
         )
-        case_id = ledger.receive(intake, CommandContext(officer))
         if acknowledge:
             ledger.acknowledge(case_id, CommandContext(officer))
     finally:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -35,12 +35,9 @@ from complaints_ledger.domain.values import (
     Actor,
     Channel,
     ConsentBasis,
-    Kind,
     Outcome,
     Person,
-    RegimeId,
     Representative,
-    Role,
     Status,
 )
 from complaints_ledger.integrity.keys import generate_key, public_key_text
@@ -53,14 +50,12 @@ from complaints_ledger.readside.projection import Projection
 from complaints_ledger.readside.registry import available_projections
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
 from complaints_ledger.store import parse_store_url
 from projections import annual_report as ar
+from tests import builders
+from tests.builders import COUNCIL, MANAGER, OFFICER, T0, SimulatedClock
 
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
-START = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026: reporting year 2026-27
+START = T0  # Monday 1 June 2026: reporting year 2026-27
 
 CANARY = "Zebedee Quartermaine"
 PHONE = "07700 900461"
@@ -69,68 +64,24 @@ REPRESENTATIVE = "Ottoline Featherstonehaugh"
 COMPLAINANT_SECRETS = (CANARY, PHONE, PHONE_DIGITS)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, hours: float = 1) -> datetime:
-        self.now += timedelta(hours=hours)
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def open_ledger(store_url: str, clock: Clock) -> Iterator[Callable[..., ComplaintsLedger]]:
-    """Opens ledgers ("processes") on this test's store; all closed afterwards."""
-    opened: list[ComplaintsLedger] = []
-
-    def make(snapshot_interval: int = 2) -> ComplaintsLedger:
-        ledger = ComplaintsLedger(
-            Settings(store=store_url, snapshot_interval=snapshot_interval), clock=clock
-        )
-        opened.append(ledger)
-        return ledger
-
-    yield make
-    for ledger in opened:
-        ledger.close()
-
-
-@pytest.fixture
-def ledger(open_ledger: Callable[..., ComplaintsLedger]) -> ComplaintsLedger:
-    return open_ledger()
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
+def ledger_settings() -> dict[str, Any]:
+    return {"snapshot_interval": 2}
 
 
 def intake(**changes: Any) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.PHONE,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care", "communication"),
-        complainant=Person(CANARY, phone=PHONE, address="3 Canary Wharf Row"),
-        summary=f"{CANARY} says the carers missed four visits",
-        representative=Representative(
-            Person(REPRESENTATIVE, email="ottoline@example.org"), "daughter", ConsentBasis.GIVEN
-        ),
+    """A complaint by phone from the canary, through a representative."""
+    daughter = Representative(
+        Person(REPRESENTATIVE, email="ottoline@example.org"), "daughter", ConsentBasis.GIVEN
     )
-    return replace(base, **changes)
+    canary = {
+        "channel": Channel.PHONE,
+        "subjects": ("home care", "communication"),
+        "complainant": Person(CANARY, phone=PHONE, address="3 Canary Wharf Row"),
+        "summary": f"{CANARY} says the carers missed four visits",
+        "representative": daughter,
+    }
+    return builders.intake(**{**canary, **changes})
 
 
 def ctx(actor: Actor = OFFICER) -> CommandContext:
@@ -145,14 +96,14 @@ def representative_of(case_id: UUID) -> UUID:
     return subject_id_for(case_id, SubjectRole.REPRESENTATIVE)
 
 
-def record_canary_case(ledger: ComplaintsLedger, clock: Clock) -> UUID:
+def record_canary_case(ledger: ComplaintsLedger, clock: SimulatedClock) -> UUID:
     """Receipt, evidence notes and a response summary, all about the canary: five events."""
     case_id = ledger.receive(intake(), ctx())
-    clock.tick()
+    clock.advance(hours=1)
     ledger.acknowledge(case_id, ctx())
-    clock.tick()
+    clock.advance(hours=1)
     ledger.start_investigation(case_id, ctx(), investigator="i.patel")
-    clock.tick()
+    clock.advance(hours=1)
     ledger.record_evidence(
         case_id,
         ctx(),
@@ -160,7 +111,7 @@ def record_canary_case(ledger: ComplaintsLedger, clock: Clock) -> UUID:
         source="provider",
         notes=f"{CANARY} ({PHONE}) kept a diary of the missed visits",
     )
-    clock.tick()
+    clock.advance(hours=1)
     ledger.send_response(
         case_id,
         ctx(),
@@ -284,7 +235,7 @@ def assert_reads_show_the_complainant_erased(
 
 def test_an_erased_complainant_is_gone_from_the_store_and_every_read_but_counts_stay(
     open_ledger: Callable[..., ComplaintsLedger],
-    clock: Clock,
+    clock: SimulatedClock,
     db: ViewDatabase,
     store_url: str,
     tmp_path: Path,
@@ -314,7 +265,7 @@ def test_an_erased_complainant_is_gone_from_the_store_and_every_read_but_counts_
     assert Sealer(db).checkpoint(signing_key) is not None
     before_erasure = clock.now
 
-    clock.tick(hours=24)
+    clock.advance(hours=24)
     result = erase_subject(
         ledger, complainant, ctx(MANAGER), reason="the complainant asked to be forgotten"
     )
@@ -359,13 +310,13 @@ def test_an_erased_complainant_is_gone_from_the_store_and_every_read_but_counts_
 
 
 def test_after_erasure_nothing_more_about_them_can_be_recorded(
-    ledger: ComplaintsLedger, clock: Clock
+    ledger: ComplaintsLedger, clock: SimulatedClock
 ) -> None:
     case_id = record_canary_case(ledger, clock)
-    clock.tick()
+    clock.advance(hours=1)
     erase_subject(ledger, complainant_of(case_id), ctx(MANAGER), reason="asked")
 
-    clock.tick()
+    clock.advance(hours=1)
     with pytest.raises(RuleViolationError) as caught:
         ledger.update_complainant(case_id, ctx(), channel="phone", message=f"{CANARY} rang")
     assert (caught.value.field, caught.value.rule) == ("message", "erasure")
@@ -383,15 +334,15 @@ def test_after_erasure_nothing_more_about_them_can_be_recorded(
 
 
 def test_erasing_twice_is_refused_and_an_unknown_subject_is_not_found(
-    ledger: ComplaintsLedger, clock: Clock
+    ledger: ComplaintsLedger, clock: SimulatedClock
 ) -> None:
     case_id = ledger.receive(intake(representative=None), ctx())
-    clock.tick()
+    clock.advance(hours=1)
     with pytest.raises(NotFoundError) as unknown:
         erase_subject(ledger, uuid4(), ctx(MANAGER), reason="asked")
     assert unknown.value.field == "subject_id"
     erase_subject(ledger, complainant_of(case_id), ctx(MANAGER), reason="asked")
-    clock.tick()
+    clock.advance(hours=1)
     with pytest.raises(RuleViolationError) as again:
         erase_subject(ledger, complainant_of(case_id), ctx(MANAGER), reason="asked again")
     assert again.value.field == "subject_id"
@@ -399,12 +350,12 @@ def test_erasing_twice_is_refused_and_an_unknown_subject_is_not_found(
 
 
 def test_an_erasure_recorded_but_not_finished_is_finished_by_erasing_again(
-    open_ledger: Callable[..., ComplaintsLedger], clock: Clock
+    open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock
 ) -> None:
     ledger = open_ledger()
     case_id = ledger.receive(intake(representative=None), ctx())
     subject = complainant_of(case_id)
-    clock.tick()
+    clock.advance(hours=1)
     # The process stops after recording the erasure, before destroying the key.
     ledger._execute(
         case_id,
@@ -415,7 +366,7 @@ def test_an_erasure_recorded_but_not_finished_is_finished_by_erasing_again(
     assert record is not None
     assert record.erased_at is None  # the key still exists
 
-    clock.tick()
+    clock.advance(hours=1)
     result = erase_subject(open_ledger(), subject, ctx(MANAGER), reason="asked")
     assert result.finished_earlier_erasure
     assert result.version == 2  # no second SubjectErased event
@@ -449,7 +400,7 @@ def insert(ledger: ComplaintsLedger, case_id: UUID, version: int, topic: str, st
 
 
 def test_a_sealed_field_moved_to_another_event_does_not_open(
-    ledger: ComplaintsLedger, open_ledger: Callable[..., ComplaintsLedger], clock: Clock
+    ledger: ComplaintsLedger, open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock
 ) -> None:
     source = record_canary_case(ledger, clock)
     bystander = ledger.receive(intake(representative=None), ctx())
@@ -503,7 +454,7 @@ def store_plaintext_case(ledger: ComplaintsLedger) -> UUID:
 
 
 def test_a_plaintext_case_loads_takes_commands_and_is_erased_by_case_id(
-    open_ledger: Callable[..., ComplaintsLedger], clock: Clock, store_url: str
+    open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock, store_url: str
 ) -> None:
     # No snapshots: a snapshot would seal the case's personal part under a new key (see below).
     ledger = open_ledger(snapshot_interval=0)
@@ -511,14 +462,14 @@ def test_a_plaintext_case_loads_takes_commands_and_is_erased_by_case_id(
     subject = complainant_of(legacy)
     assert ledger.get(legacy).personal["complainant"]["name"] == CANARY
     assert ledger.subject_keys.subject(subject) is None
-    clock.tick()
+    clock.advance(hours=1)
     ledger.acknowledge(legacy, ctx())
-    clock.tick()
+    clock.advance(hours=1)
     ledger.start_investigation(legacy, ctx(), investigator="i.patel")
     assert ledger.subject_keys.subject(subject) is None  # nothing personal recorded since
     before_erasure = clock.now
 
-    clock.tick()
+    clock.advance(hours=1)
     with pytest.raises(NotFoundError):  # no key row: the case must be named
         erase_subject(ledger, subject, ctx(MANAGER), reason="asked")
     result = erase_subject(ledger, subject, ctx(MANAGER), reason="asked", case_id=legacy)
@@ -533,7 +484,7 @@ def test_a_plaintext_case_loads_takes_commands_and_is_erased_by_case_id(
     (received, *_) = fresh.history(legacy)
     assert received.data["personal"]["complainant"] == ERASED
     assert fresh.history(legacy, as_of=before_erasure)[0].data["personal"]["summary"] == ERASED
-    clock.tick()
+    clock.advance(hours=1)
     with pytest.raises(RuleViolationError):
         fresh.record_evidence(legacy, ctx(), evidence_kind="note", source="phone", notes="more")
 
@@ -547,15 +498,15 @@ def test_a_plaintext_case_loads_takes_commands_and_is_erased_by_case_id(
 def test_new_personal_data_on_a_plaintext_case_is_sealed_and_shredded(
     ledger: ComplaintsLedger,
     open_ledger: Callable[..., ComplaintsLedger],
-    clock: Clock,
+    clock: SimulatedClock,
 ) -> None:
     legacy = store_plaintext_case(ledger)
     subject = complainant_of(legacy)
-    clock.tick()
+    clock.advance(hours=1)
     ledger.acknowledge(legacy, ctx())
-    clock.tick()
+    clock.advance(hours=1)
     ledger.start_investigation(legacy, ctx(), investigator="i.patel")
-    clock.tick()
+    clock.advance(hours=1)
     ledger.record_evidence(
         legacy, ctx(), evidence_kind="visit log", source="provider", notes=f"{CANARY} diary"
     )
@@ -567,7 +518,7 @@ def test_new_personal_data_on_a_plaintext_case_is_sealed_and_shredded(
     assert ledger.subject_keys.subject(subject) is not None  # made for the snapshot at v2
     before_erasure = clock.now
 
-    clock.tick()
+    clock.advance(hours=1)
     erase_subject(ledger, subject, ctx(MANAGER), reason="asked", case_id=legacy)
     fresh = open_ledger(snapshot_interval=0)
     personal = {e.type: e.data.get("personal") for e in fresh.history(legacy)}
@@ -587,11 +538,11 @@ def test_new_personal_data_on_a_plaintext_case_is_sealed_and_shredded(
 
 
 def test_a_class_version_2_snapshot_loads_and_the_case_takes_new_commands(
-    open_ledger: Callable[..., ComplaintsLedger], clock: Clock
+    open_ledger: Callable[..., ComplaintsLedger], clock: SimulatedClock
 ) -> None:
     writer = open_ledger(snapshot_interval=0)
     case_id = writer.receive(intake(), ctx())
-    clock.tick()
+    clock.advance(hours=1)
     writer.acknowledge(case_id, ctx())
 
     # The snapshot version 2 of the aggregate took: no erasure or hold in its state, and the
@@ -614,12 +565,12 @@ def test_a_class_version_2_snapshot_loads_and_the_case_takes_new_commands(
     assert case.personal["complainant"]["name"] == CANARY
     assert case.status == Status.ACKNOWLEDGED
 
-    clock.tick()
+    clock.advance(hours=1)
     assert reader.place_litigation_hold(case_id, ctx(MANAGER), reason="claim issued") == 3
     assert reader.get(case_id).litigation_hold == {"placed_at": clock.now, "reason": "claim issued"}
-    clock.tick()
+    clock.advance(hours=1)
     reader.lift_litigation_hold(case_id, ctx(MANAGER), reason="claim settled")
-    clock.tick()
+    clock.advance(hours=1)
     erase_subject(reader, representative_of(case_id), ctx(MANAGER), reason="asked")
     case = open_ledger(snapshot_interval=2).get(case_id)
     assert case.erased_roles == ["representative"]

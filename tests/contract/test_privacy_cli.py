@@ -20,10 +20,12 @@ from typer.testing import CliRunner, Result
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.main import app
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
+from complaints_ledger.domain.values import Actor, Channel, Person, Role
 from complaints_ledger.settings import Settings
+from tests import builders
+from tests.builders import assert_one_error_line
 
 COUNCIL = "Northshire Council"
 OFFICER = Actor("o.khan", COUNCIL)
@@ -61,14 +63,10 @@ class Store:
         organisation: str = COUNCIL,
     ) -> tuple[UUID, UUID]:
         """A complaint from `name`, recorded on 1 June 2026: its id and its complainant's."""
-        intake = Intake(
-            kind=Kind.COMPLAINT,
+        intake = builders.intake(
             channel=Channel.PHONE,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation=organisation,
             about_organisation="Sunrise Home Care Ltd",
-            service="home care",
-            subjects=("home care",),
             complainant=Person(name, email=email, phone=phone, address="1 Mill Lane, Northshire"),
             summary=f"{name} says carers missed four visits.",
         )
@@ -101,17 +99,6 @@ def complainant_name(document: dict[str, Any]) -> str:
     """The name the complaint was received with, or `[erased]` (the whole field is erased)."""
     complainant = document["personal_data"][0]["fields"]["complainant"]
     return str(complainant["name"] if isinstance(complainant, dict) else complainant)
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
 
 
 # --------------------------------------------------------------------------- find, export, erase

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -19,18 +19,14 @@ from uuid import UUID, uuid4
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import IntegrityFailureError, InvalidValueError
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
 from complaints_ledger.domain.values import (
-    Actor,
     Channel,
     ConsentBasis,
-    Kind,
     Person,
-    RegimeId,
     Representative,
-    Role,
     Stamp,
 )
 from complaints_ledger.privacy.erasure import erase_subject
@@ -38,22 +34,15 @@ from complaints_ledger.privacy.keyring import load_keyring
 from complaints_ledger.privacy.rotation import retire_master_keys, rotate_master_key
 from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
 from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
+from tests import builders
+from tests.builders import COUNCIL, MANAGER, OFFICER, T0, SimulatedClock, intake
 
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
-START = datetime(2026, 6, 1, 9, tzinfo=UTC)
+START = T0
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(step=timedelta(minutes=1))
 
 
 @pytest.fixture
@@ -62,56 +51,19 @@ def keyring_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_ledger(store_url: str, keyring_file: Path) -> Iterator[Callable[..., ComplaintsLedger]]:
-    """Opens ledgers ("processes") on this test's store; by default with this test's keyring
-    and no key cache, so that every read unwraps the stored key again."""
-    opened: list[ComplaintsLedger] = []
-    clock = Clock()
-
-    def make(keyring: Path | None = None, **settings: Any) -> ComplaintsLedger:
-        ledger = ComplaintsLedger(
-            Settings(
-                store=store_url,
-                keyring_file=keyring or keyring_file,
-                key_cache_seconds=0,
-                snapshot_interval=0,
-                **settings,
-            ),
-            clock=clock,
-        )
-        opened.append(ledger)
-        return ledger
-
-    yield make
-    for ledger in opened:
-        ledger.close()
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
+def ledger_settings(keyring_file: Path) -> dict[str, Any]:
+    """This test's keyring and no key cache, so that every read unwraps the stored key again."""
+    return {"keyring_file": keyring_file, "key_cache_seconds": 0, "snapshot_interval": 0}
 
 
 def receive(ledger: ComplaintsLedger, name: str, *, represented: bool = False) -> UUID:
-    return ledger.receive(
-        Intake(
-            kind=Kind.COMPLAINT,
-            channel=Channel.EMAIL,
-            regime=RegimeId.ENGLAND_2009,
-            receiving_organisation=COUNCIL,
-            about_organisation="Sunrise Home Care Ltd",
-            service="home care",
-            subjects=("home care",),
-            complainant=Person(name, email=f"{name.split(maxsplit=1)[0].lower()}@example.org"),
-            summary=f"{name}: carers missed four visits",
-            representative=Representative(Person(f"{name} Junior"), "son", ConsentBasis.GIVEN)
-            if represented
-            else None,
-        ),
-        CommandContext(OFFICER),
+    son = Representative(Person(f"{name} Junior"), "son", ConsentBasis.GIVEN)
+    named = intake(
+        complainant=Person(name, email=f"{name.split(maxsplit=1)[0].lower()}@example.org"),
+        summary=f"{name}: carers missed four visits",
+        representative=son if represented else None,
     )
+    return ledger.receive(named, CommandContext(OFFICER))
 
 
 def complainant_name(ledger: ComplaintsLedger, case_id: UUID) -> Any:
@@ -168,7 +120,7 @@ def test_after_rotation_everything_reads_and_only_the_new_key_is_kept(
 
     # The retired key alone opens nothing any more, and says why.
     with pytest.raises(InvalidValueError) as caught:
-        open_ledger(old_copy).get(plain)
+        open_ledger(keyring_file=old_copy).get(plain)
     assert caught.value.field == "keyring_file"
     assert result.new_master_key in caught.value.message
     assert old_keyring.current in caught.value.message
@@ -188,7 +140,7 @@ def test_rotation_without_retiring_keeps_both_keys_until_they_are_retired(
     assert set(load_keyring(keyring_file).master_keys) == {old, result.new_master_key}
     assert complainant_name(open_ledger(), case_id) == "Ada Quill"
     with pytest.raises(InvalidValueError):  # already re-wrapped: the old key alone is not enough
-        open_ledger(old_copy).get(case_id)
+        open_ledger(keyring_file=old_copy).get(case_id)
 
     retired, rewrapped = retire_master_keys(ledger.subject_keys)
     assert (retired, rewrapped) == ((old,), 0)
@@ -206,7 +158,7 @@ def test_a_missing_keyring_over_stored_keys_is_an_error_not_a_new_keyring(
     elsewhere = tmp_path / "elsewhere" / "keyring.json"
 
     # The ledger opens (the keyring is read on first use), then every use of a key fails.
-    ledger = open_ledger(elsewhere)
+    ledger = open_ledger(keyring_file=elsewhere)
     with pytest.raises(InvalidValueError) as reading:
         ledger.get(case_id)
     assert reading.value.field == "keyring_file"
@@ -271,14 +223,10 @@ def test_a_batch_of_new_cases_makes_its_keys_together_and_keeps_existing_ones(
     cases = [
         Complaint.receive(
             replace(stamp, correlation_id=f"bulk-{n}"),
-            Intake(
-                kind=Kind.COMPLAINT,
+            builders.intake(
                 channel=Channel.LETTER,
-                regime=RegimeId.ENGLAND_2009,
                 receiving_organisation=COUNCIL,
                 about_organisation="Sunrise Home Care Ltd",
-                service="home care",
-                subjects=("home care",),
                 complainant=Person(f"Bulk Person {n}", phone=f"07700 90010{n}"),
                 summary="Carers missed visits",
                 representative=Representative(Person(f"Rep {n}"), "son", ConsentBasis.GIVEN)

@@ -16,7 +16,6 @@ from uuid import UUID
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
 from complaints_ledger.domain.values import (
     Actor,
@@ -25,7 +24,6 @@ from complaints_ledger.domain.values import (
     Kind,
     Outcome,
     Person,
-    RegimeId,
     Representative,
     Role,
 )
@@ -37,6 +35,7 @@ from complaints_ledger.privacy.retention import (
     run_retention,
 )
 from complaints_ledger.settings import Settings
+from tests import builders
 
 COUNCIL = "Northshire Council"
 OFFICER = Actor("o.khan", COUNCIL)
@@ -60,14 +59,10 @@ class World:
     def receive(
         self, when: datetime, name: str, kind: Kind = Kind.COMPLAINT, *, represented: bool = False
     ) -> UUID:
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
             channel=Channel.LETTER,
-            regime=RegimeId.ENGLAND_2009,
-            receiving_organisation=COUNCIL,
             about_organisation="Sunrise Home Care Ltd",
-            service="home care",
-            subjects=("home care",),
             complainant=Person(name),
             summary=f"{name} wrote to us",
             representative=Representative(Person(f"{name} Junior"), "son", ConsentBasis.GIVEN)

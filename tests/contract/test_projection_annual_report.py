@@ -19,8 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -31,17 +30,16 @@ from complaints_ledger.domain.values import (
     OmbudsmanDecision,
     Outcome,
     Person,
-    RegimeId,
     Representative,
     Role,
 )
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import annual_report as ar
 from projections.annual_report_render import render_csv, render_json, render_markdown
+from tests import builders
+from tests.stories import ClockedLedger
 
 COUNCIL = "Northshire Council"
 HEALTHWATCH = "Healthwatch Northshire"
@@ -52,15 +50,14 @@ LONDON = ZoneInfo("Europe/London")
 PLANTED = ("Zebedee Quux-Planted", "07700 900123", "zq@planted.example", "PLANTED-SUMMARY-xyzzy")
 
 
-class World:
-    """A ledger with a simulated clock: each command happens (and is recorded) at `when`."""
+class World(ClockedLedger):
+    """Each command happens (and is recorded) at the `when` its context names."""
 
     def __init__(self, url: str) -> None:
-        self.now = [datetime(2024, 1, 1, tzinfo=UTC)]
-        self.ledger = ComplaintsLedger(Settings(store=url), clock=lambda: self.now[0])
+        super().__init__(url, datetime(2024, 1, 1, tzinfo=UTC))
 
     def ctx(self, when: datetime, org: str = COUNCIL, role: Role = Role.OFFICER) -> CommandContext:
-        self.now[0] = when
+        self.now = when
         return CommandContext(Actor("officer", org, role))
 
     def receive(
@@ -74,12 +71,10 @@ class World:
         name: str = "Jo Bloggs",
         summary: str = "Carers missed visits.",
     ) -> UUID:
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
             channel=Channel.PHONE,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation=org,
-            about_organisation=PROVIDER,
             service="home care" if "residential care" not in subjects else "residential care",
             subjects=subjects,
             complainant=Person(name),
@@ -115,13 +110,6 @@ def world(store_url: str) -> Iterator[World]:
     built = World(store_url)
     yield built
     built.ledger.close()
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def report(db: ViewDatabase, year: int, org: str = COUNCIL, **kw: Any) -> dict[str, Any]:
@@ -487,13 +475,7 @@ def test_catch_up_equals_a_full_rebuild_and_as_of_reproduces_the_published_repor
 def test_renderers_and_no_personal_data_anywhere(world: World, db: ViewDatabase) -> None:
     name, phone, email, summary = PLANTED
     case = world.ledger.receive(
-        Intake(
-            kind=Kind.COMPLAINT,
-            channel=Channel.EMAIL,
-            regime=RegimeId.ENGLAND_2009,
-            receiving_organisation=COUNCIL,
-            about_organisation=PROVIDER,
-            service="home care",
+        builders.intake(
             subjects=("charging", "dignity"),
             complainant=Person(name, email=email, phone=phone, address="1 Planted Row"),
             summary=summary,

@@ -11,25 +11,22 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
     ConsentBasis,
-    Kind,
     Outcome,
     Person,
-    RegimeId,
     Representative,
     Role,
 )
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import learning_register as lr
+from tests import builders
+from tests.stories import ClockedLedger
 
 COUNCIL = "Northshire Council"
 SOUTHSHIRE = "Southshire Council"
@@ -49,15 +46,14 @@ PLANTED = (
 )
 
 
-class World:
-    """A ledger with a simulated clock: each command happens (and is recorded) at `when`."""
+class World(ClockedLedger):
+    """Each command happens (and is recorded) at the `when` its context names."""
 
     def __init__(self, url: str) -> None:
-        self.now = [datetime(2024, 1, 1, tzinfo=UTC)]
-        self.ledger = ComplaintsLedger(Settings(store=url), clock=lambda: self.now[0])
+        super().__init__(url, datetime(2024, 1, 1, tzinfo=UTC))
 
     def ctx(self, when: datetime, org: str = COUNCIL, role: Role = Role.OFFICER) -> CommandContext:
-        self.now[0] = when
+        self.now = when
         return CommandContext(Actor("officer", org, role))
 
     def receive(
@@ -70,13 +66,9 @@ class World:
         summary: str = "Carers missed visits.",
         representative: Representative | None = None,
     ) -> UUID:
-        intake = Intake(
-            kind=Kind.COMPLAINT,
+        intake = builders.intake(
             channel=Channel.PHONE,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation=org,
-            about_organisation=PROVIDER,
-            service="home care",
             subjects=subjects,
             complainant=complainant or Person("Jo Bloggs"),
             summary=summary,
@@ -131,13 +123,6 @@ def world(store_url: str) -> Iterator[World]:
     built = World(store_url)
     yield built
     built.ledger.close()
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def at(day: int, month: int = 5, hour: int = 9) -> datetime:
@@ -297,7 +282,7 @@ def test_catch_up_equals_a_full_rebuild_and_as_of_shows_the_register_as_it_stood
     world.lesson(referred, at(6), "h1", "Signposting", shared=True, org=HEALTHWATCH)
     runner = ProjectionRunner(db, page_size=2)
     runner.rebuild(lr.PROJECTION)
-    instant = world.now[0]
+    instant = world.now
     as_it_stood = lr.lessons(db, today=date(2026, 7, 1))
 
     world.respond(case, at(10), Outcome.NOT_UPHELD)

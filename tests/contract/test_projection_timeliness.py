@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
     ExtendedDeadline,
     Kind,
@@ -26,8 +23,6 @@ from complaints_ledger.domain.values import (
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections.timeliness import CASES, PROJECTION, STATUTORY_DEADLINES
 from projections.timeliness_queries import (
     DASHBOARD_KEYS,
@@ -36,6 +31,8 @@ from projections.timeliness_queries import (
     deadline_status,
     overdue_cases,
 )
+from tests import builders
+from tests.stories import ClockedLedger
 
 COUNCIL = "Northshire County Council"
 PROVIDER = "Brightwater Home Care Ltd"
@@ -43,18 +40,14 @@ GLASGOW = "Glasgow City Council"
 TODAY = date(2026, 12, 10)  # a Thursday
 
 
-class Story:
-    """The ledger with a simulated clock; commands happen when the clock says."""
+class Story(ClockedLedger):
+    """Commands happen when the clock says."""
 
     def __init__(self, url: str) -> None:
-        self.now = datetime(2026, 1, 5, 9, tzinfo=UTC)
-        self.ledger = ComplaintsLedger(Settings(store=url), clock=lambda: self.now)
-        self.cases: dict[str, UUID] = {}
+        super().__init__(url, datetime(2026, 1, 5, 9, tzinfo=UTC))
 
     def at(self, day: date, hour: int = 10) -> Story:
-        moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-        assert moment >= self.now, "the story is told in order"
-        self.now = moment
+        self.move_to(day, hour)
         return self
 
     def ctx(self, organisation: str = COUNCIL, role: Role = Role.OFFICER) -> CommandContext:
@@ -69,9 +62,8 @@ class Story:
         regime: RegimeId = RegimeId.ENGLAND_2009,
         kind: Kind = Kind.COMPLAINT,
     ) -> None:
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
-            channel=Channel.EMAIL,
             regime=regime,
             receiving_organisation=organisation,
             about_organisation=organisation,
@@ -163,13 +155,6 @@ def tell_what_happened_next(story: Story) -> None:
 @pytest.fixture
 def story(store_url: str) -> Story:
     return Story(store_url)
-
-
-@pytest.fixture
-def db(store_url: str) -> Any:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def non_zero(row: dict[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.application import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -25,9 +24,9 @@ from complaints_ledger.domain.values import (
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections.worklist import CASES, PROJECTION, WORKLIST_KEYS, worklist
+from tests import builders
+from tests.stories import ClockedLedger
 
 COUNCIL = "Northshire County Council"
 PROVIDER = "Brightwater Home Care Ltd"
@@ -35,20 +34,16 @@ GLASGOW = "Glasgow City Council"
 TODAY = date(2026, 12, 10)  # a Thursday
 
 
-class Story:
-    """The ledger with a simulated clock; each command happens at 10:00 UTC on its day."""
+class Story(ClockedLedger):
+    """Each command happens at 10:00 UTC on its day, unless told another hour."""
 
     def __init__(self, url: str) -> None:
-        self.now = datetime(2026, 1, 5, 9, tzinfo=UTC)
-        self.ledger = ComplaintsLedger(Settings(store=url), clock=lambda: self.now)
-        self.cases: dict[str, UUID] = {}
+        super().__init__(url, datetime(2026, 1, 5, 9, tzinfo=UTC))
 
     def on(
         self, day: date, hour: int = 10, organisation: str = COUNCIL, role: Role = Role.OFFICER
     ) -> CommandContext:
-        moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-        assert moment >= self.now, "the story is told in order"
-        self.now = moment
+        self.move_to(day, hour)
         return self.then(organisation, role)
 
     def then(self, organisation: str = COUNCIL, role: Role = Role.OFFICER) -> CommandContext:
@@ -64,13 +59,12 @@ class Story:
         regime: RegimeId = RegimeId.ENGLAND_2009,
         kind: Kind = Kind.COMPLAINT,
     ) -> None:
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
             channel=Channel.PHONE,
             regime=regime,
             receiving_organisation=organisation,
             about_organisation=organisation,
-            service="home care",
             subjects=("home care", "communication"),
             complainant=Person("Sam Example", phone="01234 567890"),
             summary="Nobody came on Tuesday.",
@@ -149,13 +143,6 @@ def tell_thursday(story: Story) -> None:
 @pytest.fixture
 def story(store_url: str) -> Story:
     return Story(store_url)
-
-
-@pytest.fixture
-def db(store_url: str) -> Any:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def table_rows(db: ViewDatabase) -> list[tuple[Any, ...]]:

@@ -16,16 +16,17 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.cli import projections_cmd
 from complaints_ledger.cli.main import app
-from complaints_ledger.domain.complaint import Intake
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId
+from complaints_ledger.domain.values import Actor, Channel, Person
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import as_of_namespace
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import audit_trail
+from tests import builders
+from tests.builders import assert_one_error_line
+
+pytestmark = pytest.mark.usefixtures("wide_consoles")
 
 ANALYST_FOLDER = Path(__file__).parent / "analyst_example"
 BUILT_IN = ("timeliness", "worklist", "learning_register", "audit_trail", "annual_report")
@@ -45,26 +46,12 @@ def cli(*args: str) -> Result:
 
 
 @pytest.fixture(autouse=True)
-def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 200-column terminal, so that no cell is cut short. (`COLUMNS` in `cli` is not enough:
-    rich reads it once, when the module's console is made, and pytest-xdist workers export 80.)"""
-    monkeypatch.setattr(projections_cmd.console, "_width", 200)
-
-
-@pytest.fixture(autouse=True)
 def _restore_signal_handlers() -> Iterator[None]:
     """`projections run` installs SIGTERM/SIGINT handlers; keep them out of the test process."""
     saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     yield
     for signum, handler in saved.items():
         signal.signal(signum, handler)
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def load_demo(url: str, complaints: int = 30) -> None:
@@ -96,10 +83,8 @@ def write_new_case(url: str) -> UUID:
     ledger = ComplaintsLedger(Settings(store=url))
     officer = Actor("officer-9", NEW_ORGANISATION)
     try:
-        intake = Intake(
-            kind=Kind.COMPLAINT,
+        intake = builders.intake(
             channel=Channel.WEB_FORM,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation=NEW_ORGANISATION,
             about_organisation=NEW_ORGANISATION,
             service="reablement",
@@ -112,17 +97,6 @@ def write_new_case(url: str) -> UUID:
     finally:
         ledger.close()
     return case_id
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> str:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output
-    return lines[0]
 
 
 # --------------------------------------------------------------------------- the life cycle

@@ -5,8 +5,9 @@ a stale log or a failing store never loses or blocks the others."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,45 +15,40 @@ import pytest
 from eventsourcing.persistence import OperationalError
 
 from complaints_ledger.access_logs import ReadRecorder
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
+from complaints_ledger.application import CommandContext, ComplaintsLedger, system_clock
 from complaints_ledger.domain.errors import InvalidValueError, StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Role
+from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.settings import Settings
+from tests.builders import intake
 
 COUNCIL = "Northshire County Council"
 OFFICER = Actor("jo.bloggs", COUNCIL, Role.OFFICER)
 WAIT_SECONDS = 10
 
 
-def _intake() -> Intake:
-    return Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation=COUNCIL,
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("A Person"),
-        summary="Missed visits",
-    )
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return system_clock
 
 
 @pytest.fixture
-def ledger(store_url: str) -> Iterator[ComplaintsLedger]:
-    opened = ComplaintsLedger(Settings(store=store_url, snapshot_interval=0))
+def ledger_settings() -> dict[str, Any]:
+    return {"snapshot_interval": 0}
+
+
+@pytest.fixture
+def ledger(ledger: ComplaintsLedger) -> ComplaintsLedger:
     admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
-    opened.register_organisation(admin, name=COUNCIL, kind=OrganisationKind.COUNCIL)
-    try:
-        yield opened
-    finally:
-        opened.close()
+    ledger.register_organisation(admin, name=COUNCIL, kind=OrganisationKind.COUNCIL)
+    return ledger
 
 
 def _case(ledger: ComplaintsLedger) -> UUID:
-    return ledger.receive(_intake(), CommandContext(OFFICER))
+    return ledger.receive(
+        intake(receiving_organisation=COUNCIL, about_organisation=COUNCIL),
+        CommandContext(OFFICER),
+    )
 
 
 class GatedSave:

@@ -16,17 +16,16 @@ from typing import Any
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.errors import StoreUnavailableError
-from complaints_ledger.domain.values import Actor, Channel, Kind, Outcome, Person, RegimeId
+from complaints_ledger.domain.values import Actor, Channel, Outcome, Person
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.projection import Projection
 from complaints_ledger.readside.registry import load_projection, select_projections
 from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import audit_trail
+from tests import builders
 
 HERE = Path(__file__).parent
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -39,14 +38,10 @@ def seed(url: str, cases: int, *, start: datetime = START) -> datetime:
     ledger = ComplaintsLedger(Settings(store=url), clock=lambda: now[0])
     officer = Actor("officer-1", "Northshire County Council")
     for number in range(cases):
-        intake = Intake(
-            kind=Kind.COMPLAINT,
+        intake = builders.intake(
             channel=CHANNELS[number % len(CHANNELS)],
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation="Northshire County Council",
             about_organisation="Sunrise Home Care",
-            service="home care",
-            subjects=("home care",),
             complainant=Person("Test Person"),
             summary="Carers arrived late",
         )
@@ -79,13 +74,6 @@ def table_rows(
         )
         for table in projection.tables
     }
-
-
-@pytest.fixture
-def db(store_url: str) -> ViewDatabase:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def test_rebuild_commits_one_page_at_a_time_and_reports_progress(

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,14 @@ from typer.testing import CliRunner, Result
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
-from complaints_ledger.domain.complaint import Intake
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId
+from complaints_ledger.domain.values import Actor, Channel, Person
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import annual_report, audit_trail, learning_register, worklist
 from projections.timeliness_queries import dashboard, overdue_cases
+from tests import builders
+from tests.builders import assert_one_error_line
 
 DEMO_SIZE = 30
 
@@ -53,24 +52,6 @@ def demo(store_url: str) -> str:
     result = cli("demo", "--complaints", str(DEMO_SIZE), "--store", store_url)
     assert result.exit_code == 0, result.output
     return store_url
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
-
-
-def assert_one_error_line(result: Result, *fragments: str) -> str:
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert result.stdout == ""
-    return lines[0]
 
 
 def stored_events(db: ViewDatabase) -> list[tuple[str, int]]:
@@ -200,10 +181,8 @@ def test_lists_follow_events_written_after_the_last_report(demo: str) -> None:
     ledger = ComplaintsLedger(Settings(store=demo))
     try:
         case_id = ledger.receive(
-            Intake(
-                kind=Kind.COMPLAINT,
+            builders.intake(
                 channel=Channel.LETTER,
-                regime=RegimeId.ENGLAND_2009,
                 receiving_organisation=organisation,
                 about_organisation=organisation,
                 service="day care",
@@ -281,14 +260,9 @@ def _receive_at(ledger: ComplaintsLedger, clock: list[datetime], when: datetime)
     clock[0] = when
     organisation = "Westshire Council"
     ledger.receive(
-        Intake(
-            kind=Kind.COMPLAINT,
-            channel=Channel.EMAIL,
-            regime=RegimeId.ENGLAND_2009,
+        builders.intake(
             receiving_organisation=organisation,
             about_organisation=organisation,
-            service="home care",
-            subjects=("home care",),
             complainant=Person("Someone"),
             summary="Late visits",
         ),

@@ -5,7 +5,6 @@ halts that projection just before it, recorded with its position, while the othe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -25,7 +24,6 @@ from complaints_ledger.readside.runner import ProjectionRunner
 from complaints_ledger.readside.storable import storable_text
 from complaints_ledger.readside.views import Views, physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import annual_report, audit_trail, timeliness
 from tests.contract.test_readside_runtime import seed, table_rows
 from tests.stored_events import SHOWN_ABOUT, SHOWN_SERVICE, SHOWN_SUBJECT, write_hostile_case
@@ -35,13 +33,6 @@ HOSTILE_TEXT = st.text(
     max_size=40,
 )
 SEEN = Table("seen", {"case_id": "text", "events": "integer"}, key=("case_id",))
-
-
-@pytest.fixture
-def db(store_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(parse_store_url(store_url))
-    yield database
-    database.close()
 
 
 def about_and_service(db: ViewDatabase, case_id: str) -> tuple[str, str]:

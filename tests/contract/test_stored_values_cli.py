@@ -15,21 +15,22 @@ import orjson
 import pytest
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.cli import projections_cmd, report_cmd
 from complaints_ledger.domain.values import Actor
 from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import parse_store_url
+from tests.builders import intake
 from tests.contract.test_projections_cli import BUILT_IN, cli, status
 from tests.contract.test_readside_runtime import seed
 from tests.stored_events import (
     COUNCIL,
     SHOWN_SERVICE,
     SHOWN_SUBJECT,
-    intake,
     write_hostile_case,
 )
+
+pytestmark = pytest.mark.usefixtures("wide_consoles")
 
 FORMULA = "=cmd|' /C calc'!A0"
 MARKUP = "[bold]Care[/bold]"
@@ -42,14 +43,9 @@ def uk_reporting_year(moment: datetime) -> int:
 
 def write_case(ledger: ComplaintsLedger, *, correlation_id: str) -> None:
     actor = Actor("k.officer", COUNCIL)
-    ledger.receive(intake(), CommandContext(actor, correlation_id=correlation_id))
-
-
-@pytest.fixture(autouse=True)
-def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Wide consoles, so no cell is cut short (see test_projections_cli.py on why)."""
-    monkeypatch.setattr(projections_cmd.console, "_width", 200)
-    monkeypatch.setattr(report_cmd.console, "_width", 200)
+    ledger.receive(
+        intake(receiving_organisation=COUNCIL), CommandContext(actor, correlation_id=correlation_id)
+    )
 
 
 @pytest.fixture
@@ -66,7 +62,10 @@ def test_run_once_and_rebuild_all_exit_0_over_an_event_holding_nul(
 ) -> None:
     url, _ = hostile_store
     with ComplaintsLedger(Settings(store=url)) as ledger:
-        ledger.receive(intake(service=MARKUP), CommandContext(Actor("k.officer", COUNCIL)))
+        ledger.receive(
+            intake(receiving_organisation=COUNCIL, service=MARKUP),
+            CommandContext(Actor("k.officer", COUNCIL)),
+        )
     ran = cli("--store", url, "projections", "run", "--once")
     assert ran.exit_code == 0, ran.output
     rebuilt = cli("--store", url, "projections", "rebuild", "--all")

@@ -8,20 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner, Result
 
-from complaints_ledger.cli import access_cmd
 from complaints_ledger.cli.main import app
+
+pytestmark = pytest.mark.usefixtures("wide_consoles")
 
 COUNCIL = "Eastvale Borough Council"
 
 
 def cli(store: str, *args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(app, ["--store", store, *args], env={"COLUMNS": "250", **(env or {})})
-
-
-@pytest.fixture(autouse=True)
-def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 200-column table (rich reads the width once; pytest-xdist workers export 80)."""
-    monkeypatch.setattr(access_cmd.console, "_width", 200)
 
 
 @pytest.fixture

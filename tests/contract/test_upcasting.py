@@ -8,8 +8,8 @@ internal target. The v1 event is made from a real v2 one, written straight throu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -17,9 +17,8 @@ from eventsourcing.persistence import StoredEvent
 
 from complaints_ledger.application import RECEIVED_TOPIC, CommandContext, ComplaintsLedger
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.complaint import Intake
-from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId, Status
-from complaints_ledger.settings import Settings
+from complaints_ledger.domain.values import Actor, Channel, Status
+from tests.builders import SimulatedClock, intake
 
 OFFICER = Actor("o.khan", "Northshire Council")
 RECEIVED_AT = datetime(2026, 5, 22, 9, tzinfo=UTC)  # Fri 22 May 2026 (Mon 25 May bank holiday)
@@ -32,41 +31,20 @@ V1_FIELDS = frozenset(
 )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = RECEIVED_AT
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(RECEIVED_AT)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def ledger(store_url: str, clock: Clock) -> Iterator[ComplaintsLedger]:
-    ledger = ComplaintsLedger(Settings(store=store_url, snapshot_interval=2), clock=clock)
-    yield ledger
-    ledger.close()
+def ledger_settings() -> dict[str, Any]:
+    return {"snapshot_interval": 2}
 
 
 def _store_a_v1_case(ledger: ComplaintsLedger) -> UUID:
     """Receive a case today (v2 or later), and store its Received event as the prototype did."""
     v2_id = ledger.receive(
-        Intake(
-            kind=Kind.COMPLAINT,
-            channel=Channel.LETTER,
-            regime=RegimeId.ENGLAND_2009,
-            receiving_organisation="Northshire Council",
-            about_organisation="Sunrise Home Care Ltd",
-            service="home care",
-            subjects=("home care",),
-            complainant=Person("Jo Bloggs"),
-            summary="Carers missed four visits.",
-            internal_target_working_days=15,
-        ),
+        intake(channel=Channel.LETTER, internal_target_working_days=15),
         CommandContext(OFFICER),
     )
     (v2_event,) = ledger.recorder.select_events(v2_id)
@@ -125,7 +103,9 @@ def test_the_deadlines_of_a_v1_case_compute(ledger: ComplaintsLedger) -> None:
     assert deadlines["acknowledgement"].status == "open"
 
 
-def test_a_v1_case_takes_new_commands_and_snapshots(ledger: ComplaintsLedger, clock: Clock) -> None:
+def test_a_v1_case_takes_new_commands_and_snapshots(
+    ledger: ComplaintsLedger, clock: SimulatedClock
+) -> None:
     case_id = _store_a_v1_case(ledger)
     clock.now += timedelta(days=1)
     assert ledger.acknowledge(case_id, CommandContext(OFFICER)) == 2  # snapshot at version 2

@@ -28,11 +28,10 @@ from hypothesis.stateful import (
 )
 
 from complaints_ledger.domain.clocks import deadlines, uk_local_date
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import DuplicateCommandError, LedgerError
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
     ExtendedDeadline,
     Kind,
@@ -47,6 +46,7 @@ from complaints_ledger.domain.values import (
     Stamp,
     Status,
 )
+from tests import builders
 
 COUNCIL = "Northshire Council"
 PROVIDER = "Sunrise Home Care Ltd"
@@ -134,13 +134,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             if matter_days_before is None
             else uk_local_date(stamp.occurred_at) - timedelta(days=matter_days_before)
         )
-        intake = Intake(
+        intake = builders.intake(
             kind=kind,
-            channel=Channel.EMAIL,
             regime=regime,
             receiving_organisation=organisation,
-            about_organisation=PROVIDER,
-            service="home care",
             subjects=("home care", "communication"),
             complainant=Person("Jo Bloggs", email="jo@example.org"),
             summary="Carers missed visits.",

@@ -33,7 +33,7 @@ from psycopg import sql
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.domain.calendars import uk_local_date
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.domain.lifecycle import CODE_REGIMES
 from complaints_ledger.domain.values import (
@@ -58,6 +58,7 @@ from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
 from complaints_ledger.readside.views import Views, physical_name
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import parse_store_url
+from tests import builders
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ORGANISATIONS = ("Northshire Council", "Sunrise Home Care Ltd", "Northshire NHS Trust")
@@ -209,12 +210,11 @@ class World:
 
 def _receive(world: World, params: dict[str, Any], backdate: int) -> None:
     organisation = params["organisation"]
-    intake = Intake(
+    intake = builders.intake(
         kind=params["kind"],
         channel=params.get("channel", Channel.LETTER),
         regime=params.get("regime", RegimeId.ENGLAND_2009),
         receiving_organisation=organisation,
-        about_organisation=PROVIDER,
         service=params.get("service", "home care"),
         subjects=params.get("subjects", ("home care",)),
         complainant=Person("Jo Bloggs", email="jo@example.org"),

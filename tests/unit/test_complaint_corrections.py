@@ -5,16 +5,14 @@ Pure domain: no store. Stamps are built directly with explicit recorded_at and o
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from functools import reduce
-from itertools import count
+from functools import partial, reduce
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
     InvalidValueError,
     NotPermittedError,
@@ -22,45 +20,16 @@ from complaints_ledger.domain.errors import (
 )
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
-    Kind,
     Outcome,
-    Person,
     RegimeId,
     Role,
-    Stamp,
 )
+from tests import builders
+from tests.builders import COUNCIL, JO_BY_EMAIL, MANAGER, OFFICER, T0, day, intake
 
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
 ADMIN = Actor("root", COUNCIL, Role.ADMIN)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
-_ids = count(1)
-
-
-def stamp(recorded_at: datetime, *, actor: Actor = MANAGER) -> Stamp:
-    return Stamp(recorded_at, recorded_at, actor, f"cmd-{next(_ids)}")
-
-
-def day(n: float) -> datetime:
-    return T0 + timedelta(days=n)
-
-
-def intake(**changes: object) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("Jo Bloggs", email="jo@example.org"),
-        summary="Carers missed four visits.",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+stamp = partial(builders.stamp, actor=MANAGER)
 
 
 class Recorded:
@@ -68,7 +37,9 @@ class Recorded:
 
     def __init__(self, when: datetime = T0, **changes: object) -> None:
         self.case = Complaint.receive(
-            stamp(when, actor=OFFICER), intake(**changes), complaint_id=uuid4()
+            stamp(when, actor=OFFICER),
+            intake(**{"complainant": JO_BY_EMAIL, **changes}),
+            complaint_id=uuid4(),
         )
         self.events: list[Any] = list(self.case.collect_events())
 

@@ -6,14 +6,11 @@ Pure domain: no store. Stamps are built directly with explicit recorded_at and o
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
-from itertools import count
-from uuid import uuid4
+from datetime import date
 
 import pytest
 
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
     CaseClosedError,
     InvalidValueError,
@@ -22,75 +19,39 @@ from complaints_ledger.domain.errors import (
 )
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
     ExtendedDeadline,
-    Kind,
     Ombudsman,
     OmbudsmanDecision,
     Outcome,
-    Person,
     RegimeId,
     Remedy,
     RemedyCompliance,
-    Role,
-    Stamp,
     Status,
 )
+from tests import builders
+from tests.builders import (
+    COUNCIL,
+    MANAGER,
+    OFFICER,
+    day,
+    investigating,
+    only_event,
+    respond,
+    stamp,
+)
 
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
-_ids = count(1)
-
-
-def stamp(recorded_at: datetime, *, actor: Actor = OFFICER) -> Stamp:
-    return Stamp(recorded_at, recorded_at, actor, f"cmd-{next(_ids)}")
-
-
-def day(n: float) -> datetime:
-    """n days after receipt (T0)."""
-    return T0 + timedelta(days=n)
-
-
-def intake(**changes: object) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.LGSCO_CODE,
-        receiving_organisation=COUNCIL,
-        about_organisation=COUNCIL,
-        service="assessment and care planning",
-        subjects=("assessment and care planning",),
-        complainant=Person("Jo Bloggs"),
-        summary="My needs assessment took nine months.",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
-def respond(case: Complaint, when: datetime, outcome: Outcome = Outcome.NOT_UPHELD) -> None:
-    case.send_response(
-        stamp(when),
-        outcome=outcome,
-        remedies=(),
-        signed_by="Head of Adult Social Care",
-        ombudsman_rights_given=True,
-        summary="Our findings.",
-    )
+LGSCO_CASE = {"regime": RegimeId.LGSCO_CODE, "about_organisation": COUNCIL}
 
 
 def received(**changes: object) -> Complaint:
-    case = Complaint.receive(stamp(T0), intake(**changes), complaint_id=uuid4())
-    case.collect_events()
-    return case
+    """A complaint about the council itself, under the LGSCO code unless changed."""
+    return builders.received(**{**LGSCO_CASE, **changes})
 
 
 def responded(**changes: object) -> Complaint:
     """Stage 1: acknowledged Tue 2 June, investigated by i.patel, answered Mon 15 June."""
-    case = received(**changes)
-    case.acknowledge(stamp(day(1)))
-    case.start_investigation(stamp(day(2)), investigator="i.patel")
+    case = investigating(**{**LGSCO_CASE, **changes})
     respond(case, day(14))
     case.collect_events()
     return case
@@ -102,11 +63,6 @@ def at_stage_2() -> Complaint:
     case.acknowledge(stamp(day(17)))
     case.collect_events()
     return case
-
-
-def only_event(case: Complaint) -> object:
-    (event,) = case.collect_events()
-    return event
 
 
 # --------------------------------------------------------------------------- stage 2

@@ -5,76 +5,28 @@ Pure domain: no store. Stamps are built directly with explicit recorded_at and o
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
-from itertools import count
-from uuid import uuid4
+from datetime import UTC, date, datetime
 
 import pytest
 
 from complaints_ledger.domain.clocks import Deadline, DeadlineStatus
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import (
-    Actor,
-    Channel,
-    Kind,
     Outcome,
-    Person,
     RegimeId,
     Remedy,
-    Stamp,
     Status,
 )
-
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
-_ids = count(1)
-
-
-def stamp(recorded_at: datetime, *, occurred_at: datetime | None = None) -> Stamp:
-    return Stamp(recorded_at, occurred_at or recorded_at, OFFICER, f"cmd-{next(_ids)}")
-
-
-def day(n: float) -> datetime:
-    """n days after receipt (T0)."""
-    return T0 + timedelta(days=n)
-
-
-def intake(**changes: object) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("Jo Bloggs"),
-        summary="Carers missed four visits.",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
-def received(**changes: object) -> Complaint:
-    case = Complaint.receive(stamp(T0), intake(**changes), complaint_id=uuid4())
-    case.collect_events()
-    return case
-
-
-def acknowledged(**changes: object) -> Complaint:
-    case = received(**changes)
-    case.acknowledge(stamp(day(1)))
-    case.collect_events()
-    return case
-
-
-def investigating(**changes: object) -> Complaint:
-    case = acknowledged(**changes)
-    case.start_investigation(stamp(day(2)), investigator="i.patel")
-    case.collect_events()
-    return case
+from tests import builders
+from tests.builders import (
+    acknowledged,
+    day,
+    investigating,
+    only_event,
+    received,
+    stamp,
+)
 
 
 def respond(
@@ -84,19 +36,15 @@ def respond(
     *,
     ombudsman_rights_given: bool = True,
 ) -> None:
-    case.send_response(
-        stamp(when),
-        outcome=outcome,
+    builders.respond(
+        case,
+        when,
+        outcome,
         remedies=(Remedy.APOLOGY, Remedy.TRAINING),
         signed_by="  Director of Adult Social Care ",
         ombudsman_rights_given=ombudsman_rights_given,
         summary="We found that two visits were missed.",
     )
-
-
-def only_event(case: Complaint) -> object:
-    (event,) = case.collect_events()
-    return event
 
 
 def by_name(case: Complaint, today: date) -> dict[str, Deadline]:

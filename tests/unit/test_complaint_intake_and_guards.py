@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
 from uuid import uuid4
 
 import pytest
 
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
     CaseClosedError,
     DuplicateCommandError,
@@ -24,7 +22,6 @@ from complaints_ledger.domain.errors import (
     RuleViolationError,
 )
 from complaints_ledger.domain.values import (
-    Actor,
     Channel,
     ConsentBasis,
     EscalationRoute,
@@ -35,54 +32,14 @@ from complaints_ledger.domain.values import (
     RegimeId,
     Remedy,
     Representative,
-    Role,
-    Stamp,
     Status,
 )
-
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
-_ids = count(1)
-
-
-def stamp(
-    recorded_at: datetime,
-    *,
-    occurred_at: datetime | None = None,
-    actor: Actor = OFFICER,
-    correlation_id: str | None = None,
-) -> Stamp:
-    return Stamp(
-        recorded_at=recorded_at,
-        occurred_at=occurred_at or recorded_at,
-        actor=actor,
-        correlation_id=correlation_id or f"cmd-{next(_ids)}",
-    )
-
-
-def intake(**changes: object) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care", "communication"),
-        complainant=Person("Jo Bloggs", email="jo@example.org"),
-        summary="Carers missed four visits in May.",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+from tests import builders
+from tests.builders import COUNCIL, T0, intake, stamp
 
 
 def received(**changes: object) -> Complaint:
-    case = Complaint.receive(
-        stamp(T0, correlation_id="receive"), intake(**changes), complaint_id=uuid4()
-    )
-    case.collect_events()
-    return case
+    return builders.received(correlation_id="receive", **changes)
 
 
 def days(n: float) -> timedelta:
@@ -104,6 +61,7 @@ def test_receive_records_the_case_and_starts_it_at_stage_1() -> None:
             accessibility_needs=("large print",),
             advocacy="  POhWER  ",
             matter_occurred_on=date(2026, 5, 12),
+            summary="Carers missed four visits in May.",
         ),
         complaint_id=uuid4(),
     )

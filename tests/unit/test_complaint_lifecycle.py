@@ -6,15 +6,12 @@ Pure domain: no store. Stamps are built directly with explicit recorded_at and o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
-from itertools import count
-from uuid import uuid4
+from datetime import UTC, date, datetime
 
 import pytest
 
 from complaints_ledger.domain.clocks import Calendar, DeadlineStatus, add_working_days
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
     CaseClosedError,
     InvalidValueError,
@@ -23,85 +20,41 @@ from complaints_ledger.domain.errors import (
 )
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     EscalationRoute,
     ExtendedDeadline,
     Kind,
     Ombudsman,
     OmbudsmanDecision,
     Outcome,
-    Person,
     RegimeId,
     Remedy,
-    Role,
-    Stamp,
     Status,
 )
+from tests import builders
+from tests.builders import (
+    MANAGER,
+    OFFICER,
+    acknowledged,
+    day,
+    investigating,
+    only_event,
+    received,
+    stamp,
+)
 
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
 SCOTLAND = Calendar.SCOTLAND
-_ids = count(1)
-
-
-def stamp(
-    recorded_at: datetime, *, occurred_at: datetime | None = None, actor: Actor = OFFICER
-) -> Stamp:
-    return Stamp(recorded_at, occurred_at or recorded_at, actor, f"cmd-{next(_ids)}")
-
-
-def day(n: float) -> datetime:
-    """n days after receipt (T0)."""
-    return T0 + timedelta(days=n)
-
-
-def intake(**changes: object) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("Jo Bloggs"),
-        summary="Carers missed four visits in May.",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
-def received(**changes: object) -> Complaint:
-    case = Complaint.receive(stamp(T0), intake(**changes), complaint_id=uuid4())
-    case.collect_events()
-    return case
-
-
-def acknowledged(**changes: object) -> Complaint:
-    case = received(**changes)
-    case.acknowledge(stamp(day(1)))
-    case.collect_events()
-    return case
 
 
 def responded(outcome: Outcome = Outcome.NOT_UPHELD, **changes: object) -> Complaint:
-    case = acknowledged(**changes)
-    case.start_investigation(stamp(day(2)), investigator="i.patel")
+    case = investigating(**changes)
     respond(case, day(10), outcome)
     case.collect_events()
     return case
 
 
 def respond(case: Complaint, when: datetime, outcome: Outcome = Outcome.NOT_UPHELD) -> None:
-    case.send_response(
-        stamp(when),
-        outcome=outcome,
-        remedies=(Remedy.APOLOGY,) if outcome != Outcome.NOT_UPHELD else (),
-        signed_by="Director of Adult Social Care",
-        ombudsman_rights_given=True,
-        summary="Our findings.",
-    )
+    remedies = (Remedy.APOLOGY,) if outcome != Outcome.NOT_UPHELD else ()
+    builders.respond(case, when, outcome, remedies=remedies)
 
 
 def closed() -> Complaint:
@@ -113,11 +66,6 @@ def closed() -> Complaint:
 
 def due_dates(case: Complaint, today: date = date(2026, 6, 1)) -> dict[str, date]:
     return {d.name: d.due for d in case.deadlines(today)}
-
-
-def only_event(case: Complaint) -> object:
-    (event,) = case.collect_events()
-    return event
 
 
 # --------------------------------------------------------------------------- acknowledgement

@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import pytest
 
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
     InvalidValueError,
     NotPermittedError,
@@ -26,55 +26,39 @@ from complaints_ledger.domain.privacy import (
 )
 from complaints_ledger.domain.values import (
     Actor,
-    Channel,
     ConsentBasis,
     Kind,
     Outcome,
     Person,
-    RegimeId,
     Representative,
     Role,
     Stamp,
     Status,
 )
 from complaints_ledger.privacy.retention import RetentionSchedule
+from tests import builders
+from tests.builders import COUNCIL, JO_BY_EMAIL, MANAGER, OFFICER, T0
 
-COUNCIL = "Northshire Council"
-OFFICER = Actor("o.khan", COUNCIL)
-MANAGER = Actor("m.jones", COUNCIL, Role.MANAGER)
 ADMIN = Actor("a.admin", COUNCIL, Role.ADMIN)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)
-_ids = count(1)
 _clock = count(1)
 
 
 def stamp(actor: Actor = OFFICER, *, at: datetime | None = None) -> Stamp:
     """At `at`, or else an hour after the previous command without one."""
-    when = at or T0 + timedelta(hours=next(_clock))
-    return Stamp(when, when, actor, f"cmd-{next(_ids)}")
+    return builders.stamp(at or T0 + timedelta(hours=next(_clock)), actor=actor)
 
 
 def received(
     *, represented: bool = True, kind: Kind = Kind.COMPLAINT, at: datetime = T0
 ) -> Complaint:
-    intake = Intake(
+    son = Representative(Person("Sam Bloggs"), "son", ConsentBasis.GIVEN)
+    return builders.received(
+        at,
         kind=kind,
-        channel=Channel.EMAIL,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation="Sunrise Home Care Ltd",
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("Jo Bloggs", email="jo@example.org"),
-        summary="Carers missed four visits.",
+        complainant=JO_BY_EMAIL,
         accessibility_needs=("large print",),
-        representative=Representative(Person("Sam Bloggs"), "son", ConsentBasis.GIVEN)
-        if represented
-        else None,
+        representative=son if represented else None,
     )
-    case = Complaint.receive(stamp(at=at), intake, complaint_id=uuid4())
-    case.collect_events()
-    return case
 
 
 def investigating(*, at: datetime = T0) -> Complaint:

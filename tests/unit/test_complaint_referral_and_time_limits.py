@@ -5,74 +5,32 @@ Pure domain: no store. Stamps are built directly with explicit recorded_at and o
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
-from uuid import uuid4
 
 import pytest
 
 from complaints_ledger.domain.clocks import DeadlineStatus
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
     EscalationRoute,
-    Kind,
-    Outcome,
-    Person,
     RegimeId,
     Role,
-    Stamp,
     Status,
 )
+from tests import builders
+from tests.builders import COUNCIL, OFFICER, PROVIDER, T0, respond, stamp
 
-PROVIDER = "Sunrise Home Care Ltd"
-COUNCIL = "Northshire Council"
 AT_PROVIDER = Actor("p.ward", PROVIDER)
-AT_COUNCIL = Actor("o.khan", COUNCIL)
+AT_COUNCIL = OFFICER
 ELSEWHERE = Actor("x.lee", "Southshire Council", Role.MANAGER)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
-_ids = count(1)
-
-
-def stamp(
-    recorded_at: datetime, *, occurred_at: datetime | None = None, actor: Actor = AT_COUNCIL
-) -> Stamp:
-    return Stamp(recorded_at, occurred_at or recorded_at, actor, f"cmd-{next(_ids)}")
-
-
-def intake(**changes: object) -> Intake:
-    base = Intake(
-        kind=Kind.COMPLAINT,
-        channel=Channel.PHONE,
-        regime=RegimeId.ENGLAND_2009,
-        receiving_organisation=COUNCIL,
-        about_organisation=PROVIDER,
-        service="home care",
-        subjects=("home care",),
-        complainant=Person("Jo Bloggs"),
-        summary="Carers missed four visits.",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def received(when: datetime = T0, actor: Actor = AT_COUNCIL, **changes: object) -> Complaint:
-    case = Complaint.receive(stamp(when, actor=actor), intake(**changes), complaint_id=uuid4())
-    case.collect_events()
-    return case
-
-
-def respond(case: Complaint, when: datetime) -> None:
-    case.send_response(
-        stamp(when),
-        outcome=Outcome.NOT_UPHELD,
-        remedies=(),
-        signed_by="Director of Adult Social Care",
-        ombudsman_rights_given=True,
-        summary="Our findings.",
-    )
+    """A complaint about a home care provider, taken by phone unless changed."""
+    return builders.received(when, actor, **{"channel": Channel.PHONE, **changes})
 
 
 # --------------------------------------------------------------------------- referral

@@ -26,16 +26,14 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import IntegrityFailureError, InvalidValueError
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
     ConsentBasis,
-    Kind,
     Person,
-    RegimeId,
     Representative,
     Stamp,
 )
@@ -52,6 +50,7 @@ from complaints_ledger.privacy.mapper import PersonalDataMapper
 from complaints_ledger.privacy.sealing import SEALED, Sealer, identity_of
 from complaints_ledger.privacy.subject_keys import Identity
 from complaints_ledger.transcodings import register_ledger_transcodings
+from tests import builders
 
 CASE = UUID("8d3c3a52-52d9-4d39-9c1e-4b8e6f1d2a10")
 TOPIC = "complaints_ledger.domain.complaint:Complaint.Received"
@@ -374,14 +373,10 @@ def received_case() -> Complaint:
     when = datetime(2026, 6, 1, 9, tzinfo=UTC)
     return Complaint.receive(
         Stamp(when, when, Actor("o.khan", "Northshire Council"), "rx-1"),
-        Intake(
-            kind=Kind.COMPLAINT,
+        builders.intake(
             channel=Channel.PHONE,
-            regime=RegimeId.ENGLAND_2009,
             receiving_organisation="Northshire Council",
             about_organisation="Sunrise Home Care Ltd",
-            service="home care",
-            subjects=("home care",),
             complainant=Person(NAME, phone=PHONE),
             summary=f"{NAME} says the carers missed four visits",
         ),

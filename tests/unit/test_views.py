@@ -6,30 +6,27 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
-from itertools import count
 from uuid import UUID, uuid4
 
 from complaints_ledger.application import HistoryEntry
-from complaints_ledger.domain.complaint import Complaint, Intake
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
     ConsentBasis,
-    Kind,
     Outcome,
     Person,
-    RegimeId,
     Remedy,
     Representative,
     Role,
     Stamp,
 )
 from complaints_ledger.views import case_view, history_entry_view, json_safe
+from tests import builders
+from tests.builders import T0, day, intake
 
 COUNCIL = "Northshire County Council"
 OFFICER = Actor("northshire:t.hesketh", COUNCIL)
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026, 10:00 in London
-_ids = count(1)
 
 CASE_KEYS = {
     "id", "version", "kind", "status", "stage", "regime", "organisation",
@@ -40,15 +37,13 @@ DEADLINE_KEYS = {"name", "due", "status", "met_at", "statutory", "rule", "explan
 
 
 def stamp(days: float) -> Stamp:
-    moment = T0 + timedelta(days=days)
-    return Stamp(moment, moment, OFFICER, f"cmd-{next(_ids)}")
+    return builders.stamp(day(days), actor=OFFICER)
 
 
 def received() -> Complaint:
-    intake = Intake(
-        kind=Kind.COMPLAINT,
+    """A represented complaint by letter; its Received event not yet collected."""
+    farah = intake(
         channel=Channel.LETTER,
-        regime=RegimeId.ENGLAND_2009,
         receiving_organisation=COUNCIL,
         about_organisation="Brightwater Home Care Ltd",
         service="Home care (council-commissioned)",
@@ -61,7 +56,7 @@ def received() -> Complaint:
         accessibility_needs=("large print letters",),
         matter_occurred_on=date(2026, 5, 20),
     )
-    return Complaint.receive(stamp(0), intake, complaint_id=uuid4())
+    return Complaint.receive(stamp(0), farah, complaint_id=uuid4())
 
 
 def responded_with_actions() -> Complaint:
