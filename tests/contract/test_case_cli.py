@@ -26,9 +26,9 @@ from tests.api.test_complaints_api import (
     PROVIDER,
     START,
     Who,
-    new_complaint,
 )
 from tests.api.test_complaints_api import LIFECYCLE as API_LIFECYCLE
+from tests.builders import canary_complaint as new_complaint
 
 RECEIVER = (Role.OFFICER, PROVIDER)
 Step = tuple[str, dict[str, Any], Who]
