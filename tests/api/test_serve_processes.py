@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,56 +25,20 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from complaints_ledger.access import TokenStore
 from complaints_ledger.api.workers import export_settings
-from complaints_ledger.application import CommandContext, ComplaintsLedger
 from complaints_ledger.cli.main import app as cli_app
-from complaints_ledger.domain.registry import OrganisationKind
-from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.integrity.keys import generate_key
 from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
 from complaints_ledger.settings import Settings
+from tests.faults.common import complaint_body
+from tests.faults.http_load import free_port, prepare_store
 
-COUNCIL, PROVIDER = "Northshire County Council", "Brightcare Homes Ltd"
 REQUESTS = 24
 STARTUP_SECONDS = 60
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _complaint(number: int) -> dict[str, Any]:
-    return {
-        "organisation": COUNCIL,
-        "regime": "england-2009",
-        "kind": "complaint",
-        "channel": "email",
-        "received_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
-        "subjects": ["home care"],
-        "about": {"organisation": PROVIDER, "service": "home care"},
-        "complainant": {"name": f"Person {number}", "email": f"p{number}@example.org"},
-        "summary": "Carers missed visits.",
-    }
-
-
-def _prepare(url: str) -> str:
-    ledger = ComplaintsLedger(Settings(store=url))
-    try:
-        admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
-        ledger.register_organisation(admin, name=COUNCIL, kind=OrganisationKind.COUNCIL)
-        ledger.register_organisation(admin, name=PROVIDER, kind=OrganisationKind.PROVIDER)
-    finally:
-        ledger.close()
-    tokens = TokenStore(Settings(store=url).store_url)
-    try:
-        raw, _ = tokens.create(principal="officer@council", organisation=COUNCIL, role=Role.OFFICER)
-    finally:
-        tokens.close()
-    return raw
+def _officer_token(url: str) -> str:
+    return prepare_store(url).officer
 
 
 def _children(pid: int) -> list[int]:
@@ -98,7 +61,7 @@ def _serving(
     """`complaints-ledger serve` on `url` with a signing key; yields (base URL, server)."""
     key = tmp_path / "signing-key.pem"
     generate_key(key)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "COMPLAINTS_LEDGER_SIGNING_KEY_FILE": str(key),
@@ -126,7 +89,7 @@ def _serving(
 @pytest.fixture
 def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
     """`serve --workers 2 --threads 2` on a fresh database; yields (base URL, token, server)."""
-    token = _prepare(postgres_url)
+    token = _officer_token(postgres_url)
     with _serving(postgres_url, tmp_path, "--workers", "2", "--threads", "2") as (base, server):
         yield base, token, server
 
@@ -154,7 +117,7 @@ def test_several_workers_serve_reads_and_writes_and_one_sealer_seals_them(
 
     def receive_and_read(number: int) -> tuple[int, int, str]:
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-            created = client.post("/complaints", json=_complaint(number))
+            created = client.post("/complaints", json=complaint_body(number))
             case_id = created.json()["id"]
             read = client.get(f"/complaints/{case_id}")
             return created.status_code, read.status_code, read.json()["complainant"]["name"]
@@ -223,8 +186,8 @@ def _raw_exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
 def test_a_request_framed_by_both_content_length_and_chunks_is_refused(
     sqlite_url: str, tmp_path: Path
 ) -> None:
-    token = _prepare(sqlite_url)
-    body = json.dumps(_complaint(1)).encode()
+    token = _officer_token(sqlite_url)
+    body = json.dumps(complaint_body(1)).encode()
     chunked = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
     request = (
         b"POST /complaints HTTP/1.1\r\nHost: ledger\r\nContent-Type: application/json\r\n"

@@ -4,20 +4,19 @@ body, and a child process's environment."""
 from __future__ import annotations
 
 import os
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from complaints_ledger.integrity.keys import generate_key
-from tests.faults.http_load import COUNCIL, PROVIDER, prepare_store
+from tests.faults.http_load import (
+    COUNCIL,
+    PROVIDER,
+    prepare_store,
+)
 
-CLI = Path(sys.executable).with_name("complaints-ledger")
 RECEIVED_TOPIC_SUFFIX = "Complaint.Received"
 ACKNOWLEDGED_TOPIC_SUFFIX = "Complaint.Acknowledged"
-STARTUP_SECONDS = 60
-STOP_SECONDS = 15
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 LONG = os.environ.get("COMPLAINTS_LEDGER_FAULTS", "").lower() == "long"
 
 

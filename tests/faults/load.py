@@ -14,7 +14,8 @@ from typing import Any, Self
 
 import httpx
 
-from tests.faults.common import PROBLEM_MEDIA_TYPE, complaint_body
+from tests.faults.common import complaint_body
+from tests.faults.http_load import PROBLEM_MEDIA_TYPE
 
 # --------------------------------------------------------------------------- the load
 

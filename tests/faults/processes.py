@@ -16,8 +16,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.faults.common import CLI, STARTUP_SECONDS, STOP_SECONDS, child_env
-from tests.faults.http_load import free_port
+from tests.faults.common import child_env
+from tests.faults.http_load import EXECUTABLE as CLI
+from tests.faults.http_load import STARTUP_SECONDS, STOP_SECONDS, free_port
 
 # --------------------------------------------------------------------------- processes
 

@@ -30,7 +30,8 @@ from tests.faults.audit import (
     slow_recoveries,
     write_problems,
 )
-from tests.faults.common import STARTUP_SECONDS, long_or_quick, prepare_ledger
+from tests.faults.common import long_or_quick, prepare_ledger
+from tests.faults.http_load import STARTUP_SECONDS
 from tests.faults.load import Load, probe_recovery
 from tests.faults.pg_server import PostgresServer
 from tests.faults.processes import (

@@ -10,17 +10,15 @@ from typing import Self
 from uuid import UUID
 
 from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
-    Kind,
     Outcome,
     Person,
-    RegimeId,
     Remedy,
 )
 from complaints_ledger.settings import Settings
+from tests import builders
 from tests.faults.http_load import COUNCIL, PROVIDER
 
 # --------------------------------------------------------------------------- writes in-process
@@ -34,14 +32,10 @@ def _lifecycle(ledger: ComplaintsLedger, number: int) -> Iterator[tuple[str, Cal
     def ctx() -> CommandContext:
         return CommandContext(officer)
 
-    intake = Intake(
-        kind=Kind.COMPLAINT,
+    intake = builders.intake(
         channel=Channel.PHONE,
-        regime=RegimeId.ENGLAND_2009,
         receiving_organisation=COUNCIL,
         about_organisation=PROVIDER,
-        service="home care",
-        subjects=("home care",),
         complainant=Person(f"Writer Person {number}"),
         summary="Carers arrived late",
     )
