@@ -16,7 +16,6 @@ import pwd
 import secrets
 import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
 from contextlib import contextmanager, suppress
@@ -30,6 +29,8 @@ import pytest
 from hypothesis import settings
 from psycopg import sql
 
+from tests.local_servers import POSTGRES_BIN_ROOT, free_port, postgres_bin_dir
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -40,7 +41,6 @@ DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 TEST_DATABASE_PREFIX = "cl_test_"
 CONNECT_TIMEOUT_SECONDS = 3
 PG_CTL_TIMEOUT_SECONDS = 60
-POSTGRES_BIN_ROOT = Path("/usr/lib/postgresql")
 
 
 # --------------------------------------------------------------------------- Hypothesis
@@ -151,27 +151,6 @@ def _reachable(url: str) -> bool:
     return True
 
 
-def _postgres_bin_dir() -> Path | None:
-    """Newest local PostgreSQL with both initdb and pg_ctl, if any."""
-
-    def version(path: Path) -> tuple[int, ...]:
-        name = path.parent.name
-        return tuple(int(p) for p in name.split(".") if p.isdigit())
-
-    candidates = sorted(POSTGRES_BIN_ROOT.glob("*/bin"), key=version, reverse=True)
-    for bin_dir in candidates:
-        if (bin_dir / "initdb").is_file() and (bin_dir / "pg_ctl").is_file():
-            return bin_dir
-    return None
-
-
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class _ThrowawayServer:
     """A PostgreSQL server in a temporary folder, trust auth, superuser ``root``."""
@@ -253,7 +232,7 @@ class _ThrowawayServer:
 
 def _start_throwaway_server() -> tuple[_ThrowawayServer | None, str]:
     """Start a throwaway server; return it (or None) and a note on what happened."""
-    bin_dir = _postgres_bin_dir()
+    bin_dir = postgres_bin_dir()
     if bin_dir is None:
         return None, f"no initdb/pg_ctl under {POSTGRES_BIN_ROOT}/*/bin"
 
@@ -268,7 +247,7 @@ def _start_throwaway_server() -> tuple[_ThrowawayServer | None, str]:
         os.chown(base, owner.pw_uid, owner.pw_gid)
         run_as = "postgres"
 
-    server = _ThrowawayServer(bin_dir=bin_dir, base=base, port=_free_loopback_port(), run_as=run_as)
+    server = _ThrowawayServer(bin_dir=bin_dir, base=base, port=free_port(), run_as=run_as)
     try:
         server.start()
     except (subprocess.SubprocessError, OSError) as exc:

@@ -31,7 +31,8 @@ from complaints_ledger.integrity.keys import generate_key
 from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
 from complaints_ledger.settings import Settings
 from tests.faults.common import complaint_body
-from tests.faults.http_load import free_port, prepare_store
+from tests.faults.http_load import prepare_store
+from tests.local_servers import free_port
 
 REQUESTS = 24
 STARTUP_SECONDS = 60

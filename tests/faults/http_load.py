@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.integrity.keys import generate_key
 from complaints_ledger.settings import Settings
 from complaints_ledger.store import StoreURL
+from tests.local_servers import free_port
 
 COUNCIL, PROVIDER = "Northshire County Council", "Brightcare Homes Ltd"
 EXECUTABLE = Path(sys.executable).parent / "complaints-ledger"
@@ -142,13 +142,6 @@ def reporting_year(now: datetime | None = None) -> str:
 
 
 # --------------------------------------------------------------------------- the server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

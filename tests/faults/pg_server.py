@@ -32,8 +32,9 @@ from typing import Literal
 import psycopg
 from psycopg import sql
 
-POSTGRES_BIN_ROOT = Path("/usr/lib/postgresql")
-PREFERRED_BIN_DIR = POSTGRES_BIN_ROOT / "15" / "bin"
+from tests.local_servers import POSTGRES_BIN_ROOT, postgres_bin_dir
+
+PREFERRED_BIN_DIR = POSTGRES_BIN_ROOT / "15" / "bin"  # the shared server's version
 SHARED_PORT = 5432  # the shared server: never ours to stop
 PG_CTL_TIMEOUT_SECONDS = 60
 CONNECT_TIMEOUT_SECONDS = 3
@@ -44,20 +45,6 @@ StopMode = Literal["immediate", "fast", "smart"]
 
 class PostgresUnavailableError(RuntimeError):
     """No local PostgreSQL binaries, or no user to run them as."""
-
-
-def postgres_bin_dir() -> Path | None:
-    """/usr/lib/postgresql/15/bin if it is there, else the newest local PostgreSQL."""
-    if (PREFERRED_BIN_DIR / "initdb").is_file() and (PREFERRED_BIN_DIR / "pg_ctl").is_file():
-        return PREFERRED_BIN_DIR
-
-    def version(path: Path) -> tuple[int, ...]:
-        return tuple(int(p) for p in path.parent.name.split(".") if p.isdigit())
-
-    for bin_dir in sorted(POSTGRES_BIN_ROOT.glob("*/bin"), key=version, reverse=True):
-        if (bin_dir / "initdb").is_file() and (bin_dir / "pg_ctl").is_file():
-            return bin_dir
-    return None
 
 
 def free_loopback_port() -> int:
@@ -92,7 +79,7 @@ class PostgresServer:
     @classmethod
     def create(cls) -> PostgresServer:
         """initdb in a fresh temporary folder (not started yet)."""
-        bin_dir = postgres_bin_dir()
+        bin_dir = postgres_bin_dir(PREFERRED_BIN_DIR)
         if bin_dir is None:
             msg = f"no initdb/pg_ctl under {POSTGRES_BIN_ROOT}/*/bin"
             raise PostgresUnavailableError(msg)

@@ -18,7 +18,8 @@ import httpx
 
 from tests.faults.common import child_env
 from tests.faults.http_load import EXECUTABLE as CLI
-from tests.faults.http_load import STARTUP_SECONDS, STOP_SECONDS, free_port
+from tests.faults.http_load import STARTUP_SECONDS, STOP_SECONDS
+from tests.local_servers import free_port
 
 # --------------------------------------------------------------------------- processes
 
