@@ -21,7 +21,7 @@ from benchmarks import rebuild as rebuild_bench
 from benchmarks import verify as verify_bench
 from benchmarks.harness import RESULTS, Row, describe_machine, fresh_database, machine, table
 from benchmarks.workload import write_events
-from complaints_ledger.logging import configure_logging
+from complaints_ledger.log_setup import configure_logging
 
 MEASURES = ("append1", "append8", "bulk", "rebuild", "reads", "api", "verify")
 

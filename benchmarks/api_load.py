@@ -35,12 +35,12 @@ from benchmarks.harness import Row, fresh_database, percentile, spread
 from benchmarks.loopback_http import LoopbackClient, LoopbackHTTPError, Response
 from benchmarks.workload import ORGANISATIONS
 from complaints_ledger.access import TokenStore
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.integrity.keys import generate_key
-from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
-from complaints_ledger.store import parse_store_url
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import POSTGRES_EVENTS_TABLE
 
 COUNCIL, PROVIDER = ORGANISATIONS[0], ORGANISATIONS[2]
 SEEDED_CASES = 100

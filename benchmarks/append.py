@@ -24,7 +24,8 @@ import psycopg
 
 from benchmarks.harness import RAW_INSERT, Row, create_raw_table, fresh_database, spread
 from benchmarks.workload import ORGANISATIONS, case_events, write_events
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import Actor, Channel, Kind, Person, RegimeId
 from complaints_ledger.settings import Settings

@@ -14,8 +14,9 @@ import psycopg
 from benchmarks.append import ACTOR, INTAKE, open_ledger
 from benchmarks.harness import Row, fresh_database, percentile, spread
 from benchmarks.workload import write_events
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.persistence.view_db import POSTGRES_EVENTS_TABLE
 
 RAW_SELECT = (
     "SELECT originator_id, originator_version, topic, state "

@@ -20,12 +20,12 @@ from typing import Any
 import psycopg
 
 from benchmarks.workload import write_events
-from complaints_ledger.application import ComplaintsLedger
-from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE, ViewDatabase
-from complaints_ledger.readside.registry import select_projections
-from complaints_ledger.readside.runner import DEFAULT_PAGE_SIZE, ProjectionRunner
+from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import POSTGRES_EVENTS_TABLE, ViewDatabase
+from complaints_ledger.readside.discovery import select_projections
+from complaints_ledger.readside.runner import DEFAULT_PAGE_SIZE, ReadModelRunner
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 
 SERVER = os.environ.get("COMPLAINTS_LEDGER_BENCH_POSTGRES", "postgresql://root@127.0.0.1:5432/test")
 RESULTS = Path(__file__).parent / "results"
@@ -62,7 +62,7 @@ def measure(url: str, projection_name: str, runs: int) -> dict[str, Any]:
     for _ in range(runs):
         seconds, rows = timed(lambda: raw_scan(url, DEFAULT_PAGE_SIZE))
         raw_rates.append(rows / seconds)
-        seconds, summary = timed(lambda: ProjectionRunner(db).rebuild(projection))
+        seconds, summary = timed(lambda: ReadModelRunner(db).rebuild(projection))
         # Both sides cover the same table: the rebuild's rate is the log's events over its time.
         # The projection asks the database only for the event types it handles; that rate is
         # reported too.

@@ -21,13 +21,13 @@ import psycopg
 
 from benchmarks.rebuild import RESULTS, SERVER, _spread, timed
 from benchmarks.workload import write_events
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.integrity.keys import generate_key, public_key_text
-from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import verify
-from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE, ViewDatabase
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import POSTGRES_EVENTS_TABLE, ViewDatabase
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 
 
 def raw_hashing(url: str) -> int:
@@ -43,7 +43,7 @@ def measure(url: str, runs: int) -> dict[str, Any]:
     db = ViewDatabase(parse_store_url(url))
     with tempfile.TemporaryDirectory() as folder:
         key = generate_key(Path(folder) / "key.pem")
-    sealer = Sealer(db)
+    sealer = LogSealer(db)
     seconds, _ = timed(lambda: sealer.checkpoint(key))
     print(f"sealed and signed in {seconds:.1f}s")
     raw, ours = [], []

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import DomainEventProtocol
 
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.values import (
     Actor,

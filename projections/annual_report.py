@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 
 from complaints_ledger.domain.corrections import FACT_PARSERS
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord, subjects_json, utc_text
 from complaints_ledger.readside.views import Views, physical_name
 from projections.annual_report_counts import (
@@ -191,7 +191,7 @@ def _on_lesson_recorded(event: EventRecord, views: Views) -> None:
     views.put(LESSONS, row)
 
 
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="annual_report",
     version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(CASES, ACTIONS, LESSONS),

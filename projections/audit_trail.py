@@ -11,9 +11,9 @@ from typing import Any
 import orjson
 
 from complaints_ledger.domain.complaint import event_type_names
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.csv_cells import csv_cell
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views, physical_name
 
@@ -109,7 +109,7 @@ def _index(views: Views, organisation: str, case_id: str, relation: str, recorde
     views.put(ORGANISATION_CASES, row)
 
 
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="audit_trail",
     version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(EVENTS, ORGANISATION_CASES, CASES),

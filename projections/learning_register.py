@@ -15,8 +15,8 @@ import orjson
 
 from complaints_ledger.domain.clocks import uk_local_date
 from complaints_ledger.domain.corrections import FACT_PARSERS
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord, subjects_json, utc_text
 from complaints_ledger.readside.views import Views, physical_name
 
@@ -141,7 +141,7 @@ def _on_action_completed(event: EventRecord, views: Views) -> None:
         views.put(ACTIONS, action)
 
 
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="learning_register",
     version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(CASES, LESSONS, ACTIONS),

@@ -22,7 +22,7 @@ from complaints_ledger.domain.clocks import (
     working_days_between,
 )
 from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views
 
@@ -299,7 +299,7 @@ def _on_case_event(event: EventRecord, views: Views) -> None:
     views.put(CASES, row)
 
 
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="timeliness",
     version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(CASES,),

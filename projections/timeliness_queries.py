@@ -16,7 +16,7 @@ from complaints_ledger.domain.clocks import (
     working_days_between,
 )
 from complaints_ledger.domain.values import Kind, RegimeId
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.views import physical_name
 from projections.timeliness import CASES, PROJECTION, STATUTORY_DEADLINES, Row, as_day, as_moment
 

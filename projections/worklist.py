@@ -13,8 +13,8 @@ from typing import Any
 
 from complaints_ledger.domain.clocks import calendar_for, uk_local_date, working_days_between
 from complaints_ledger.domain.values import RegimeId
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views, physical_name
 from projections.timeliness import (
@@ -99,7 +99,7 @@ def _derive(row: Row) -> None:
     _place(row)
 
 
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="worklist",
     version=2,  # 2: stored values escaped by the read side (docs/projections.md)
     tables=(CASES,),

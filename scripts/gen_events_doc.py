@@ -27,10 +27,10 @@ from typing import Any
 from eventsourcing.persistence import Transcoding
 from eventsourcing.utils import get_topic
 
-from complaints_ledger import transcodings
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.values import Actor, Role
+from complaints_ledger.persistence import transcodings
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "events.md"

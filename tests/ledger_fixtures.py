@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli import access_cmd, projections_cmd, report_cmd
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from tests.builders import SimulatedClock
 
 

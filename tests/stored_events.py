@@ -8,7 +8,8 @@ from uuid import UUID, uuid4
 
 import orjson
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.values import Actor, Role
 from tests.builders import intake

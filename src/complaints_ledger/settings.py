@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from complaints_ledger.store import StoreURL, parse_store_url
+from complaints_ledger.persistence.store_url import StoreURL, parse_store_url
 
 DEFAULT_DATA_DIR = Path(".data")
 DEFAULT_TOKEN_DAYS = 90

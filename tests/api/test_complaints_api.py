@@ -22,7 +22,8 @@ from complaints_ledger.api import command_bodies as bodies
 from complaints_ledger.api import create_app, idempotency
 from complaints_ledger.api.models import CaseView, CreatedCase, HistoryView
 from complaints_ledger.api.schemas import ComplaintCreate
-from complaints_ledger.application import CASE_ID_NAMESPACE, CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import CASE_ID_NAMESPACE, ComplaintsLedger
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role

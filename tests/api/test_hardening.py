@@ -19,11 +19,11 @@ from httpx import Response
 from complaints_ledger.access import TokenStore
 from complaints_ledger.api import create_app
 from complaints_ledger.api.security import CONTENT_SECURITY_POLICY
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 
 COUNCIL = "Northshire County Council"

@@ -12,14 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from complaints_ledger.api import create_app
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.integrity.bundle import verify_bundle
 from complaints_ledger.integrity.keys import generate_key, load_key, public_key_text
-from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import verify
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 from tests import builders
 
@@ -96,7 +96,7 @@ def test_the_api_signs_what_it_wrote_when_it_stops(store_url: str, tmp_path: Pat
         )
     db = ViewDatabase(settings.store_url)
     try:
-        sealer = Sealer(db)
+        sealer = LogSealer(db)
         latest = sealer.latest_checkpoint()
         assert latest is not None, "the last round at shutdown signs a checkpoint"
         report = verify(sealer, public_key_text(load_key(key_file)))

@@ -19,7 +19,8 @@ from httpx import Response
 
 from complaints_ledger.api import create_app
 from complaints_ledger.api.models import CaseView, ErasureView, HistoryView
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.errors import IntegrityFailureError
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
 from complaints_ledger.domain.registry import OrganisationKind

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from complaints_ledger.api import create_app
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.demo import (
     SimulatedClock,
     first_recorded_at,

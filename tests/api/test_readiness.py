@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from complaints_ledger.api import create_app
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
-from complaints_ledger.integrity.sealer import SEALER
+from complaints_ledger.integrity.log_sealer import SEALER
 from complaints_ledger.readside.tracking import TRACKING_TABLE, Position, Tracking
 from complaints_ledger.settings import Settings
 

@@ -20,7 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
 from complaints_ledger.api import create_app
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.settings import Settings

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from complaints_ledger.api.workers import export_settings
 from complaints_ledger.cli.main import app as cli_app
 from complaints_ledger.integrity.keys import generate_key
-from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
+from complaints_ledger.persistence.view_db import POSTGRES_EVENTS_TABLE
 from complaints_ledger.settings import Settings
 from tests.faults.common import complaint_body
 from tests.faults.http_load import prepare_store

@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from complaints_ledger.api import create_app
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.values import Role
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.runner import ProjectionRunner
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.runner import ReadModelRunner
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from tests import builders
 from tests.contract.test_readside_runtime import seed
 from tests.contract.test_stored_values import failing_on
@@ -80,7 +80,7 @@ def test_metrics_show_a_halted_projection_and_the_event_it_stopped_at(
     try:
         with ComplaintsLedger(Settings(store=store_url)) as ledger:
             bad_case = write_hostile_case(ledger)
-        halted = ProjectionRunner(db).rebuild(failing_on(bad_case, refuse="handler")).halted
+        halted = ReadModelRunner(db).rebuild(failing_on(bad_case, refuse="handler")).halted
     finally:
         db.close()
     assert halted is not None

@@ -3,7 +3,7 @@ character, so it fails on the hostile case of tests/stored_events.py and on noth
 
 from __future__ import annotations
 
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views
 
@@ -19,7 +19,7 @@ def _received(event: EventRecord, views: Views) -> None:
     views.put(SERVICES, row)
 
 
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="service_mix",
     version=1,
     tables=(SERVICES,),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from complaints_ledger.domain.complaint import event_type_names
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views
 
@@ -19,7 +19,7 @@ def _count(event: EventRecord, views: Views) -> None:
     views.put(SEEN, row)
 
 
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="slow_count",
     version=1,
     tables=(SEEN,),

@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import Policy, Principal, TokenStore
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
@@ -26,7 +27,7 @@ from complaints_ledger.domain.values import (
     Person,
     Role,
 )
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 from tests.builders import SimulatedClock, intake
 

@@ -20,20 +20,21 @@ from psycopg import sql
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import TokenStore
-from complaints_ledger.append_only import EVENTS_TABLE, lock_function_name
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.db_cmd import app as db_app
 from complaints_ledger.cli.main import main as main_callback
 from complaints_ledger.domain.privacy import ERASED, SubjectRole
 from complaints_ledger.domain.values import Actor, Role
+from complaints_ledger.persistence.append_only import EVENTS_TABLE, lock_function_name
+from complaints_ledger.persistence.store_roles import EVENT_LOG_TABLES, scram_verifier
+from complaints_ledger.persistence.store_url import POSTGRES_FACTORY
+from complaints_ledger.persistence.subject_table import TABLE as SUBJECT_KEYS_TABLE
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.privacy.erasure import erase_subject
-from complaints_ledger.privacy.subject_table import TABLE as SUBJECT_KEYS_TABLE
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.registry import select_projections
-from complaints_ledger.readside.runner import ProjectionRunner
+from complaints_ledger.readside.discovery import select_projections
+from complaints_ledger.readside.runner import ReadModelRunner
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import POSTGRES_FACTORY
-from complaints_ledger.store_roles import EVENT_LOG_TABLES, scram_verifier
 from tests.builders import JO_BY_EMAIL, assert_one_error_line, intake
 
 # The command line as cli/main.py builds it (its callback), with the `db` group added here, so
@@ -155,7 +156,7 @@ def use_the_read_side(url: str) -> None:
         tokens.close()
     db = ViewDatabase(store)
     try:
-        runner = ProjectionRunner(db)
+        runner = ReadModelRunner(db)
         [worklist] = select_projections(("worklist",))
         for _ in range(2):  # the second rebuild drops the first one's tables
             assert runner.rebuild(worklist).events >= 1

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.access import TokenStore
-from complaints_ledger.application import CommandContext, ComplaintsLedger, HistoryEntry
-from complaints_ledger.catalogue import CATALOGUE
+from complaints_ledger.application.catalogue import CATALOGUE
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger, HistoryEntry
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role

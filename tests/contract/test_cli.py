@@ -14,7 +14,7 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner, Result
 
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.main import app
 from complaints_ledger.demo import SimulatedClock, plan_dataset, summarise, write_plan
 from complaints_ledger.domain.values import Status

@@ -10,10 +10,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.persistence.pool import ConnectionPool, Connector, StoreDownError
-from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
+from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
 from complaints_ledger.settings import Settings
 
 

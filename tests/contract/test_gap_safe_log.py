@@ -24,18 +24,19 @@ from eventsourcing.persistence import DataError, IntegrityError, Notification, S
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import sql
 
-from complaints_ledger import gap_safe
-from complaints_ledger.append_only import (
+from complaints_ledger.application.store_setup import init_database
+from complaints_ledger.persistence import gap_safe
+from complaints_ledger.persistence.append_only import (
     EVENTS_TABLE,
     INSERT_LOCK_CLASS,
     AppendOnlyApplicationRecorder,
 )
-from complaints_ledger.gap_safe import HorizonUnavailableError
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.gap_safe import HorizonUnavailableError
+from complaints_ledger.persistence.store_roles import LoginRole, RolePlan
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.source import EventLog, raw_page
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
-from complaints_ledger.store_roles import LoginRole, RolePlan, init_database
 
 GATE = 424_242  # pg_advisory_lock key the `held` commits wait for
 WRITERS = 6

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.demo import (
     SimulatedClock,
     first_recorded_at,
@@ -28,9 +28,9 @@ from complaints_ledger.demo import (
 from complaints_ledger.integrity.bundle import export_bundle, verify_bundle
 from complaints_ledger.integrity.keys import generate_key, public_key_text
 from complaints_ledger.integrity.leaves import Leaf, as_uuid
-from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import verify, verify_since
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 
 TODAY = datetime(2026, 11, 20, tzinfo=UTC).date()
@@ -52,10 +52,10 @@ def key(tmp_path: Path) -> Ed25519PrivateKey:
 
 
 @pytest.fixture
-def sealed(store_url: str, key: Ed25519PrivateKey) -> Iterator[tuple[ViewDatabase, Sealer]]:
+def sealed(store_url: str, key: Ed25519PrivateKey) -> Iterator[tuple[ViewDatabase, LogSealer]]:
     load(store_url, 12)
     db = ViewDatabase(Settings(store=store_url).store_url)
-    sealer = Sealer(db)
+    sealer = LogSealer(db)
     sealer.checkpoint(key)
     yield db, sealer
     db.close()

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from complaints_ledger.cli.main import app
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 
 

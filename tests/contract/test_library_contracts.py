@@ -41,20 +41,24 @@ from eventsourcing.sqlite import (
 from eventsourcing.tests import persistence as library  # a module, so pytest collects no base
 from eventsourcing.utils import Environment, get_topic
 
-from complaints_ledger.append_only import (
+from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.persistence.append_only import (
     EVENTS_TABLE,
     SNAPSHOTS_TABLE,
     AppendOnlyAggregateRecorder,
     AppendOnlyApplicationRecorder,
 )
-from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.persistence.store_url import (
+    POSTGRES_FACTORY,
+    SQLITE_FACTORY,
+    parse_store_url,
+)
 from complaints_ledger.privacy.factories import (
     KEYRING_FILE,
     PersonalDataPostgresFactory,
     PersonalDataSQLiteFactory,
 )
 from complaints_ledger.privacy.mapper import PersonalDataMapper
-from complaints_ledger.store import POSTGRES_FACTORY, SQLITE_FACTORY, parse_store_url
 
 # Tests on PostgreSQL are marked `postgres` by conftest.py (they use the `postgres_url` fixture).
 

@@ -17,13 +17,14 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.values import Actor, Channel
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.runner import ProjectionRunner
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.runner import ReadModelRunner
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from projections import audit_trail
 from tests.builders import intake
 
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason=f"{SCRIPT} is not in
 
 @pytest.fixture
 def db(db: ViewDatabase) -> ViewDatabase:
-    ProjectionRunner(db)  # the positions table exists before the worker starts
+    ReadModelRunner(db)  # the positions table exists before the worker starts
     return db
 
 
@@ -95,7 +96,7 @@ def caught_up(db: ViewDatabase, process: subprocess.Popen[str]) -> Callable[[], 
     def check() -> bool:
         if process.poll() is not None:
             pytest.fail(f"the worker exited early: {process.communicate()}")
-        position, head = ProjectionRunner(db).status(audit_trail.PROJECTION)
+        position, head = ReadModelRunner(db).status(audit_trail.PROJECTION)
         return position is not None and position.position == head
 
     return check
@@ -143,7 +144,7 @@ def test_follows_new_events_and_stops_cleanly(
         wait_until(holds(db, later, 2), FOLLOW_TIMEOUT, "following the new events")
         third = write_case(store_url, acknowledge=False)
         wait_until(holds(db, third, 1), FOLLOW_TIMEOUT, "following more new events")
-        position, head = ProjectionRunner(db).status(audit_trail.PROJECTION)
+        position, head = ReadModelRunner(db).status(audit_trail.PROJECTION)
         assert position is not None
         assert position.position == head
         assert position.events == EventLog(db).count(0, head, audit_trail.PROJECTION.topics)
@@ -160,7 +161,7 @@ def test_follows_new_events_and_stops_cleanly(
 def test_postgres_wakes_the_worker_with_notify_not_a_poll(postgres_url: str) -> None:
     database = ViewDatabase(parse_store_url(postgres_url))
     try:
-        ProjectionRunner(database)
+        ReadModelRunner(database)
         write_case(postgres_url)
         with worker(postgres_url, 30, via_env=True) as process:
             wait_until(caught_up(database, process), FOLLOW_TIMEOUT, "the first catch-up")

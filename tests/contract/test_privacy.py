@@ -23,7 +23,8 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from complaints_ledger.application import RECEIVED_TOPIC, CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import RECEIVED_TOPIC, ComplaintsLedger
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.errors import (
     IntegrityFailureError,
@@ -41,16 +42,16 @@ from complaints_ledger.domain.values import (
     Status,
 )
 from complaints_ledger.integrity.keys import generate_key, public_key_text
-from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import verify
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.subject_table import TABLE as SUBJECTS_TABLE
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.privacy.erasure import erase_subject
-from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection
-from complaints_ledger.readside.registry import available_projections
-from complaints_ledger.readside.runner import ProjectionRunner
+from complaints_ledger.readside.discovery import available_projections
+from complaints_ledger.readside.read_model import ReadModel
+from complaints_ledger.readside.runner import ReadModelRunner
 from complaints_ledger.readside.views import physical_name
-from complaints_ledger.store import parse_store_url
 from projections import annual_report as ar
 from tests import builders
 from tests.builders import COUNCIL, MANAGER, OFFICER, T0, SimulatedClock
@@ -171,15 +172,15 @@ def wrapped_key(db: ViewDatabase, subject_id: UUID) -> str | None:
 # --------------------------------------------------------------------------- the read side
 
 
-def rebuild_every_projection(db: ViewDatabase) -> list[Projection]:
+def rebuild_every_projection(db: ViewDatabase) -> list[ReadModel]:
     projections = list(available_projections().values())
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     for projection in projections:
         runner.rebuild(projection)
     return projections
 
 
-def projection_rows(db: ViewDatabase, projections: list[Projection], case_id: UUID) -> str:
+def projection_rows(db: ViewDatabase, projections: list[ReadModel], case_id: UUID) -> str:
     """Every row of every live projection table, as text. Each projection shows the case."""
     text = {
         projection.name: repr(
@@ -262,7 +263,7 @@ def test_an_erased_complainant_is_gone_from_the_store_and_every_read_but_counts_
     report_before = ar.annual_report(db, organisation=COUNCIL, year=2026)
     assert report_before["regs_16_18"]["complaints_received"] == 1
     signing_key = generate_key(tmp_path / "signing-key.pem")
-    assert Sealer(db).checkpoint(signing_key) is not None
+    assert LogSealer(db).checkpoint(signing_key) is not None
     before_erasure = clock.now
 
     clock.advance(hours=24)
@@ -300,8 +301,8 @@ def test_an_erased_complainant_is_gone_from_the_store_and_every_read_but_counts_
 
     # The integrity log still verifies (as `verify` does): erasure destroyed a key, not a
     # stored event.
-    assert Sealer(db).checkpoint(signing_key) is not None
-    report = verify(Sealer(db), public_key_text(signing_key))
+    assert LogSealer(db).checkpoint(signing_key) is not None
+    report = verify(LogSealer(db), public_key_text(signing_key))
     assert report.ok, [str(finding) for finding in report.findings]
     assert (report.events, report.checkpoints, report.unsealed) == (6, 2, 0)
 

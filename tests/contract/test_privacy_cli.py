@@ -18,7 +18,8 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner, Result
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for

@@ -18,7 +18,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import IntegrityFailureError, InvalidValueError
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
@@ -29,11 +30,11 @@ from complaints_ledger.domain.values import (
     Representative,
     Stamp,
 )
+from complaints_ledger.persistence.subject_table import TABLE as SUBJECTS_TABLE
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.privacy.erasure import erase_subject
 from complaints_ledger.privacy.keyring import load_keyring
 from complaints_ledger.privacy.rotation import retire_master_keys, rotate_master_key
-from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
-from complaints_ledger.readside.db import ViewDatabase
 from tests import builders
 from tests.builders import COUNCIL, MANAGER, OFFICER, T0, SimulatedClock, intake
 

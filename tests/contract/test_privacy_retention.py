@@ -15,7 +15,8 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.privacy import ERASED, SubjectRole, subject_id_for
 from complaints_ledger.domain.values import (
     Actor,

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -33,8 +33,8 @@ from complaints_ledger.domain.values import (
     Representative,
     Role,
 )
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.runner import ReadModelRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from projections import annual_report as ar
 from projections.annual_report_render import render_csv, render_json, render_markdown
@@ -127,7 +127,7 @@ def flows(db: ViewDatabase, year: int) -> tuple[int, int, int, int]:
 
 
 def rebuild(db: ViewDatabase) -> None:
-    ProjectionRunner(db).rebuild(ar.PROJECTION)
+    ReadModelRunner(db).rebuild(ar.PROJECTION)
 
 
 def all_rows(db: ViewDatabase, namespace: str = "rm") -> dict[str, list[Any]]:
@@ -247,7 +247,7 @@ def test_withdrawn_is_resolved_with_no_outcome_and_reopened_is_unresolved_again(
     assert ko41(db, 2026)["outcomes"]["upheld"] == 0
     assert ar.case_facts(db, organisation=COUNCIL)[0]["resolved_at"] is None
     world.close(reopened, datetime(2027, 5, 2, 9, tzinfo=UTC))
-    ProjectionRunner(db).catch_up(ar.PROJECTION)
+    ReadModelRunner(db).catch_up(ar.PROJECTION)
     assert flows(db, 2026) == (0, 1, 0, 1)
     assert flows(db, 2027) == (1, 0, 1, 0)
     assert ko41(db, 2027)["outcomes"]["upheld"] == 1
@@ -381,7 +381,7 @@ def test_counts_follow_the_histories_and_outcomes_never_exceed_resolved(
 ) -> None:
     org = f"Council {next(_orgs)}"
     expected = [play(world, org, plan) for plan in plans]
-    ProjectionRunner(db).catch_up(ar.PROJECTION)
+    ReadModelRunner(db).catch_up(ar.PROJECTION)
     carried = 0
     for year in (2025, 2026, 2027):
         start, end = ar.reporting_year_bounds(year)
@@ -449,7 +449,7 @@ def test_catch_up_equals_a_full_rebuild_and_as_of_reproduces_the_published_repor
     world: World, db: ViewDatabase
 ) -> None:
     cases = seed_first_part(world)
-    runner = ProjectionRunner(db, page_size=3)
+    runner = ReadModelRunner(db, page_size=3)
     runner.rebuild(ar.PROJECTION)
     published = report(db, 2026)
     instant = datetime(2026, 6, 1, tzinfo=UTC)  # after the first part, before the second

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -21,8 +21,8 @@ from complaints_ledger.domain.values import (
     Representative,
     Role,
 )
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.runner import ReadModelRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from projections import learning_register as lr
 from tests import builders
@@ -167,7 +167,7 @@ def test_lessons_carry_their_case_context_and_action_statuses_against_today(
         consent_to_share=True,
     )
     world.ledger.accept_referral(referred, world.ctx(at(7)))
-    ProjectionRunner(db).rebuild(lr.PROJECTION)
+    ReadModelRunner(db).rebuild(lr.PROJECTION)
 
     found = lr.lessons(db, organisation=COUNCIL, today=date(2026, 7, 1))
     assert [lesson["lesson_id"] for lesson in found] == ["l4", "l1", "l2"]
@@ -239,7 +239,7 @@ def test_the_public_feed_shows_what_we_did_and_never_personal_data(
     world.lesson(case, at(2, month=6), "l2", "Internal only", shared=False)
     other = world.receive(at(3), org=SOUTHSHIRE, subjects=("charging",))
     world.lesson(other, at(15), "s1", "Charging", shared=True, org=SOUTHSHIRE)
-    ProjectionRunner(db).rebuild(lr.PROJECTION)
+    ReadModelRunner(db).rebuild(lr.PROJECTION)
 
     feed = lr.you_said_we_did(db, organisation=COUNCIL)
     assert feed == [
@@ -280,7 +280,7 @@ def test_catch_up_equals_a_full_rebuild_and_as_of_shows_the_register_as_it_stood
     world.lesson(case, at(4), "l1", "Visits", shared=True)
     referred = world.receive(at(5), org=HEALTHWATCH, subjects=("safeguarding",))
     world.lesson(referred, at(6), "h1", "Signposting", shared=True, org=HEALTHWATCH)
-    runner = ProjectionRunner(db, page_size=2)
+    runner = ReadModelRunner(db, page_size=2)
     runner.rebuild(lr.PROJECTION)
     instant = world.now
     as_it_stood = lr.lessons(db, today=date(2026, 7, 1))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     EscalationRoute,
@@ -20,8 +20,8 @@ from complaints_ledger.domain.values import (
     Remedy,
     Role,
 )
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.runner import ReadModelRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from projections.timeliness import CASES, PROJECTION, STATUTORY_DEADLINES
 from projections.timeliness_queries import (
@@ -168,7 +168,7 @@ def table_rows(db: ViewDatabase, namespace: str = "rm") -> list[tuple[Any, ...]]
 
 def test_dashboard_counts_each_complaint_once_where_it_is_handled(story: Story, db: Any) -> None:
     tell_the_year(story)
-    ProjectionRunner(db).rebuild(PROJECTION)
+    ReadModelRunner(db).rebuild(PROJECTION)
 
     full_rows = dashboard(db, today=TODAY)
     rows = [non_zero(row) for row in full_rows]
@@ -260,7 +260,7 @@ def test_dashboard_counts_each_complaint_once_where_it_is_handled(story: Story, 
 
 def test_overdue_cases_most_overdue_first(story: Story, db: Any) -> None:
     tell_the_year(story)
-    ProjectionRunner(db).rebuild(PROJECTION)
+    ReadModelRunner(db).rebuild(PROJECTION)
     b, h = str(story.cases["B"]), str(story.cases["H"])
 
     overdue = overdue_cases(db, today=TODAY)
@@ -290,7 +290,7 @@ def test_overdue_cases_most_overdue_first(story: Story, db: Any) -> None:
 def test_due_dates_and_statuses_are_the_domains(story: Story, db: Any) -> None:
     tell_the_year(story)
     tell_what_happened_next(story)
-    ProjectionRunner(db).rebuild(PROJECTION)
+    ReadModelRunner(db).rebuild(PROJECTION)
     columns = list(CASES.columns)
     rows = {row[0]: dict(zip(columns, row, strict=True)) for row in table_rows(db)}
 
@@ -317,7 +317,7 @@ def test_due_dates_and_statuses_are_the_domains(story: Story, db: Any) -> None:
 
 def test_catch_up_after_more_commands_equals_a_fresh_rebuild(story: Story, db: Any) -> None:
     tell_the_year(story)
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     runner.rebuild(PROJECTION)
     tell_what_happened_next(story)
 
@@ -339,7 +339,7 @@ def test_catch_up_after_more_commands_equals_a_fresh_rebuild(story: Story, db: A
 def test_rebuild_as_of_shows_only_what_was_recorded_by_then(story: Story, db: Any) -> None:
     tell_the_year(story)
     instant = datetime(2026, 6, 9, 12, tzinfo=UTC)  # before D's withdrawal and everything later
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     runner.rebuild(PROJECTION, as_of=instant)
 
     then = date(2026, 6, 9)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -21,8 +21,8 @@ from complaints_ledger.domain.values import (
     Remedy,
     Role,
 )
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.runner import ReadModelRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from projections.worklist import CASES, PROJECTION, WORKLIST_KEYS, worklist
 from tests import builders
@@ -167,7 +167,7 @@ def brief(story: Story, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 
 def test_open_cases_per_organisation_next_deadline_first(story: Story, db: Any) -> None:
     tell_the_autumn(story)
-    ProjectionRunner(db).rebuild(PROJECTION)
+    ReadModelRunner(db).rebuild(PROJECTION)
 
     rows = worklist(db, organisation=COUNCIL, today=TODAY)
 
@@ -208,7 +208,7 @@ def test_catch_up_moves_referrals_returns_reopened_and_equals_a_rebuild(
     story: Story, db: Any
 ) -> None:
     tell_the_autumn(story)
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     runner.rebuild(PROJECTION)
     tell_thursday(story)
 
@@ -242,7 +242,7 @@ def test_rebuild_as_of_shows_the_worklist_as_it_was(story: Story, db: Any) -> No
     tell_the_autumn(story)
     tell_thursday(story)
     instant = datetime(2026, 12, 3, 12, tzinfo=UTC)  # W3 referred, W5 not yet withdrawn
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     runner.rebuild(PROJECTION, as_of=instant)
 
     rows = worklist(

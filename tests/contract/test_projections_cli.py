@@ -15,10 +15,11 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner, Result
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.values import Actor, Channel, Person
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.runner import as_of_namespace
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings

@@ -14,8 +14,9 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import OperationalError
 
-from complaints_ledger.access_logs import ReadRecorder
-from complaints_ledger.application import CommandContext, ComplaintsLedger, system_clock
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger, system_clock
+from complaints_ledger.application.read_audit import ReadRecorder
 from complaints_ledger.domain.errors import InvalidValueError, StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role

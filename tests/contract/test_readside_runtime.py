@@ -15,13 +15,14 @@ from typing import Any
 
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.values import Actor, Channel, Outcome, Person
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection
-from complaints_ledger.readside.registry import load_projection, select_projections
-from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.discovery import load_projection, select_projections
+from complaints_ledger.readside.read_model import ReadModel
+from complaints_ledger.readside.runner import ReadModelRunner, as_of_namespace
 from complaints_ledger.readside.views import physical_name
 from complaints_ledger.settings import Settings
 from projections import audit_trail
@@ -66,7 +67,7 @@ def seed(url: str, cases: int, *, start: datetime = START) -> datetime:
 
 
 def table_rows(
-    db: ViewDatabase, projection: Projection, namespace: str = "rm"
+    db: ViewDatabase, projection: ReadModel, namespace: str = "rm"
 ) -> dict[str, list[Any]]:
     return {
         table.name: sorted(
@@ -81,7 +82,7 @@ def test_rebuild_commits_one_page_at_a_time_and_reports_progress(
 ) -> None:
     seed(store_url, 10)
     calls: list[tuple[int, int]] = []
-    summary = ProjectionRunner(db, page_size=7).rebuild(
+    summary = ReadModelRunner(db, page_size=7).rebuild(
         audit_trail.PROJECTION, progress=lambda done, total: calls.append((done, total))
     )
     assert summary.events == 40
@@ -93,7 +94,7 @@ def test_a_rebuild_that_failed_part_way_resumes_to_the_same_tables(
     store_url: str, db: ViewDatabase
 ) -> None:
     seed(store_url, 12)
-    clean = ProjectionRunner(db).rebuild(audit_trail.PROJECTION)
+    clean = ReadModelRunner(db).rebuild(audit_trail.PROJECTION)
     expected = table_rows(db, audit_trail.PROJECTION)
     assert clean.events == 48
 
@@ -106,31 +107,31 @@ def test_a_rebuild_that_failed_part_way_resumes_to_the_same_tables(
             raise StoreUnavailableError("power cut")
         audit_trail._on_any_event(event, views)
 
-    crashing = Projection(
+    crashing = ReadModel(
         name="audit_trail",
         version=audit_trail.PROJECTION.version,
         tables=audit_trail.PROJECTION.tables,
         handlers=dict.fromkeys(audit_trail.PROJECTION.handlers, failing),
     )
     with pytest.raises(StoreUnavailableError, match="power cut"):
-        ProjectionRunner(db, page_size=10).rebuild(crashing)
+        ReadModelRunner(db, page_size=10).rebuild(crashing)
     assert table_rows(db, audit_trail.PROJECTION) == expected, "live tables kept serving"
 
-    resumed = ProjectionRunner(db, page_size=10).rebuild(audit_trail.PROJECTION)
+    resumed = ReadModelRunner(db, page_size=10).rebuild(audit_trail.PROJECTION)
     assert resumed.resumed_from == 20
     assert table_rows(db, audit_trail.PROJECTION) == expected
 
 
 def test_catch_up_applies_each_event_exactly_once(store_url: str, db: ViewDatabase) -> None:
     last = seed(store_url, 3)
-    runner = ProjectionRunner(db, page_size=5)
+    runner = ReadModelRunner(db, page_size=5)
     runner.rebuild(audit_trail.PROJECTION)
     seed(store_url, 4, start=last + timedelta(hours=1))
 
     def broken(event: Any, views: Any) -> None:
         raise StoreUnavailableError("disk full")
 
-    failing = Projection(
+    failing = ReadModel(
         name="audit_trail",
         version=audit_trail.PROJECTION.version,
         tables=audit_trail.PROJECTION.tables,
@@ -151,7 +152,7 @@ def test_catch_up_applies_each_event_exactly_once(store_url: str, db: ViewDataba
 def test_as_of_build_holds_only_what_was_recorded_by_then(store_url: str, db: ViewDatabase) -> None:
     seed(store_url, 5)
     instant = START + timedelta(hours=9, minutes=30)  # cases 1-2 complete, case 3 two events
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     runner.rebuild(audit_trail.PROJECTION)
     runner.rebuild(audit_trail.PROJECTION, as_of=instant)
     namespace = as_of_namespace(instant)
@@ -163,17 +164,17 @@ def test_as_of_build_holds_only_what_was_recorded_by_then(store_url: str, db: Vi
 
 def test_a_rebuild_killed_mid_way_resumes_after_restart(store_url: str, db: ViewDatabase) -> None:
     seed(store_url, 15)
-    ProjectionRunner(db)  # creates the tracking table the test polls
+    ReadModelRunner(db)  # creates the tracking table the test polls
     script = textwrap.dedent(
         f"""
         import sys
         sys.path.insert(0, {str(HERE)!r})
-        from complaints_ledger.readside.db import ViewDatabase
-        from complaints_ledger.readside.registry import load_projection
-        from complaints_ledger.readside.runner import ProjectionRunner
-        from complaints_ledger.store import parse_store_url
+        from complaints_ledger.persistence.view_db import ViewDatabase
+        from complaints_ledger.readside.discovery import load_projection
+        from complaints_ledger.readside.runner import ReadModelRunner
+        from complaints_ledger.persistence.store_url import parse_store_url
         db = ViewDatabase(parse_store_url({store_url!r}))
-        ProjectionRunner(db, page_size=4).rebuild(load_projection("slow_projection"))
+        ReadModelRunner(db, page_size=4).rebuild(load_projection("slow_projection"))
         """
     )
     process = subprocess.Popen([sys.executable, "-c", script])  # noqa: S603
@@ -197,7 +198,7 @@ def test_a_rebuild_killed_mid_way_resumes_after_restart(store_url: str, db: View
         slow = load_projection("slow_projection")
     finally:
         sys.path.remove(str(HERE))
-    summary = ProjectionRunner(db, page_size=4).rebuild(slow)
+    summary = ReadModelRunner(db, page_size=4).rebuild(slow)
     assert summary.resumed_from > 0
     assert sorted(events for _, events in table_rows(db, slow)["seen"]) == [4] * 15
 
@@ -208,8 +209,24 @@ def test_an_analysts_projection_from_the_template_runs(
     monkeypatch.syspath_prepend(str(HERE / "analyst_example"))
     seed(store_url, 6)
     [projection] = select_projections(("channel_mix",), extra=("channel_mix",))
-    ProjectionRunner(db).rebuild(projection)
+    ReadModelRunner(db).rebuild(projection)
     module = sys.modules["channel_mix"]
+    assert module.channel_mix(db, "Northshire County Council") == {
+        "email": 2,
+        "phone": 2,
+        "letter": 2,
+    }
+
+
+def test_a_plugin_written_against_the_first_published_names_still_runs(
+    store_url: str, db: ViewDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(HERE / "first_plugin_api"))
+    seed(store_url, 6)
+    [projection] = select_projections(("channel_mix",), extra=("legacy_channel_mix",))
+    ReadModelRunner(db).rebuild(projection)
+    module = sys.modules["legacy_channel_mix"]
+    assert isinstance(projection, ReadModel)
     assert module.channel_mix(db, "Northshire County Council") == {
         "email": 2,
         "phone": 2,

@@ -17,12 +17,13 @@ import orjson
 import pytest
 from typer.testing import CliRunner, Result
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import Actor, Channel, Person
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.runner import ProjectionRunner
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.runner import ReadModelRunner
 from complaints_ledger.settings import Settings
 from projections import annual_report, audit_trail, learning_register, worklist
 from projections.timeliness_queries import dashboard, overdue_cases
@@ -74,7 +75,7 @@ def reporting_year_of(instant: str) -> int:
 
 
 def test_annual_report_in_markdown_csv_and_json(demo: str, db: ViewDatabase) -> None:
-    ProjectionRunner(db).catch_up(annual_report.PROJECTION)
+    ReadModelRunner(db).catch_up(annual_report.PROJECTION)
     complaints = [c for c in annual_report.case_facts(db) if c["kind"] == "complaint"]
     busiest = Counter(c["organisation"] for c in complaints).most_common(1)[0][0]
     latest = max(c["received_at"] for c in complaints if c["organisation"] == busiest)
@@ -126,7 +127,7 @@ def test_annual_report_year_must_be_a_number(sqlite_url: str, year: str) -> None
 
 
 def test_annual_report_year_out_of_range_is_one_line(demo: str, db: ViewDatabase) -> None:
-    ProjectionRunner(db).catch_up(annual_report.PROJECTION)
+    ReadModelRunner(db).catch_up(annual_report.PROJECTION)
     organisation = annual_report.organisations(db)[0]
     result = cli("--store", demo, "report", "annual", "--org", organisation, "--year", "20261")
     assert_one_error_line(result, "reporting year", "field: year")
@@ -147,7 +148,7 @@ def test_json_lists_agree_with_the_query_functions(demo: str, db: ViewDatabase) 
     assert late == as_json(overdue_cases(db, today=later))
     assert late, "open cases have deadlines past due 120 days from now"
 
-    ProjectionRunner(db).catch_up(worklist.PROJECTION)
+    ReadModelRunner(db).catch_up(worklist.PROJECTION)
     open_by_organisation = Counter(
         organisation
         for (organisation,) in db.execute(
@@ -235,7 +236,7 @@ def test_audit_trail_export_holds_every_event(demo: str, db: ViewDatabase, tmp_p
 
 
 def test_dashboard_as_of_shows_the_figures_recorded_then(demo: str, db: ViewDatabase) -> None:
-    ProjectionRunner(db).catch_up(audit_trail.PROJECTION)
+    ReadModelRunner(db).catch_up(audit_trail.PROJECTION)
     received = sorted(
         datetime.fromisoformat(row["recorded_at"])
         for row in audit_trail.export_rows(db)

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.complaint import event_type_names
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.discovery import select_projections
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
-from complaints_ledger.readside.registry import select_projections
-from complaints_ledger.readside.runner import ProjectionRunner
+from complaints_ledger.readside.runner import ReadModelRunner
 from complaints_ledger.readside.storable import storable_text
 from complaints_ledger.readside.views import Views, physical_name
 from complaints_ledger.settings import Settings
@@ -54,7 +54,7 @@ def test_an_event_holding_nul_and_control_characters_is_projected_escaped(
 ) -> None:
     seed(store_url, 2)
     case_id = str(hostile_case(store_url))
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     for projection in select_projections(()):
         assert runner.rebuild(projection).halted is None
         assert runner.catch_up(projection) == 0
@@ -72,7 +72,7 @@ def test_live_catch_up_over_the_event_gives_what_a_rebuild_gives(
     store_url: str, db: ViewDatabase
 ) -> None:
     seed(store_url, 1)
-    runner = ProjectionRunner(db, page_size=3)
+    runner = ReadModelRunner(db, page_size=3)
     runner.rebuild(timeliness.PROJECTION)
     hostile_case(store_url)
     assert runner.catch_up(timeliness.PROJECTION) == 1
@@ -90,14 +90,14 @@ def test_any_stored_text_is_projected_as_the_rule_shows_it(
 ) -> None:
     with ComplaintsLedger(Settings(store=store_url)) as ledger:
         case_id = str(write_hostile_case(ledger, about=about, service=service))
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     for projection in select_projections(()):
         runner.catch_up(projection)
     assert runner.failures.all() == []
     assert about_and_service(db, case_id) == (storable_text(about), storable_text(service))
 
 
-def failing_on(case_id: UUID, *, refuse: str) -> Projection:
+def failing_on(case_id: UUID, *, refuse: str) -> ReadModel:
     """Counts events per case; on `case_id`'s events it raises (`refuse="handler"`) or writes a
     value no store's integer column holds (`refuse="row"`: the database refuses it on flush)."""
 
@@ -110,7 +110,7 @@ def failing_on(case_id: UUID, *, refuse: str) -> Projection:
             row["events"] = 2**70
         views.put(SEEN, row)
 
-    return Projection(
+    return ReadModel(
         name="counting",
         version=1,
         tables=(SEEN,),
@@ -118,7 +118,7 @@ def failing_on(case_id: UUID, *, refuse: str) -> Projection:
     )
 
 
-def counted(db: ViewDatabase, projection: Projection) -> dict[str, Any]:
+def counted(db: ViewDatabase, projection: ReadModel) -> dict[str, Any]:
     return dict(db.execute(f"SELECT case_id, events FROM {physical_name(projection, SEEN, 'rm')}"))
 
 
@@ -140,7 +140,7 @@ def test_a_failing_event_halts_its_projection_just_before_it_and_the_others_go_o
         bad_case = write_hostile_case(ledger)
     seed(store_url, 1, start=last)
     failing = failing_on(bad_case, refuse=refuse)
-    runner = ProjectionRunner(db, page_size=100)
+    runner = ReadModelRunner(db, page_size=100)
 
     summary = runner.rebuild(failing)
     assert runner.catch_up(audit_trail.PROJECTION) == 13, "the other projection is not stopped"
@@ -161,7 +161,7 @@ def test_a_failing_event_halts_its_projection_just_before_it_and_the_others_go_o
     assert runner.failures.all() == [summary.halted]
 
     assert runner.catch_up(failing) == 0, "not tried again before the retry interval"
-    retrying = ProjectionRunner(db, retry_halted_after=0)
+    retrying = ReadModelRunner(db, retry_halted_after=0)
     assert retrying.catch_up(failing) == 0
     [again] = retrying.failures.all()
     assert (again.position, again.attempts) == (failing_at, 2)
@@ -172,7 +172,7 @@ def test_a_halted_projection_resumes_once_its_code_is_fixed(
 ) -> None:
     seed(store_url, 1)
     bad_case = hostile_case(store_url)
-    runner = ProjectionRunner(db, retry_halted_after=0)
+    runner = ReadModelRunner(db, retry_halted_after=0)
     runner.rebuild(failing_on(bad_case, refuse="handler"))
     fixed = failing_on(UUID(int=0), refuse="handler")  # the same projection, its bug fixed
 
@@ -185,7 +185,7 @@ def test_a_halted_projection_resumes_once_its_code_is_fixed(
 def test_an_as_of_build_halts_at_the_failing_event_too(store_url: str, db: ViewDatabase) -> None:
     seed(store_url, 1)
     bad_case = hostile_case(store_url)  # recorded by the host's clock, after the seeded cases
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     summary = runner.rebuild(failing_on(bad_case, refuse="handler"), as_of=datetime.now(UTC))
     assert summary.halted is not None
     assert summary.halted.name.startswith("counting@rma_")

@@ -14,12 +14,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.values import Actor
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from tests.builders import intake
 from tests.contract.test_projections_cli import BUILT_IN, cli, status
 from tests.contract.test_readside_runtime import seed

@@ -15,7 +15,8 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from complaints_ledger.application import RECEIVED_TOPIC, CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import RECEIVED_TOPIC, ComplaintsLedger
 from complaints_ledger.domain import clocks
 from complaints_ledger.domain.values import Actor, Channel, Status
 from tests.builders import SimulatedClock, intake

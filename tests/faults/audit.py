@@ -15,11 +15,11 @@ import httpx
 import psycopg
 
 from complaints_ledger.api.idempotency import case_id_for
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.values import Actor, Role
-from complaints_ledger.integrity.sealer import SEALER
-from complaints_ledger.readside.db import POSTGRES_EVENTS_TABLE
-from complaints_ledger.readside.registry import available_projections
+from complaints_ledger.integrity.log_sealer import SEALER
+from complaints_ledger.persistence.view_db import POSTGRES_EVENTS_TABLE
+from complaints_ledger.readside.discovery import available_projections
 from complaints_ledger.readside.tracking import TRACKING_TABLE
 from complaints_ledger.settings import Settings
 from tests.faults.common import ACKNOWLEDGED_TOPIC_SUFFIX, RECEIVED_TOPIC_SUFFIX

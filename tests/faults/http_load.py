@@ -27,12 +27,13 @@ import httpx
 import psycopg
 
 from complaints_ledger.access import TokenStore
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.integrity.keys import generate_key
+from complaints_ledger.persistence.store_url import StoreURL
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import StoreURL
 from tests.local_servers import free_port
 
 COUNCIL, PROVIDER = "Northshire County Council", "Brightcare Homes Ltd"

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.settings import Settings
 from tests.faults.http_load import (
     COUNCIL,

@@ -35,9 +35,9 @@ from uuid import UUID
 import httpx
 import pytest
 
-from complaints_ledger.application import ComplaintsLedger
-from complaints_ledger.privacy.subject_table import TABLE as SUBJECTS_TABLE
-from complaints_ledger.readside.db import SQLITE_EVENTS_TABLE
+from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.persistence.subject_table import TABLE as SUBJECTS_TABLE
+from complaints_ledger.persistence.view_db import SQLITE_EVENTS_TABLE
 from complaints_ledger.settings import Settings
 from tests.faults.http_load import (
     PROBLEM_MEDIA_TYPE,

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Self
 from uuid import UUID
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.values import (
     Actor,
     Channel,

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from complaints_ledger.domain.errors import IntegrityFailureError
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
-from complaints_ledger.privacy.sealing import NOT_PERSONAL, Sealer, is_sealed
-from complaints_ledger.transcodings import register_ledger_transcodings
+from complaints_ledger.persistence.transcodings import register_ledger_transcodings
+from complaints_ledger.privacy.sealing import NOT_PERSONAL, FieldSealer, is_sealed
 
 TOPICS = (
     "complaints_ledger.domain.complaint:Complaint.Received",
@@ -54,12 +54,12 @@ class MemoryKeys:
         return self.keys[subject_id]
 
 
-def make_sealer() -> Sealer:
+def make_sealer() -> FieldSealer:
     transcoder = JSONTranscoder()
     for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
         transcoder.register(transcoding)
     register_ledger_transcodings(transcoder)
-    return Sealer(MemoryKeys(), transcoder)  # type: ignore[arg-type]
+    return FieldSealer(MemoryKeys(), transcoder)  # type: ignore[arg-type]
 
 
 text = st.text(min_size=1, max_size=40).map(lambda t: f"{MARKER} {t}")

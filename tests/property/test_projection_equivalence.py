@@ -31,7 +31,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import LedgerError
@@ -50,14 +51,14 @@ from complaints_ledger.domain.values import (
     Role,
     Status,
 )
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.persistence.store_url import parse_store_url
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.discovery import available_projections
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
-from complaints_ledger.readside.registry import available_projections
-from complaints_ledger.readside.runner import ProjectionRunner, as_of_namespace
+from complaints_ledger.readside.runner import ReadModelRunner, as_of_namespace
 from complaints_ledger.readside.views import Views, physical_name
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 from tests import builders
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -385,7 +386,7 @@ def _apply(world: World, name: str, params: dict[str, Any], backdate: int) -> st
 # ---- reading the tables ------------------------------------------------------------------------
 
 
-def contents(db: ViewDatabase, projection: Projection, namespace: str = "rm") -> Tables:
+def contents(db: ViewDatabase, projection: ReadModel, namespace: str = "rm") -> Tables:
     return {
         table.name: sorted(
             db.execute(f"SELECT * FROM {physical_name(projection, table, namespace)}"), key=repr
@@ -405,7 +406,7 @@ def check_equivalence(url: str, history: History) -> None:
     db = ViewDatabase(parse_store_url(url))
     try:
         world = World(ledger, clock)
-        live = ProjectionRunner(db, page_size=history.page_size)
+        live = ReadModelRunner(db, page_size=history.page_size)
         for projection in PROJECTIONS:  # built while the log is empty: all else is incremental
             live.catch_up(projection)
         middle: dict[str, Tables] = {}
@@ -428,7 +429,7 @@ def check_equivalence(url: str, history: History) -> None:
             live.catch_up(projection)
         incremental = {p.name: contents(db, p) for p in PROJECTIONS}
         after_all = clock[0] + timedelta(hours=1)
-        rebuilder = ProjectionRunner(db, page_size=history.rebuild_page_size)
+        rebuilder = ReadModelRunner(db, page_size=history.rebuild_page_size)
         for projection in PROJECTIONS:
             name = projection.name
             rebuilder.rebuild(projection, as_of=after_all)
@@ -490,7 +491,7 @@ def _ended(event: EventRecord, views: Views) -> None:
     views.delete(OPEN, event.case_id)
 
 
-OPEN_CASES = Projection(
+OPEN_CASES = ReadModel(
     name="open_cases",
     version=1,
     tables=(OPEN,),
@@ -504,7 +505,7 @@ def test_a_row_deleted_while_following_is_deleted(store_url: str) -> None:
     db = ViewDatabase(parse_store_url(store_url))
     try:
         world = World(ledger, clock)
-        runner = ProjectionRunner(db)
+        runner = ReadModelRunner(db)
         runner.catch_up(OPEN_CASES)
         for organisation in ORGANISATIONS[:2]:
             _receive(world, {"organisation": organisation, "kind": Kind.COMPLAINT}, 0)

@@ -7,9 +7,14 @@ from uuid import uuid4
 
 import pytest
 
-from complaints_ledger.application import CommandContext
-from complaints_ledger.catalogue import CATALOGUE, CaseCommand, CommandCall, command_named
-from complaints_ledger.commands import LedgerCommands
+from complaints_ledger.application.catalogue import (
+    CATALOGUE,
+    CaseCommand,
+    CommandCall,
+    command_named,
+)
+from complaints_ledger.application.commands import LedgerCommands
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.values import Actor, Role
 
 

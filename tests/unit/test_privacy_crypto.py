@@ -37,6 +37,7 @@ from complaints_ledger.domain.values import (
     Representative,
     Stamp,
 )
+from complaints_ledger.persistence.transcodings import register_ledger_transcodings
 from complaints_ledger.privacy import keyring as keyring_module
 from complaints_ledger.privacy.keyring import (
     KEY_BYTES,
@@ -47,9 +48,8 @@ from complaints_ledger.privacy.keyring import (
     save_keyring,
 )
 from complaints_ledger.privacy.mapper import PersonalDataMapper
-from complaints_ledger.privacy.sealing import SEALED, Sealer, identity_of
+from complaints_ledger.privacy.sealing import SEALED, FieldSealer, identity_of
 from complaints_ledger.privacy.subject_keys import Identity
-from complaints_ledger.transcodings import register_ledger_transcodings
 from tests import builders
 
 CASE = UUID("8d3c3a52-52d9-4d39-9c1e-4b8e6f1d2a10")
@@ -263,8 +263,8 @@ def keys() -> MemoryKeys:
 
 
 @pytest.fixture
-def sealer(keys: MemoryKeys) -> Sealer:
-    return Sealer(keys, transcoder())  # type: ignore[arg-type]
+def sealer(keys: MemoryKeys) -> FieldSealer:
+    return FieldSealer(keys, transcoder())  # type: ignore[arg-type]
 
 
 PERSONAL = {
@@ -284,7 +284,7 @@ PERSONAL = {
 
 
 def test_each_personal_field_is_sealed_under_its_own_subjects_key(
-    sealer: Sealer, keys: MemoryKeys
+    sealer: FieldSealer, keys: MemoryKeys
 ) -> None:
     sealed = sealer.seal(PERSONAL, case_id=CASE, version=1, topic=TOPIC)
     assert NAME not in json.dumps(sealed)
@@ -307,7 +307,7 @@ def test_each_personal_field_is_sealed_under_its_own_subjects_key(
     )
 
 
-def test_sealing_the_same_value_twice_gives_different_ciphertexts(sealer: Sealer) -> None:
+def test_sealing_the_same_value_twice_gives_different_ciphertexts(sealer: FieldSealer) -> None:
     first = sealer.seal({"notes": "the same"}, case_id=CASE, version=3, topic=TOPIC)
     second = sealer.seal({"notes": "the same"}, case_id=CASE, version=3, topic=TOPIC)
     assert first["notes"][SEALED] != second["notes"][SEALED]
@@ -323,7 +323,7 @@ def test_sealing_the_same_value_twice_gives_different_ciphertexts(sealer: Sealer
     ids=["another case", "another version", "another event type"],
 )
 def test_a_sealed_field_opens_only_where_it_was_sealed(
-    sealer: Sealer, elsewhere: dict[str, Any]
+    sealer: FieldSealer, elsewhere: dict[str, Any]
 ) -> None:
     sealed = sealer.seal({"summary": "private"}, case_id=CASE, version=1, topic=TOPIC)
     where = {"case_id": CASE, "version": 1, "topic": TOPIC, **elsewhere}
@@ -332,7 +332,7 @@ def test_a_sealed_field_opens_only_where_it_was_sealed(
     assert caught.value.field == "summary"
 
 
-def test_a_sealed_field_renamed_or_altered_does_not_open(sealer: Sealer) -> None:
+def test_a_sealed_field_renamed_or_altered_does_not_open(sealer: FieldSealer) -> None:
     sealed = sealer.seal({"summary": "s", "notes": "n"}, case_id=CASE, version=1, topic=TOPIC)
     swapped = {"summary": sealed["notes"], "notes": sealed["summary"]}
     with pytest.raises(IntegrityFailureError):
@@ -344,7 +344,9 @@ def test_a_sealed_field_renamed_or_altered_does_not_open(sealer: Sealer) -> None
         sealer.unseal(altered, case_id=CASE, version=1, topic=TOPIC)
 
 
-def test_a_field_whose_key_was_destroyed_reads_erased(sealer: Sealer, keys: MemoryKeys) -> None:
+def test_a_field_whose_key_was_destroyed_reads_erased(
+    sealer: FieldSealer, keys: MemoryKeys
+) -> None:
     sealed = sealer.seal(PERSONAL, case_id=CASE, version=1, topic=TOPIC)
     keys.erase(CASE, SubjectRole.COMPLAINANT)
     opened = sealer.unseal(sealed, case_id=CASE, version=1, topic=TOPIC)
@@ -386,7 +388,7 @@ def received_case() -> Complaint:
 
 def test_the_mapper_seals_events_and_snapshots_and_opens_them_again(keys: MemoryKeys) -> None:
     made = transcoder()
-    mapper = PersonalDataMapper(made, sealer=Sealer(keys, made))  # type: ignore[arg-type]
+    mapper = PersonalDataMapper(made, sealer=FieldSealer(keys, made))  # type: ignore[arg-type]
     case = received_case()
     (event,) = case.collect_events()
     snapshot = Complaint.Snapshot.take(case)

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.persistence.store_url import parse_store_url
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 
 
 def test_sqlite_relative_path() -> None:

@@ -13,7 +13,7 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
-from complaints_ledger.logging import configure_logging
+from complaints_ledger.log_setup import configure_logging
 from complaints_ledger.readside import supervision
 from complaints_ledger.readside.supervision import (
     MAX_BACKOFF_SECONDS,

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from complaints_ledger.application import HistoryEntry
+from complaints_ledger.application.case_view import case_view, history_entry_view, json_safe
+from complaints_ledger.application.ledger import HistoryEntry
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.values import (
     Actor,
@@ -21,7 +22,6 @@ from complaints_ledger.domain.values import (
     Role,
     Stamp,
 )
-from complaints_ledger.views import case_view, history_entry_view, json_safe
 from tests import builders
 from tests.builders import T0, day, intake
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from complaints_ledger.access.principal import Principal
-from complaints_ledger.catalogue import command_named
+from complaints_ledger.application.catalogue import command_named
 from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
     NotFoundError,
@@ -17,7 +17,7 @@ from complaints_ledger.domain.values import Role
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from complaints_ledger.application import ComplaintsLedger
+    from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.domain.complaint import Complaint
 
 # Auditors and analysts read their organisation's cases with people as pseudonyms

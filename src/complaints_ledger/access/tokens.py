@@ -19,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from complaints_ledger.access.principal import Principal
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Role
-from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
+from complaints_ledger.persistence.store_url import StoreURL
+from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
 from complaints_ledger.settings import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, Settings
-from complaints_ledger.store import StoreURL
 
 TOKENS_TABLE = "api_tokens"
 PREFIX = "cl"

@@ -30,8 +30,8 @@ from complaints_ledger.api.routes import (
 from complaints_ledger.api.sealing import BackgroundSealer, signing_key
 from complaints_ledger.api.security import SecurityHeaders, StrictFraming, add_docs_page
 from complaints_ledger.api.store_opening import OpenedStore
-from complaints_ledger.application import Clock, system_clock
-from complaints_ledger.readside.db import ViewDatabases
+from complaints_ledger.application.ledger import Clock, system_clock
+from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.settings import Settings
 
 logger = structlog.get_logger(__name__)

@@ -25,8 +25,10 @@ from complaints_ledger.api.responses import (
     json_response,
 )
 from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.catalogue import CaseCommand, CommandCall
+from complaints_ledger.application.case_view import case_view, history_entry_view
+from complaints_ledger.application.catalogue import CaseCommand, CommandCall
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
@@ -43,7 +45,6 @@ from complaints_ledger.privacy.pseudonyms import (
     pseudonymise_personal,
     sees_identities,
 )
-from complaints_ledger.views import case_view, history_entry_view
 
 
 @dataclass(frozen=True)

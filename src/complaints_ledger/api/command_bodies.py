@@ -1,6 +1,6 @@
 """The command bodies, where the API declared them before the catalogue (kept for importers)."""
 
-from complaints_ledger.catalogue.bodies import (
+from complaints_ledger.application.catalogue.bodies import (
     MAX_REMEDIES,
     Acknowledgement,
     ActionCompletion,

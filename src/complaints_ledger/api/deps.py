@@ -17,7 +17,7 @@ from complaints_ledger.api import idempotency
 from complaints_ledger.api.cases import CaseCommands, CaseReader, RequestContext
 from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.problems import ApiProblemError
-from complaints_ledger.application import ComplaintsLedger
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.inputs import Name
 
 bearer = HTTPBearer(

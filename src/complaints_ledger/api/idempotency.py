@@ -21,7 +21,7 @@ from uuid import UUID, uuid4, uuid5
 from pydantic import BaseModel
 
 from complaints_ledger.api.problems import ApiProblemError
-from complaints_ledger.application import CASE_ID_NAMESPACE, HistoryEntry
+from complaints_ledger.application.ledger import CASE_ID_NAMESPACE, HistoryEntry
 from complaints_ledger.domain.values import Actor
 
 HEADER = "Idempotency-Key"

@@ -1,4 +1,4 @@
-"""Response models: the OpenAPI description of what `complaints_ledger.views` returns.
+"""Response models: the OpenAPI description of what `application.case_view` returns.
 
 Handlers return the views' JSON as is; tests check the two agree.
 """

@@ -15,9 +15,9 @@ from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.inputs import LedgerDay, LedgerInstant, Name, refuse_future
-from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
+from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
+from complaints_ledger.readside.discovery import available_projections
 from complaints_ledger.readside.failures import Failures
-from complaints_ledger.readside.registry import available_projections
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.readside.tracking import Tracking
 

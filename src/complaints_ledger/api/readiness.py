@@ -16,8 +16,8 @@ from complaints_ledger.api.metrics import Metrics
 from complaints_ledger.api.sealing import BackgroundSealer, stall_seconds
 from complaints_ledger.api.store_opening import OpenedStore
 from complaints_ledger.domain.errors import LedgerError
-from complaints_ledger.integrity.sealer import SEALER
-from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
+from complaints_ledger.integrity.log_sealer import SEALER
+from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
 from complaints_ledger.readside.tracking import TRACKING_TABLE
 
 PROBE_SECONDS = 1.5

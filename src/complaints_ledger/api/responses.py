@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 from complaints_ledger.api.problems import ApiProblemError
+from complaints_ledger.application.case_view import case_view
 from complaints_ledger.domain.complaint import Complaint
-from complaints_ledger.views import case_view
 
 # Case data is personal data: no shared cache may keep it.
 PRIVATE = {"Cache-Control": "no-store"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from complaints_ledger.catalogue.body import MAX_WORKING_DAYS, Body, CommandBody
+from complaints_ledger.application.catalogue.body import MAX_WORKING_DAYS, Body, CommandBody
 from complaints_ledger.domain.complaint import Intake
 from complaints_ledger.domain.values import (
     Channel,

@@ -11,8 +11,8 @@ import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from complaints_ledger.integrity.keys import load_key
-from complaints_ledger.integrity.sealer import Sealer
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.integrity.log_sealer import LogSealer
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.supervision import Heartbeat, run_supervised
 from complaints_ledger.settings import Settings
 
@@ -92,7 +92,7 @@ class BackgroundSealer:
         opened on first use and recovers by itself (ViewDatabase)."""
         if self._db is None:
             self._db = ViewDatabase(self.settings.store_url)
-        sealer = Sealer(self._db)
+        sealer = LogSealer(self._db)
         if self.key is None:
             sealer.seal()
         else:

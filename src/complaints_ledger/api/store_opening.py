@@ -17,7 +17,7 @@ import structlog
 
 from complaints_ledger.access import TokenStore
 from complaints_ledger.access.policy import Policy
-from complaints_ledger.application import Clock, ComplaintsLedger
+from complaints_ledger.application.ledger import Clock, ComplaintsLedger
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.readside.supervision import Heartbeat, run_supervised
 from complaints_ledger.settings import Settings

@@ -14,10 +14,10 @@ from fastapi import FastAPI
 
 from complaints_ledger.access import TokenStore
 from complaints_ledger.api.app import create_app
-from complaints_ledger.application import ComplaintsLedger
-from complaints_ledger.integrity.sealer import Sealer
-from complaints_ledger.logging import configure_logging
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.integrity.log_sealer import LogSealer
+from complaints_ledger.log_setup import configure_logging
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 
 ENV_PREFIX = "COMPLAINTS_LEDGER_"
@@ -37,7 +37,7 @@ def prepare_store(settings: Settings) -> None:
     TokenStore.for_settings(settings).close()
     db = ViewDatabase(settings.store_url)
     try:
-        Sealer(db)
+        LogSealer(db)
     finally:
         db.close()
 

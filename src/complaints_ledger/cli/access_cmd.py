@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from complaints_ledger.access import TokenStore
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import line

@@ -18,8 +18,10 @@ from pydantic import BaseModel
 
 from complaints_ledger.access import Policy, Principal
 from complaints_ledger.api.schemas import ComplaintCreate
-from complaints_ledger.application import CommandContext, ComplaintsLedger
-from complaints_ledger.catalogue import CATALOGUE, CaseCommand, CommandCall
+from complaints_ledger.application.case_view import case_view
+from complaints_ledger.application.catalogue import CATALOGUE, CaseCommand, CommandCall
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli import parsing
 from complaints_ledger.cli.body_options import body_options, keyword, parse_body
 from complaints_ledger.cli.caller import caller, caller_options
@@ -27,7 +29,6 @@ from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.inputs import TextPolicyError, clean_line
-from complaints_ledger.views import case_view
 
 Values = Mapping[str, Any]
 RECEIVE_HELP = "Log a new complaint, concern or compliment (the API's POST /complaints)."

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import typer
 
-from complaints_ledger.application import Clock, ComplaintsLedger, system_clock
+from complaints_ledger.application.ledger import Clock, ComplaintsLedger, system_clock
+from complaints_ledger.persistence.store_url import parse_store_url
 from complaints_ledger.settings import Settings
-from complaints_ledger.store import parse_store_url
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,15 @@ from typing import Annotated
 
 import typer
 
+from complaints_ledger.application.store_setup import init_database
 from complaints_ledger.cli.context import state, with_store
 from complaints_ledger.cli.errors import fail, reporting_errors
-from complaints_ledger.store_roles import (
+from complaints_ledger.persistence.store_roles import (
     DEFAULT_ROLE_PREFIX,
     EVENT_LOG_TABLES,
     InitReport,
     LoginRole,
     RolePlan,
-    init_database,
 )
 
 app = typer.Typer(

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from complaints_ledger.application import system_clock
+from complaints_ledger.application.ledger import system_clock
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import CliState, open_ledger, state, with_store
 from complaints_ledger.cli.errors import reporting_errors

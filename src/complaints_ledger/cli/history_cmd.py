@@ -7,11 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
+from complaints_ledger.application.case_view import (
+    case_view,
+    deadline_view,
+    history_entry_view,
+    time_limit_view,
+)
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.domain.calendars import uk_local_date
-from complaints_ledger.views import case_view, deadline_view, history_entry_view, time_limit_view
 
 CaseId = Annotated[
     str, typer.Argument(metavar="ID", help="The case id (a UUID).", show_default=False)

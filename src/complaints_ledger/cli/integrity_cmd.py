@@ -18,7 +18,7 @@ from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.integrity.bundle import export_bundle, verify_bundle
 from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.keys import generate_key, load_key, public_key_text
-from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import Report, verify
 from complaints_ledger.privacy.keyring import create_keyring, load_keyring
 
@@ -77,7 +77,7 @@ def checkpoint(ctx: typer.Context) -> None:
     """Seal every event recorded so far and sign a checkpoint of the log now."""
     settings = state(ctx).settings
     with reporting_errors(), open_views(settings) as db:
-        signed = Sealer(db).checkpoint(load_key(settings.signing_key_file))
+        signed = LogSealer(db).checkpoint(load_key(settings.signing_key_file))
     if signed is None:
         fail("the ledger holds no events yet: nothing to checkpoint")
     typer.echo(json.dumps(signed.as_dict(), indent=2))
@@ -102,7 +102,7 @@ def verify_command(
     with reporting_errors(), open_views(settings) as db:
         held = Checkpoint.from_dict(_read_json(since)) if since is not None else None
         key = public_key or public_key_text(load_key(settings.signing_key_file))
-        report = _verify_with_progress(Sealer(db), key, held)
+        report = _verify_with_progress(LogSealer(db), key, held)
     _finish([str(f) for f in report.findings], _verified(report, held))
     if report.uncovered:
         typer.echo(f"WARN {_uncovered(report)}", err=True)
@@ -126,7 +126,7 @@ def _uncovered(report: Report) -> str:
     )
 
 
-def _verify_with_progress(sealer: Sealer, key: str, held: Checkpoint | None) -> Report:
+def _verify_with_progress(sealer: LogSealer, key: str, held: Checkpoint | None) -> Report:
     columns = (TextColumn("verify"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("verify", total=None)
@@ -147,7 +147,7 @@ def export_command(
     settings = state(ctx).settings
     with reporting_errors(), open_views(settings) as db:
         wanted = case_id(case)
-        sealer = Sealer(db)
+        sealer = LogSealer(db)
         signed = sealer.checkpoint(load_key(settings.signing_key_file))
         if signed is None or not sealer.case_leaves(str(wanted)):
             fail(f"no complaint {wanted} (field: id)")

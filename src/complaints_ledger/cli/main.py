@@ -25,7 +25,7 @@ from complaints_ledger.cli.privacy_cmd import erase, hold_app, retention_app, su
 from complaints_ledger.cli.projections_cmd import app as projections_app
 from complaints_ledger.cli.report_cmd import app as report_app
 from complaints_ledger.cli.serve_cmd import serve
-from complaints_ledger.logging import configure_logging
+from complaints_ledger.log_setup import configure_logging
 from complaints_ledger.settings import Settings
 
 app = typer.Typer(

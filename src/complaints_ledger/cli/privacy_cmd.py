@@ -17,12 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from complaints_ledger.application import CommandContext, ComplaintsLedger
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Role
+from complaints_ledger.persistence.subject_table import SubjectRecord
 from complaints_ledger.privacy.erasure import ErasureResult, erase_subject
 from complaints_ledger.privacy.retention import (
     CaseDecision,
@@ -33,7 +35,6 @@ from complaints_ledger.privacy.retention import (
 )
 from complaints_ledger.privacy.sealing import identity_of
 from complaints_ledger.privacy.subject_access import subject_export
-from complaints_ledger.privacy.subject_table import SubjectRecord
 
 subject_app = typer.Typer(
     help="Data subjects: find them by contact details, export what the ledger holds on one.",

@@ -23,15 +23,15 @@ from complaints_ledger.cli.errors import EXIT_HALTED, fail, reporting_errors
 from complaints_ledger.cli.parsing import instant, line
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.errors import StoreUnavailableError
-from complaints_ledger.integrity.sealer import Sealer
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.integrity.log_sealer import LogSealer
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.discovery import select_projections
 from complaints_ledger.readside.failures import Failure
-from complaints_ledger.readside.projection import Projection
-from complaints_ledger.readside.registry import select_projections
+from complaints_ledger.readside.read_model import ReadModel
 from complaints_ledger.readside.runner import (
     DEFAULT_PAGE_SIZE,
     RETRY_HALTED_SECONDS,
-    ProjectionRunner,
+    ReadModelRunner,
     RebuildSummary,
 )
 from complaints_ledger.readside.supervision import Heartbeat, run_supervised
@@ -56,7 +56,7 @@ Names = Annotated[
 def status(ctx: typer.Context, names: Names = None) -> None:
     """Each projection's position, lag behind the event log, and whether it needs a rebuild."""
     with reporting_errors(), open_views(state(ctx).settings) as db:
-        runner = ProjectionRunner(db)
+        runner = ReadModelRunner(db)
         failures = {failure.name: failure for failure in runner.failures.all()}
         table = Table("projection", "version", "position", "head", "lag", "state")
         for projection in select_projections(tuple(names or ())):
@@ -78,7 +78,7 @@ def status(ctx: typer.Context, names: Names = None) -> None:
 
 
 def _status_row(
-    projection: Projection, position: Position | None, head: int, failure: Failure | None
+    projection: ReadModel, position: Position | None, head: int, failure: Failure | None
 ) -> tuple[str, ...]:
     if position is None:
         return (projection.name, str(projection.version), "-", str(head), "-", "never built")
@@ -119,7 +119,7 @@ def rebuild(
         fail("name the projections to rebuild, or use --all (field: names)")
     with reporting_errors(), open_views(state(ctx).settings) as db:
         instant_ = instant(as_of) if as_of else None
-        runner = ProjectionRunner(db, page_size=page_size)
+        runner = ReadModelRunner(db, page_size=page_size)
         summaries = [
             _rebuild_with_progress(runner, projection, instant_)
             for projection in select_projections(tuple(names or ()))
@@ -144,7 +144,7 @@ def exit_if_halted(failures: list[Failure]) -> None:
 
 
 def _rebuild_with_progress(
-    runner: ProjectionRunner, projection: Projection, as_of: datetime | None
+    runner: ReadModelRunner, projection: ReadModel, as_of: datetime | None
 ) -> RebuildSummary:
     columns = (
         TextColumn(f"[bold]{projection.name}"),
@@ -244,7 +244,7 @@ class Follower:
     Its connection is opened on first use and recovers by itself (ViewDatabase)."""
 
     def __init__(
-        self, settings: Settings, projections: list[Projection], health_file: Path | None = None
+        self, settings: Settings, projections: list[ReadModel], health_file: Path | None = None
     ) -> None:
         self.settings, self.projections, self.health_file = settings, projections, health_file
         self.heartbeat = Heartbeat("projection follower", stall_seconds=FOLLOWER_STALL_SECONDS)
@@ -263,11 +263,11 @@ class Follower:
         self, db: ViewDatabase, *, retry_halted_after: float = RETRY_HALTED_SECONDS
     ) -> list[Failure]:
         """One round; the projections halted at an event they cannot apply, if any."""
-        runner = ProjectionRunner(db, retry_halted_after=retry_halted_after)
+        runner = ReadModelRunner(db, retry_halted_after=retry_halted_after)
         applied = {p.name: runner.catch_up(p) for p in self.projections}
         if any(applied.values()):
             console.print(", ".join(f"{name} +{count}" for name, count in applied.items() if count))
-        sealer = Sealer(db)
+        sealer = LogSealer(db)
         if sealed := sealer.seal():  # the integrity log follows the event log too
             console.print(f"integrity log: sealed {sealed} events")
         if self.key is not None:  # also after a round that sealed but was stopped before signing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 
 

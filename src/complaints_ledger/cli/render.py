@@ -1,4 +1,4 @@
-"""Rendering read views (see complaints_ledger.views) as text for people, with rich.
+"""Rendering read views (see complaints_ledger.application.case_view) as text for people, with rich.
 
 The write model holds what events hold; control characters in them are shown escaped here, as
 the read side shows them (readside/storable.py), so none reaches the terminal to be obeyed."""

@@ -12,14 +12,15 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from complaints_ledger.commands import LedgerCommands
+from complaints_ledger.application.commands import LedgerCommands
 from complaints_ledger.demo.profile import weighted
 from complaints_ledger.demo.timeline import CaseBuilder, chance, moment, working_days_after
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.values import Actor, Outcome
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import CommandContext, ComplaintsLedger
+    from complaints_ledger.application.context import CommandContext
+    from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.demo.profile import Profile
     from complaints_ledger.demo.timeline import Command
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.demo.organisations import ALL
 from complaints_ledger.demo.scenario import plan_case
 from complaints_ledger.domain.errors import LedgerError
@@ -17,7 +17,7 @@ from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Role
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import ComplaintsLedger
+    from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.demo.timeline import Step
 
 NO_CASE_YET = UUID(int=0)

@@ -24,7 +24,8 @@ from complaints_ledger.domain.values import (
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from complaints_ledger.application import CommandContext, ComplaintsLedger
+    from complaints_ledger.application.context import CommandContext
+    from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.demo.timeline import CaseBuilder, Command
 
 

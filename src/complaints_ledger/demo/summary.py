@@ -12,7 +12,7 @@ from complaints_ledger.domain.clocks import DeadlineStatus
 from complaints_ledger.domain.values import EscalationRoute
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import ComplaintsLedger
+    from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.domain.complaint import Complaint
 
 

@@ -19,7 +19,8 @@ from complaints_ledger.domain.calendars import Calendar, add_working_days, is_wo
 from complaints_ledger.domain.values import Actor
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import CommandContext, ComplaintsLedger
+    from complaints_ledger.application.context import CommandContext
+    from complaints_ledger.application.ledger import ComplaintsLedger
 
 LONDON = ZoneInfo("Europe/London")
 MIN_GAP = timedelta(minutes=2)

@@ -13,14 +13,14 @@ from uuid import UUID
 
 from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.leaves import CHAIN_START, Leaf, as_uuid, chain_next
+from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.merkle import verify_inclusion
-from complaints_ledger.integrity.sealer import Sealer
 from complaints_ledger.readside.source import as_bytes
 
 FORMAT = "complaints-ledger case bundle v1"
 
 
-def export_bundle(sealer: Sealer, case_id: UUID, checkpoint: Checkpoint) -> dict[str, Any]:
+def export_bundle(sealer: LogSealer, case_id: UUID, checkpoint: Checkpoint) -> dict[str, Any]:
     leaves = sealer.case_leaves(str(case_id))
     log = sealer.merkle_log()
     positions = {position: (index, chain) for index, position, _, _, chain in leaves}
@@ -49,7 +49,7 @@ def export_bundle(sealer: Sealer, case_id: UUID, checkpoint: Checkpoint) -> dict
     }
 
 
-def _stored(sealer: Sealer, positions: list[int]) -> list[tuple[int, Any, int, str, bytes]]:
+def _stored(sealer: LogSealer, positions: list[int]) -> list[tuple[int, Any, int, str, bytes]]:
     marks = ", ".join("?" for _ in positions)
     rows = sealer.db.execute(
         f"SELECT {sealer.log.position}, originator_id, originator_version, topic, state "  # noqa: S608

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.leaves import CHAIN_START, Leaf, as_uuid, chain_next
+from complaints_ledger.integrity.log_sealer import LEAVES, PAGE, LogSealer
 from complaints_ledger.integrity.merkle import MerkleLog, verify_consistency
-from complaints_ledger.integrity.sealer import LEAVES, PAGE, Sealer
 from complaints_ledger.readside.source import raw_page
 
 Progress = Callable[[int, int], None]
@@ -67,7 +67,7 @@ StoredLeaf = tuple[int, int, str, int, str, str]  # index, position, case, versi
 
 
 def verify(
-    sealer: Sealer,
+    sealer: LogSealer,
     public_key: str | None,
     progress: Progress | None = None,
     held: Checkpoint | None = None,
@@ -103,7 +103,7 @@ def verify(
     return report
 
 
-def _read_events(sealer: Sealer, report: Report, progress: Progress | None) -> dict[int, Leaf]:
+def _read_events(sealer: LogSealer, report: Report, progress: Progress | None) -> dict[int, Leaf]:
     head, position, events = sealer.log.head(), 0, {}
     while position < head:
         for p, originator, version, topic, state in raw_page(sealer.log, position, head, PAGE):
@@ -203,7 +203,7 @@ def _checkpoint_problems(
     return problems
 
 
-def verify_since(sealer: Sealer, earlier: Checkpoint, public_key: str) -> list[Finding]:
+def verify_since(sealer: LogSealer, earlier: Checkpoint, public_key: str) -> list[Finding]:
     """Prove the log now extends, unchanged, the one an auditor's earlier checkpoint signed."""
     if not earlier.verifies_with(public_key):
         return [Finding("signature", "the earlier checkpoint is not signed by this key")]

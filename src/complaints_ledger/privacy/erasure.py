@@ -15,7 +15,8 @@ from complaints_ledger.domain.errors import RuleViolationError
 from complaints_ledger.domain.privacy import SubjectRole
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import CommandContext, ComplaintsLedger
+    from complaints_ledger.application.context import CommandContext
+    from complaints_ledger.application.ledger import ComplaintsLedger
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteFactory
 from eventsourcing.utils import resolve_topic
 
-from complaints_ledger.append_only import AppendOnlyPostgresFactory
 from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.persistence.append_only import AppendOnlyPostgresFactory
+from complaints_ledger.persistence.store_url import StoreURL
 from complaints_ledger.privacy.mapper import PersonalDataMapper
-from complaints_ledger.privacy.sealing import Sealer
+from complaints_ledger.privacy.sealing import FieldSealer
 from complaints_ledger.privacy.subject_keys import SubjectKeys
-from complaints_ledger.store import StoreURL
 
 KEYRING_FILE = "KEYRING_FILE"
 KEY_CACHE_SECONDS = "KEY_CACHE_SECONDS"
@@ -88,7 +88,7 @@ def _mapper(
         transcoder=transcoder,
         compressor=factory.compressor(),
         cipher=factory.cipher(),
-        sealer=Sealer(keys, transcoder),
+        sealer=FieldSealer(keys, transcoder),
     )
 
 

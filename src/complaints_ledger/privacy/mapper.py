@@ -24,7 +24,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic, resolve_topic
 
 from complaints_ledger.domain.privacy import SubjectRole, role_of_field
-from complaints_ledger.privacy.sealing import NOT_PERSONAL, Sealer, identity_for
+from complaints_ledger.privacy.sealing import NOT_PERSONAL, FieldSealer, identity_for
 from complaints_ledger.privacy.subject_keys import Identity
 
 
@@ -35,7 +35,7 @@ class PersonalDataMapper(Mapper[UUID]):
         compressor: Compressor | None = None,
         cipher: Cipher | None = None,
         *,
-        sealer: Sealer,
+        sealer: FieldSealer,
     ) -> None:
         super().__init__(transcoder, compressor, cipher)
         self.sealer = sealer

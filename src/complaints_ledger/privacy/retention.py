@@ -14,14 +14,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from complaints_ledger.application.case_view import json_safe
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.clocks import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Kind, Role
 from complaints_ledger.privacy.erasure import erase_subject
-from complaints_ledger.views import json_safe
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import ComplaintsLedger
+    from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.domain.complaint import Complaint
 
 RETENTION_PRINCIPAL = "retention-schedule"
@@ -165,8 +166,6 @@ def _erase(
     schedule: RetentionSchedule,
     closed_on: date,
 ) -> None:
-    from complaints_ledger.application import CommandContext  # noqa: PLC0415 - import cycle
-
     years = schedule.years[complaint.kind]
     reason = (
         f"retention: {complaint.kind} records are kept {years} years after closure on {closed_on}"

@@ -50,7 +50,7 @@ def is_sealed(value: Any) -> bool:
     return isinstance(value, dict) and SEALED in value
 
 
-class Sealer:
+class FieldSealer:
     def __init__(self, keys: SubjectKeys, transcoder: Transcoder) -> None:
         self.keys = keys
         self.transcoder = transcoder

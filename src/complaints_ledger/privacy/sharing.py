@@ -14,8 +14,8 @@ from typing import Any
 from uuid import UUID
 
 from complaints_ledger.domain.privacy import ERASED, SubjectRole
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.privacy.subject_keys import SubjectKeys
-from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.views import physical_name
 from projections.timeliness import CASES, PROJECTION
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from complaints_ledger.application.case_view import instant, json_safe
 from complaints_ledger.domain.privacy import role_of_field
 from complaints_ledger.privacy.sealing import EMPTY
-from complaints_ledger.views import instant, json_safe
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import ComplaintsLedger
+    from complaints_ledger.application.ledger import ComplaintsLedger
 
 
 def subject_export(ledger: ComplaintsLedger, subject_id: UUID) -> dict[str, Any]:

@@ -26,16 +26,16 @@ from complaints_ledger.domain.errors import (
     RuleViolationError,
 )
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
-from complaints_ledger.privacy import subject_table
+from complaints_ledger.persistence import subject_table
+from complaints_ledger.persistence.store_url import StoreURL
+from complaints_ledger.persistence.subject_table import KeyRow, NewRow, SubjectRecord
+from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
 from complaints_ledger.privacy.keyring import (
     KEY_BYTES,
     Keyring,
     create_keyring_once,
     load_keyring,
 )
-from complaints_ledger.privacy.subject_table import KeyRow, NewRow, SubjectRecord
-from complaints_ledger.readside.db import ViewDatabase, ViewDatabases
-from complaints_ledger.store import StoreURL
 
 
 @dataclass(frozen=True)

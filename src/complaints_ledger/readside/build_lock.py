@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from complaints_ledger.domain.errors import StoreUnavailableError
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 
 LOCK_CLASS = zlib.crc32(b"complaints_ledger.readside_build") & 0x7FFFFFFF
 _in_memory = threading.Lock()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from complaints_ledger.persistence.errors import first_line
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.storable import storable_text
 from complaints_ledger.readside.tracking import create_once
 

@@ -14,9 +14,9 @@ from datetime import datetime
 import structlog
 
 from complaints_ledger.persistence.errors import is_unavailable
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.failures import Failure, Failures, error_text, now_text
-from complaints_ledger.readside.projection import Projection
+from complaints_ledger.readside.read_model import ReadModel
 from complaints_ledger.readside.records import case_id_text, decode
 from complaints_ledger.readside.source import StoredRow
 from complaints_ledger.readside.tracking import Position, Tracking
@@ -34,7 +34,7 @@ class Applied:
 
 
 def apply_events(
-    projection: Projection, rows: list[StoredRow], views: Views, as_of: datetime | None
+    projection: ReadModel, rows: list[StoredRow], views: Views, as_of: datetime | None
 ) -> None:
     for row in rows:
         event = decode(*row)
@@ -52,7 +52,7 @@ class Target:
     """What pages of events are written into: a projection's tables in one namespace (`rm` live,
     `rmb` rebuilding, an as-of build's), through one write-back buffer."""
 
-    projection: Projection
+    projection: ReadModel
     namespace: str
     views: Views
     as_of: datetime | None = None
@@ -99,7 +99,7 @@ class PageApplier:
         return current is not None and current.position == position.position
 
     def _halt(
-        self, projection: Projection, position: Position, row: StoredRow, error: Exception
+        self, projection: ReadModel, position: Position, row: StoredRow, error: Exception
     ) -> Applied:
         failing = int(row[0])
         halted = _moved(position, failing - 1, 0)

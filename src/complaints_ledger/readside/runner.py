@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.build_lock import build_lock
-from complaints_ledger.readside.db import ViewDatabase
 from complaints_ledger.readside.failures import Failure, Failures
 from complaints_ledger.readside.pages import Applied, PageApplier, Target, must_stop
-from complaints_ledger.readside.projection import Projection
+from complaints_ledger.readside.read_model import ReadModel
 from complaints_ledger.readside.source import EventLog, StoredRow
 from complaints_ledger.readside.tracking import Position, Tracking
 from complaints_ledger.readside.views import Views, physical_name
@@ -44,11 +44,11 @@ def as_of_namespace(instant: datetime) -> str:
     return "rma_" + utc.strftime("%Y%m%dt%H%M%S%fz" if utc.microsecond else "%Y%m%dt%H%M%Sz")
 
 
-def tracking_name(projection: Projection, namespace: str) -> str:
+def tracking_name(projection: ReadModel, namespace: str) -> str:
     return projection.name if namespace == LIVE else f"{projection.name}@{namespace}"
 
 
-def failure_name(projection: Projection, namespace: str) -> str:
+def failure_name(projection: ReadModel, namespace: str) -> str:
     """A rebuild swaps in even when halted, so its failure is the live projection's."""
     return tracking_name(projection, LIVE if namespace == BUILD else namespace)
 
@@ -68,7 +68,7 @@ class RebuildSummary:
         return self.events / self.seconds if self.seconds > 0 else float("inf")
 
 
-class ProjectionRunner:
+class ReadModelRunner:
     def __init__(
         self,
         db: ViewDatabase,
@@ -89,7 +89,7 @@ class ProjectionRunner:
 
     def rebuild(
         self,
-        projection: Projection,
+        projection: ReadModel,
         *,
         as_of: datetime | None = None,
         progress: Progress | None = None,
@@ -104,7 +104,7 @@ class ProjectionRunner:
             return self._rebuild(projection, as_of, progress)
 
     def _rebuild(
-        self, projection: Projection, as_of: datetime | None, progress: Progress | None
+        self, projection: ReadModel, as_of: datetime | None, progress: Progress | None
     ) -> RebuildSummary:
         namespace = BUILD if as_of is None else as_of_namespace(as_of)
         name = tracking_name(projection, namespace)
@@ -175,7 +175,7 @@ class ProjectionRunner:
         applier = PageApplier(self.db, self.tracking, self.failures, name)
         return applier.one_at_a_time(target, rows, at, end)
 
-    def _halted(self, projection: Projection, namespace: str) -> Failure | None:
+    def _halted(self, projection: ReadModel, namespace: str) -> Failure | None:
         """A failure recorded for this version too recently to try the event again yet."""
         failure = self.failures.get(failure_name(projection, namespace))
         if failure is None or failure.version != projection.version:
@@ -184,7 +184,7 @@ class ProjectionRunner:
         return failure if recent else None
 
     def _start_build(
-        self, projection: Projection, namespace: str, name: str, as_of: datetime | None
+        self, projection: ReadModel, namespace: str, name: str, as_of: datetime | None
     ) -> Position:
         position = Position(
             name=name,
@@ -200,7 +200,7 @@ class ProjectionRunner:
             self.failures.clear(failure_name(projection, namespace))
         return position
 
-    def _create_tables(self, projection: Projection, namespace: str) -> None:
+    def _create_tables(self, projection: ReadModel, namespace: str) -> None:
         token = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         for table in projection.tables:
             name = physical_name(projection, table, namespace)
@@ -214,7 +214,7 @@ class ProjectionRunner:
                 index_name = f"{name}_i{number}_{token}"
                 self.db.execute(f"CREATE INDEX {index_name} ON {name} ({', '.join(index)})")
 
-    def _swap_in(self, projection: Projection, build: Position) -> None:
+    def _swap_in(self, projection: ReadModel, build: Position) -> None:
         with self.db.transaction():
             self.tracking.get(projection.name, lock=True)
             for table in projection.tables:
@@ -237,11 +237,11 @@ class ProjectionRunner:
 
     # ---- following ---------------------------------------------------------------------
 
-    def needs_rebuild(self, projection: Projection) -> bool:
+    def needs_rebuild(self, projection: ReadModel) -> bool:
         position = self.tracking.get(projection.name)
         return position is None or position.version != projection.version
 
-    def catch_up(self, projection: Projection) -> int:
+    def catch_up(self, projection: ReadModel) -> int:
         """Apply every event after the live position; returns how many were applied. Builds the
         views first if they were never built (or were built by another version)."""
         if self.needs_rebuild(projection):
@@ -252,7 +252,7 @@ class ProjectionRunner:
         with cyclic_gc_paused():
             return self._catch_up(projection)
 
-    def ensure_built_as_of(self, projection: Projection, as_of: datetime) -> str:
+    def ensure_built_as_of(self, projection: ReadModel, as_of: datetime) -> str:
         """Build (or bring up to the log's head) the views as recorded at `as_of`; their
         namespace. Readers never see a build still under way: they wait for its lock."""
         namespace = as_of_namespace(as_of)
@@ -265,7 +265,7 @@ class ProjectionRunner:
                     self._rebuild(projection, as_of, None)
         return namespace
 
-    def _built_up_to_head(self, projection: Projection, name: str) -> bool:
+    def _built_up_to_head(self, projection: ReadModel, name: str) -> bool:
         built = self.tracking.get(name)
         return (
             built is not None
@@ -273,7 +273,7 @@ class ProjectionRunner:
             and built.position >= self.log.head()
         )
 
-    def _catch_up(self, projection: Projection) -> int:
+    def _catch_up(self, projection: ReadModel) -> int:
         if self._halted(projection, LIVE):
             return 0
         applied = 0
@@ -300,7 +300,7 @@ class ProjectionRunner:
             if end >= head:
                 return applied
 
-    def status(self, projection: Projection) -> tuple[Position | None, int]:
+    def status(self, projection: ReadModel) -> tuple[Position | None, int]:
         return self.tracking.get(projection.name), self.log.head()
 
 
@@ -308,9 +308,9 @@ def _position(base: Position, position: int, events: int) -> Position:
     return Position(base.name, base.version, position, events, base.rebuilt_at, base.as_of)
 
 
-def current_namespace(db: ViewDatabase, projection: Projection, as_of: datetime | None) -> str:
+def current_namespace(db: ViewDatabase, projection: ReadModel, as_of: datetime | None) -> str:
     """Bring the live views up to date, or build them as of a past instant; say which to read."""
-    runner = ProjectionRunner(db)
+    runner = ReadModelRunner(db)
     if as_of is None:
         runner.catch_up(projection)
         return LIVE

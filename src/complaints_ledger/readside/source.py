@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints_ledger.gap_safe import known_horizon, safe_horizon
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.gap_safe import known_horizon, safe_horizon
+from complaints_ledger.persistence.view_db import ViewDatabase
 
 StoredRow = tuple[Any, ...]  # position, originator id, version, topic, state: decode(*row)
 

@@ -6,7 +6,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 
 TRACKING_TABLE = "readside_positions"
 CREATE_LOCK_ID = zlib.crc32(b"complaints_ledger.readside_positions") & 0x7FFFFFFF

@@ -3,16 +3,26 @@ written in bulk when a page of events commits (one transaction per page, never p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.tables import Table
 
 Key = tuple[Any, ...]
 DELETED = None
 
 
-def physical_name(projection: Projection, table: Table, namespace: str) -> str:
+class Schema(Protocol):
+    """A projection as the buffer sees it (a ReadModel): its name and tables."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tables(self) -> tuple[Table, ...]: ...
+
+
+def physical_name(projection: Schema, table: Table, namespace: str) -> str:
     """`rm` live, `rmb` being rebuilt, `rma_<tag>` rebuilt as of a past instant."""
     return f"{namespace}_{projection.name}_{table.name}"
 
@@ -21,7 +31,7 @@ class Views:
     def __init__(
         self,
         db: ViewDatabase,
-        projection: Projection,
+        projection: Schema,
         namespace: str,
         *,
         starts_empty: bool = False,

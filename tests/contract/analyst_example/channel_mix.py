@@ -6,8 +6,8 @@ This file is the template in docs/projections.md: copy it to start your own proj
 from __future__ import annotations
 
 from complaints_ledger.domain.clocks import uk_local_date
-from complaints_ledger.readside.db import ViewDatabase
-from complaints_ledger.readside.projection import Projection, Table
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views, physical_name
 
@@ -34,7 +34,7 @@ def on_received(event: EventRecord, views: Views) -> None:
 
 
 # 3. The projection: a lower-case name, a version (bump it when the meaning changes: it rebuilds).
-PROJECTION = Projection(
+PROJECTION = ReadModel(
     name="channel_mix",
     version=1,
     tables=(CHANNELS,),

@@ -15,8 +15,8 @@ from complaints_ledger.api.deps import CaseId, CommandsDep
 from complaints_ledger.api.models import CaseView
 from complaints_ledger.api.problems import documented
 from complaints_ledger.api.routes import SummaryRoute
-from complaints_ledger.catalogue import CATALOGUE, CaseCommand
-from complaints_ledger.catalogue.body import CommandBody
+from complaints_ledger.application.catalogue import CATALOGUE, CaseCommand
+from complaints_ledger.application.catalogue.body import CommandBody
 from complaints_ledger.inputs import Name
 
 router = APIRouter(prefix="/complaints/{case_id}", tags=["case commands"], route_class=SummaryRoute)

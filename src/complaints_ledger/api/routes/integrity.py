@@ -13,7 +13,7 @@ from complaints_ledger.api.read_deps import ViewsDep
 from complaints_ledger.domain.errors import NotFoundError, StoreUnavailableError
 from complaints_ledger.integrity.bundle import export_bundle
 from complaints_ledger.integrity.keys import key_id, public_key_text
-from complaints_ledger.integrity.sealer import Sealer
+from complaints_ledger.integrity.log_sealer import LogSealer
 
 router = APIRouter(tags=["integrity"])
 
@@ -38,7 +38,7 @@ def public_key(request: Request) -> dict[str, str]:
 def latest_checkpoint(request: Request, db: ViewsDep) -> dict[str, Any]:
     """The latest signed checkpoint: tree size, root hash, time, key id and signature."""
     _key_text(request)
-    latest = Sealer(db).latest_checkpoint()
+    latest = LogSealer(db).latest_checkpoint()
     if latest is None:
         raise NotFoundError("no checkpoint has been signed yet", field="checkpoint")
     return latest.as_dict()
@@ -57,10 +57,10 @@ def case_bundle(
     complaint = ledger.get(case_id)
     policy.check_can_read_case(principal, complaint)
     _key_text(request)
-    signed = Sealer(db).checkpoint(request.app.state.signing_key)
+    signed = LogSealer(db).checkpoint(request.app.state.signing_key)
     if signed is None:  # pragma: no cover - the case's own events are in the log
         raise StoreUnavailableError("the log could not be sealed")
-    bundle = export_bundle(Sealer(db), case_id, signed)
+    bundle = export_bundle(LogSealer(db), case_id, signed)
     ledger.record_read(
         case_id, principal.actor, what="bundle", purpose=request.headers.get("Purpose")
     )

@@ -22,7 +22,7 @@ from complaints_ledger.api.models import ErasureView
 from complaints_ledger.api.problems import documented
 from complaints_ledger.api.responses import PRIVATE
 from complaints_ledger.api.routes import SummaryRoute
-from complaints_ledger.application import CommandContext
+from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
     ConflictError,
@@ -31,6 +31,7 @@ from complaints_ledger.domain.errors import (
     RuleViolationError,
 )
 from complaints_ledger.inputs import LedgerDay
+from complaints_ledger.persistence.subject_table import SubjectRecord
 from complaints_ledger.privacy.erasure import ErasureResult, erase_subject
 from complaints_ledger.privacy.retention import (
     Decision,
@@ -38,7 +39,6 @@ from complaints_ledger.privacy.retention import (
     run_retention,
 )
 from complaints_ledger.privacy.subject_access import subject_export
-from complaints_ledger.privacy.subject_table import SubjectRecord
 
 router = APIRouter(tags=["personal data"], route_class=SummaryRoute)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from complaints_ledger.catalogue.body import MAX_WORKING_DAYS, CommandBody
+from complaints_ledger.application.catalogue.body import MAX_WORKING_DAYS, CommandBody
 from complaints_ledger.domain.values import (
     EscalationRoute,
     ExtendedDeadline,

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from complaints_ledger.integrity.checkpoints import Checkpoint, sign
 from complaints_ledger.integrity.leaves import CHAIN_START, Leaf, as_uuid, chain_next
 from complaints_ledger.integrity.merkle import MerkleLog
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.source import EventLog, raw_page
 from complaints_ledger.readside.tracking import Position, Tracking
 
@@ -20,7 +20,7 @@ SEALER = "integrity_sealer"  # its row in readside_positions: position sealed, l
 PAGE = 5000
 
 
-class Sealer:
+class LogSealer:
     def __init__(self, db: ViewDatabase) -> None:
         self.db = db
         self.log = EventLog(db)

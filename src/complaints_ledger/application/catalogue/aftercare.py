@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from complaints_ledger.catalogue import bodies as b
-from complaints_ledger.catalogue.command import MANAGERS, CaseCommand
-from complaints_ledger.catalogue.rules import RECORDS, RETENTION, REVIEW, SI_2009
+from complaints_ledger.application.catalogue import bodies as b
+from complaints_ledger.application.catalogue.command import MANAGERS, CaseCommand
+from complaints_ledger.application.catalogue.rules import RECORDS, RETENTION, REVIEW, SI_2009
 
 ESCALATE = CaseCommand(
     name="escalate",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from complaints_ledger.catalogue import bodies as b
-from complaints_ledger.catalogue.command import CaseCommand
-from complaints_ledger.catalogue.rules import NO_WRONG_DOOR, RECORDS, SI_2009
+from complaints_ledger.application.catalogue import bodies as b
+from complaints_ledger.application.catalogue.command import CaseCommand
+from complaints_ledger.application.catalogue.rules import NO_WRONG_DOOR, RECORDS, SI_2009
 from complaints_ledger.domain.values import Role
 
 ACKNOWLEDGE = CaseCommand(

@@ -42,10 +42,10 @@ from eventsourcing.utils import Environment, EnvType, retry
 from psycopg import sql
 from psycopg.rows import DictRow, tuple_row
 
-from complaints_ledger.gap_safe import KnownHorizon, safe_horizon
+from complaints_ledger.persistence.gap_safe import KnownHorizon, safe_horizon
 from complaints_ledger.persistence.pool import PostgresConnections, session_options
 
-FACTORY_TOPIC = "complaints_ledger.append_only:AppendOnlyPostgresFactory"
+FACTORY_TOPIC = "complaints_ledger.persistence.append_only:AppendOnlyPostgresFactory"
 APP_PREFIX = "complaintsledger"  # the library names tables <application name lower-cased>_...
 EVENTS_TABLE = f"{APP_PREFIX}_events"
 SNAPSHOTS_TABLE = f"{APP_PREFIX}_snapshots"

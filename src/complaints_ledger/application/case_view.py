@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import HistoryEntry
+    from complaints_ledger.application.ledger import HistoryEntry
     from complaints_ledger.domain.clocks import Deadline, TimeLimitCheck
     from complaints_ledger.domain.complaint import Complaint
 

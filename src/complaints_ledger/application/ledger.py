@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -19,8 +19,9 @@ from eventsourcing.persistence import (
     OperationalError,
 )
 
-from complaints_ledger.access_logs import ReadRecorder
-from complaints_ledger.commands import LedgerCommands
+from complaints_ledger.application.commands import LedgerCommands
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.read_audit import ReadRecorder
 from complaints_ledger.domain.complaint import Complaint, Intake
 from complaints_ledger.domain.errors import (
     ComplaintNotFoundError,
@@ -37,10 +38,10 @@ from complaints_ledger.domain.registry import (
     organisation_id,
 )
 from complaints_ledger.domain.values import Actor, Ombudsman, Stamp
+from complaints_ledger.persistence.transcodings import register_ledger_transcodings
 from complaints_ledger.privacy.mapper import PersonalDataMapper
 from complaints_ledger.privacy.subject_keys import SubjectKeys
 from complaints_ledger.settings import Settings
-from complaints_ledger.transcodings import register_ledger_transcodings
 
 logger = structlog.get_logger(__name__)
 Clock = Callable[[], datetime]
@@ -58,16 +59,6 @@ BACK_OFF_SECONDS = 0.002
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class CommandContext:
-    """Who runs a command, when it happened, and which request it belongs to."""
-
-    actor: Actor
-    occurred_at: datetime | None = None  # defaults to the ledger's clock
-    correlation_id: str = field(default_factory=lambda: uuid4().hex)
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import importlib.util
 from importlib.metadata import entry_points
 
 from complaints_ledger.domain.errors import InvalidValueError
-from complaints_ledger.readside.projection import Projection
+from complaints_ledger.readside.read_model import ReadModel
 
 BUILT_IN_MODULES = (
     "projections.timeliness",
@@ -20,7 +20,7 @@ ENTRY_POINT_GROUP = "complaints_ledger.projections"
 DEFAULT_ATTRIBUTE = "PROJECTION"
 
 
-def load_projection(reference: str) -> Projection:
+def load_projection(reference: str) -> ReadModel:
     """Load `package.module` (its PROJECTION) or `package.module:ATTRIBUTE`."""
     module_name, _, attribute = reference.partition(":")
     try:
@@ -30,7 +30,7 @@ def load_projection(reference: str) -> Projection:
             f"cannot import projection module {module_name!r}: {error}", field="projection"
         ) from None
     projection = getattr(module, attribute or DEFAULT_ATTRIBUTE, None)
-    if not isinstance(projection, Projection):
+    if not isinstance(projection, ReadModel):
         raise InvalidValueError(
             f"{reference!r} does not define a Projection ({attribute or DEFAULT_ATTRIBUTE})",
             field="projection",
@@ -38,9 +38,9 @@ def load_projection(reference: str) -> Projection:
     return projection
 
 
-def available_projections(extra: tuple[str, ...] = ()) -> dict[str, Projection]:
+def available_projections(extra: tuple[str, ...] = ()) -> dict[str, ReadModel]:
     """Built-in read models, then installed entry points, then `extra` dotted paths."""
-    found: dict[str, Projection] = {}
+    found: dict[str, ReadModel] = {}
     for reference in BUILT_IN_MODULES:
         projection = load_projection(reference)
         found[projection.name] = projection
@@ -61,7 +61,7 @@ def _is_module(name: str) -> bool:
         return False
 
 
-def select_projections(names: tuple[str, ...], extra: tuple[str, ...] = ()) -> list[Projection]:
+def select_projections(names: tuple[str, ...], extra: tuple[str, ...] = ()) -> list[ReadModel]:
     """Projections by name (or by dotted path); every available one when `names` is empty."""
     available = available_projections(extra)
     if not names:

@@ -17,7 +17,7 @@ import psycopg
 import structlog
 
 from complaints_ledger.domain.privacy import SubjectRole
-from complaints_ledger.readside.db import ViewDatabase
+from complaints_ledger.persistence.view_db import ViewDatabase
 
 logger = structlog.get_logger(__name__)
 TABLE = "personal_data_subjects"

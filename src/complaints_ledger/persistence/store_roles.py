@@ -16,19 +16,17 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from complaints_ledger.append_only import (
+from complaints_ledger.domain.errors import InvalidValueError, LedgerError
+from complaints_ledger.persistence.append_only import (
     APP_PREFIX,
     EVENTS_TABLE,
     SNAPSHOTS_TABLE,
     lock_function_name,
     lock_function_statements,
 )
-from complaints_ledger.application import ComplaintsLedger
-from complaints_ledger.domain.errors import InvalidValueError, LedgerError
-from complaints_ledger.privacy.subject_table import TABLE as SUBJECT_KEYS_TABLE
-from complaints_ledger.scram import scram_verifier
-from complaints_ledger.settings import Settings
-from complaints_ledger.store import StoreURL
+from complaints_ledger.persistence.scram import scram_verifier
+from complaints_ledger.persistence.store_url import StoreURL
+from complaints_ledger.persistence.subject_table import TABLE as SUBJECT_KEYS_TABLE
 
 DEFAULT_ROLE_PREFIX = "complaints_ledger"
 EVENT_LOG_TABLES = (EVENTS_TABLE, SNAPSHOTS_TABLE)
@@ -103,10 +101,8 @@ class _Target:
     owner: str
 
 
-def init_database(settings: Settings, plan: RolePlan) -> InitReport:
-    """Create the tables (as the owner), then the roles, grants, lock function and triggers.
-    Safe to run again: everything is created if missing and re-granted."""
-    store = settings.store_url
+def check_can_set_up(store: StoreURL, plan: RolePlan) -> None:
+    """Refuse a SQLite store or an inconsistent plan before anything is created."""
     if store.kind != "postgres":
         raise InvalidValueError(
             "db init sets up PostgreSQL roles; a SQLite store has none (its integrity rests on "
@@ -114,23 +110,18 @@ def init_database(settings: Settings, plan: RolePlan) -> InitReport:
             field="store",
         )
     plan.check()
-    _create_tables(settings)
+
+
+def set_up_roles(store: StoreURL, plan: RolePlan) -> InitReport:
+    """Create the roles, grants, lock function and triggers on tables that already exist
+    (application/store_setup.py creates them first). Safe to run again: everything is created
+    if missing and re-granted."""
+    check_can_set_up(store, plan)
     try:
         with _connect(store) as conn, conn.transaction():
             return _set_up(conn, store, plan)
     except psycopg.Error as error:
         raise RoleSetupError(f"db init failed on {store.redacted}: {error}") from None
-
-
-def _create_tables(settings: Settings) -> None:
-    """Construct the application once: the library creates its tables, types and functions.
-    Snapshots on, so that their table exists for writers that take them."""
-    interval = settings.snapshot_interval or 1
-    ledger = ComplaintsLedger(settings.model_copy(update={"snapshot_interval": interval}))
-    try:
-        ledger.subject_keys.ensure_table()
-    finally:
-        ledger.close()
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from complaints_ledger.domain.values import (
 )
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import CommandContext
+    from complaints_ledger.application.context import CommandContext
     from complaints_ledger.domain.complaint import Complaint
 
 Command = Callable[["Complaint", Stamp], None]

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 from uuid import UUID
 
-from complaints_ledger.catalogue.body import CommandBody
+from complaints_ledger.application.catalogue.body import CommandBody
 from complaints_ledger.domain.values import Role
 
 if TYPE_CHECKING:
-    from complaints_ledger.application import CommandContext
-    from complaints_ledger.commands import LedgerCommands
+    from complaints_ledger.application.commands import LedgerCommands
+    from complaints_ledger.application.context import CommandContext
 
 BodyT = TypeVar("BodyT", bound=CommandBody)
 

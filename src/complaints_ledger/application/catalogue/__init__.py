@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints_ledger.catalogue.aftercare import (
+from complaints_ledger.application.catalogue.aftercare import (
     CLOSE_CASE,
     CORRECT_FACT,
     ESCALATE,
@@ -23,8 +23,8 @@ from complaints_ledger.catalogue.aftercare import (
     REQUEST_FEEDBACK,
     WITHDRAW,
 )
-from complaints_ledger.catalogue.command import CaseCommand, CommandCall
-from complaints_ledger.catalogue.procedure import (
+from complaints_ledger.application.catalogue.command import CaseCommand, CommandCall
+from complaints_ledger.application.catalogue.procedure import (
     ACCEPT_LATE_COMPLAINT,
     ACCEPT_REFERRAL,
     ACKNOWLEDGE,

@@ -1,0 +1,1 @@
+"""The application layer: the ledger, its command catalogue, read audit and case view."""
