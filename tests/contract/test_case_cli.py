@@ -278,3 +278,41 @@ def test_a_bad_intake_names_its_option_and_logs_nothing(terminal: Terminal) -> N
         assert list(ledger.complaint_ids()) == []
     finally:
         ledger.close()
+
+
+def stored_case_ids(store_url: str) -> list[UUID]:
+    ledger = ComplaintsLedger(Settings(store=store_url))
+    try:
+        return list(ledger.complaint_ids())
+    finally:
+        ledger.close()
+
+
+def test_a_receipt_retried_with_its_key_finds_the_first_case(terminal: Terminal) -> None:
+    words = [*options(new_complaint()), "--key", "letter-2026-0117"]
+    first, retry = terminal.run("receive", *words), terminal.run("receive", *words)
+    assert (first.exit_code, retry.exit_code) == (0, 0), retry.output
+    assert json.loads(retry.stdout)["id"] == json.loads(first.stdout)["id"]
+    assert stored_case_ids(terminal.store_url) == [UUID(json.loads(first.stdout)["id"])]
+
+
+def test_a_key_used_for_another_complaint_is_refused(terminal: Terminal) -> None:
+    assert terminal.run("receive", *options(new_complaint()), "--key", "k-1").exit_code == 0
+    other = options(new_complaint(summary="A different complaint altogether."))
+    refused = refusal(terminal.run("receive", *other, "--key", "k-1"))
+    assert "already used for a different request (field: key)" in refused
+    assert len(stored_case_ids(terminal.store_url)) == 1
+
+
+def test_a_key_belongs_to_its_sender(terminal: Terminal) -> None:
+    words = [*options(new_complaint()), "--key", "k-2"]
+    mine = terminal.run("receive", *words)
+    colleague = ["--as", "other.person", "--role", "officer", "--org", COUNCIL]
+    theirs = terminal.run("receive", *words, caller=colleague)
+    assert json.loads(mine.stdout)["id"] != json.loads(theirs.stdout)["id"]
+
+
+def test_a_key_that_is_not_visible_ascii_is_refused(terminal: Terminal) -> None:
+    refused = refusal(terminal.run("receive", *options(new_complaint()), "--key", "two words"))
+    assert "(field: key)" in refused
+    assert stored_case_ids(terminal.store_url) == []

@@ -28,14 +28,13 @@ from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
 from complaints_ledger.application.case_view import case_view, history_entry_view
 from complaints_ledger.application.catalogue import CaseCommand, CommandCall
 from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.intake import receive_complaint
 from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
-    ComplaintNotFoundError,
     ConflictError,
     DuplicateCommandError,
-    InvalidValueError,
 )
 from complaints_ledger.domain.privacy import SubjectRole
 from complaints_ledger.privacy.pseudonyms import (
@@ -165,14 +164,8 @@ class CaseCommands:
         return self._created(case_id)
 
     def _receive(self, body: ComplaintCreate, ctx: CommandContext, key: RequestKey | None) -> UUID:
-        try:
-            case_key = idempotency.case_key(key.key, key.sender) if key is not None else None
-            return self.context.ledger.receive(body.intake(), ctx, case_key=case_key)
-        except InvalidValueError as error:
-            if error.field != "occurred_at":
-                raise
-            # The complaint "occurred" when it was received: name the field the caller sent.
-            raise InvalidValueError(error.message, field="received_at", rule=error.rule) from None
+        case_key = idempotency.case_key(key.key, key.sender) if key is not None else None
+        return receive_complaint(self.context.ledger, body, ctx, case_key=case_key)
 
     def run(
         self,
@@ -215,17 +208,8 @@ class CaseCommands:
         return case_response(self.context.at_version(case_id, version), self.context.today())
 
     def _replay_receipt(self, key: RequestKey) -> JSONResponse | None:
-        for case_id in (
-            idempotency.case_id_for(key.key, key.sender),
-            idempotency.legacy_case_id_for(key.key),
-        ):
-            try:
-                first = self.context.ledger.history(case_id)[:1]
-            except ComplaintNotFoundError:
-                continue
-            if idempotency.prior_version(first, key) is not None:
-                return self._created(case_id)
-        return None
+        case_id = idempotency.received_with(self.context.ledger, key)
+        return None if case_id is None else self._created(case_id)
 
     def _created(self, case_id: UUID) -> JSONResponse:
         location = str(self.context.request.url_for("read_case", case_id=str(case_id)))

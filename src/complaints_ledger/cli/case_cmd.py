@@ -7,6 +7,7 @@ Each command's options are its API body's fields (cli/body_options.py); the call
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from inspect import Parameter, Signature
@@ -17,17 +18,27 @@ import typer
 from pydantic import BaseModel
 
 from complaints_ledger.access import Policy, Principal
-from complaints_ledger.api.schemas import ComplaintCreate
 from complaints_ledger.application.case_view import case_view
 from complaints_ledger.application.catalogue import CATALOGUE, CaseCommand, CommandCall
 from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.intake import ComplaintCreate, receive_complaint
 from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.application.request_keys import (
+    KEY_PATTERN,
+    RECEIVE_METHOD,
+    RECEIVE_PATH,
+    RequestKey,
+    case_key,
+    correlation_id,
+    received_with,
+    request_key,
+)
 from complaints_ledger.cli import parsing
 from complaints_ledger.cli.body_options import body_options, keyword, parse_body
 from complaints_ledger.cli.caller import caller, caller_options
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
-from complaints_ledger.domain.errors import InvalidValueError
+from complaints_ledger.domain.errors import DuplicateCommandError, InvalidValueError
 from complaints_ledger.inputs import TextPolicyError, clean_line
 
 Values = Mapping[str, Any]
@@ -78,20 +89,53 @@ def _receive(values: Values) -> None:
         body = parse_body(ComplaintCreate, values)
         with _as_caller(values) as (ledger, principal):
             Policy(ledger).check_can_receive(principal, body.organisation)
-            ctx = CommandContext(principal.actor, occurred_at=body.received_at)
-            case_id = _logged(ledger, body, ctx)
+            key = _request_key(values.get("key"), body, principal)
+            case_id = received_with(ledger, key) if key is not None else None
+            summary = f"already received with this key: case {case_id} (version 1)"
+            if case_id is None:
+                case_id = _logged(ledger, body, principal, key)
+                summary = f"received: case {case_id} (version 1)"
             document = {"id": str(case_id), "version": 1, "case": _view(ledger, case_id, 1)}
-    _report(values, document, f"received: case {case_id} (version 1)")
+    _report(values, document, summary)
 
 
-def _logged(ledger: ComplaintsLedger, body: ComplaintCreate, ctx: CommandContext) -> UUID:
+def _request_key(
+    text: str | None, body: ComplaintCreate, principal: Principal
+) -> RequestKey | None:
+    """The same key as the API's Idempotency-Key on POST /complaints, for the same sender."""
+    if text is None:
+        return None
+    if not re.fullmatch(KEY_PATTERN, text):
+        raise InvalidValueError(
+            "--key must be 1 to 200 visible ASCII characters, without spaces", field="key"
+        )
+    return request_key(text, RECEIVE_METHOD, RECEIVE_PATH, body, principal.actor)
+
+
+def _logged(
+    ledger: ComplaintsLedger, body: ComplaintCreate, principal: Principal, key: RequestKey | None
+) -> UUID:
+    ctx = CommandContext(
+        principal.actor, occurred_at=body.received_at, correlation_id=correlation_id(key)
+    )
+    case_key_text = case_key(key.key, key.sender) if key is not None else None
     try:
-        return ledger.receive(body.intake(), ctx)
-    except InvalidValueError as error:
-        if error.field != "occurred_at":
-            raise
-        # The complaint "occurred" when it was received: name the option the caller gave.
-        raise InvalidValueError(error.message, field="received_at", rule=error.rule) from None
+        return receive_complaint(ledger, body, ctx, case_key=case_key_text)
+    except DuplicateCommandError:
+        # Another caller with the same key got there first: theirs is the case.
+        if key is not None and (case_id := received_with(ledger, key)) is not None:
+            return case_id
+        raise
+
+
+def _key_option() -> Parameter:
+    option = typer.Option(
+        "--key",
+        metavar="KEY",
+        help="Idempotency key: a retry with the same key and the same complaint finds the case "
+        "the first attempt logged (the API's Idempotency-Key).",
+    )
+    return keyword("key", Annotated[str | None, option])
 
 
 @contextmanager
@@ -157,7 +201,9 @@ def _report(values: Values, document: dict[str, Any], summary: str) -> None:
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False) if values["as_json"] else summary)
 
 
-case_app.command("receive", help=RECEIVE_HELP)(_command(_receive, _body_params(ComplaintCreate)))
+case_app.command("receive", help=RECEIVE_HELP)(
+    _command(_receive, [*_body_params(ComplaintCreate), _key_option()])
+)
 for _entry in CATALOGUE:
     for _name in (_entry.cli_name, *_entry.aliases):
         case_app.command(
