@@ -35,7 +35,7 @@ from complaints_ledger.domain.clocks import (
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
 
-ENG = Calendar.ENGLAND_AND_WALES
+ENG = Calendar.ENGLAND
 SCT = Calendar.SCOTLAND
 NIR = Calendar.NORTHERN_IRELAND
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from complaints_ledger.domain.calendars import Calendar
+from complaints_ledger.domain.regime_rules import CALENDARS
 from complaints_ledger.domain.values import Actor, Ombudsman, RegimeId, Role
 
 LGSCO_CODE_FROM = date(2026, 4, 1)  # the LGSCO Complaint Handling Code applies from this date
@@ -44,9 +45,7 @@ class Organisation:
 
     @property
     def calendar(self) -> Calendar:
-        return (
-            Calendar.SCOTLAND if self.regime == RegimeId.SPSO_MCHP else Calendar.ENGLAND_AND_WALES
-        )
+        return CALENDARS[self.regime]
 
     def actor(self, name: str, role: Role = Role.OFFICER) -> Actor:
         return Actor(f"{self.slug}:{name.lower().replace(' ', '.')}", self.name, role)

@@ -41,19 +41,24 @@ COUNTING_CONVENTION = FIRST_COUNTING_CONVENTION
 
 
 class Calendar(StrEnum):
-    ENGLAND_AND_WALES = "england-and-wales"
+    """One bank-holiday calendar per nation: a one-off holiday may be proclaimed for one only."""
+
+    ENGLAND = "england"
+    WALES = "wales"
     SCOTLAND = "scotland"
     NORTHERN_IRELAND = "northern-ireland"
 
 
 _SUBDIVISION: dict[Calendar, str] = {
-    Calendar.ENGLAND_AND_WALES: "ENG",  # bank holidays under the 1971 Act are shared with WLS
+    Calendar.ENGLAND: "ENG",
+    Calendar.WALES: "WLS",  # the 1971 Act's list for England and Wales; kept apart for one-off days
     Calendar.SCOTLAND: "SCT",
     Calendar.NORTHERN_IRELAND: "NIR",
 }
 
 CALENDAR_DESCRIPTIONS: dict[Calendar, str] = {
-    Calendar.ENGLAND_AND_WALES: "England and Wales bank holidays (holidays package, GB-ENG)",
+    Calendar.ENGLAND: "England and Wales bank holidays for England (holidays, GB-ENG)",
+    Calendar.WALES: "England and Wales bank holidays for Wales (holidays, GB-WLS)",
     Calendar.SCOTLAND: "Scottish bank holidays (holidays package, GB-SCT)",
     Calendar.NORTHERN_IRELAND: "Northern Ireland bank holidays (holidays package, GB-NIR)",
 }

@@ -6,7 +6,7 @@ Sources for every figure are in docs/regimes.md. The computations are in clocks.
 from __future__ import annotations
 
 from complaints_ledger.domain.calendars import Calendar
-from complaints_ledger.domain.values import ExtendedDeadline, RegimeId
+from complaints_ledger.domain.values import ExtendedDeadline, Nation, RegimeId
 
 REGIME_NAMES: dict[RegimeId, str] = {
     RegimeId.ENGLAND_2009: "Local Authority Social Services and National Health Service "
@@ -15,10 +15,22 @@ REGIME_NAMES: dict[RegimeId, str] = {
     RegimeId.HOUSING_OMBUDSMAN_CODE: "Housing Ombudsman Complaint Handling Code",
     RegimeId.SPSO_MCHP: "SPSO Model Complaints Handling Procedure",
 }
+NATIONS: dict[RegimeId, Nation] = {
+    RegimeId.ENGLAND_2009: Nation.ENGLAND,
+    RegimeId.LGSCO_CODE: Nation.ENGLAND,
+    RegimeId.HOUSING_OMBUDSMAN_CODE: Nation.ENGLAND,
+    RegimeId.SPSO_MCHP: Nation.SCOTLAND,
+}
+NATION_CALENDARS: dict[Nation, Calendar] = {
+    Nation.ENGLAND: Calendar.ENGLAND,
+    Nation.WALES: Calendar.WALES,
+    Nation.SCOTLAND: Calendar.SCOTLAND,
+    Nation.NORTHERN_IRELAND: Calendar.NORTHERN_IRELAND,
+}
 CALENDARS: dict[RegimeId, Calendar] = {
-    RegimeId.ENGLAND_2009: Calendar.ENGLAND_AND_WALES,
-    RegimeId.LGSCO_CODE: Calendar.ENGLAND_AND_WALES,
-    RegimeId.HOUSING_OMBUDSMAN_CODE: Calendar.ENGLAND_AND_WALES,
+    RegimeId.ENGLAND_2009: Calendar.ENGLAND,
+    RegimeId.LGSCO_CODE: Calendar.ENGLAND,
+    RegimeId.HOUSING_OMBUDSMAN_CODE: Calendar.ENGLAND,
     RegimeId.SPSO_MCHP: Calendar.SCOTLAND,
 }
 EXTENSION_LIMITS: dict[tuple[RegimeId, ExtendedDeadline], int] = {

@@ -24,6 +24,15 @@ class Channel(StrEnum):
     VIA_REFERRAL = "via_referral"
 
 
+class Nation(StrEnum):
+    """The UK nation whose law, calendar and ombudsman a regime belongs to."""
+
+    ENGLAND = "england"
+    WALES = "wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern-ireland"
+
+
 class RegimeId(StrEnum):
     ENGLAND_2009 = "england-2009"
     LGSCO_CODE = "lgsco-code"
