@@ -53,8 +53,7 @@ class Referrals(CaseBase):
         resumed_status: str  # the holder's status before the referral
 
         def apply(self, case: Referrals) -> None:
-            case.pending_referral = None
-            case.status = Status(self.resumed_status)
+            case._back_with_holder(self.resumed_status)
             add_chain_step(
                 case.records,
                 "declined",
@@ -72,8 +71,7 @@ class Referrals(CaseBase):
         resumed_status: str  # the holder's status before the referral
 
         def apply(self, case: Referrals) -> None:
-            case.pending_referral = None
-            case.status = Status(self.resumed_status)
+            case._back_with_holder(self.resumed_status)
             add_chain_step(
                 case.records,
                 "recalled",
@@ -188,6 +186,10 @@ class Referrals(CaseBase):
                 field="occurred_at",
             )
         return receiver
+
+    def _back_with_holder(self, status: str) -> None:
+        self.pending_referral = None
+        self.status = Status(status)
 
     def _status_before_referral(self) -> Status:
         """Where the holder had got to: a referral is made at stage 1, before any response."""
