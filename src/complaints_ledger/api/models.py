@@ -112,7 +112,9 @@ class CaseView(BaseModel):
     late_acceptance: dict[str, Any] | None
     pending_referral: dict[str, Any] | None
     referral_chain: list[ReferralStepView] = Field(
-        description="Offered, declined, recalled, passed on, accepted: oldest first."
+        default_factory=list,
+        description="Offered, declined, recalled, passed on, accepted: oldest first (always "
+        "sent; optional in the schema only so that the schema stays compatible).",
     )
     records: dict[str, list[dict[str, Any]]]
     complainant: PersonView | PseudonymView | Erased | None
