@@ -53,6 +53,7 @@ CASES = Table(
     key=("case_id",),
 )
 EXPORT_COLUMNS = tuple(EVENTS.columns)
+OFFERS = frozenset({"Referred", "ReferralPassedOn"})  # the case offered to `to_organisation`
 
 
 def _on_any_event(event: EventRecord, views: Views) -> None:
@@ -87,8 +88,9 @@ def _on_any_event(event: EventRecord, views: Views) -> None:
             "last_recorded_at": recorded_at,
         },
     )
-    relation = "referred to" if event.type == "Referred" else "holds"
-    target = event.data["to_organisation"] if event.type == "Referred" else organisation
+    offered = event.type in OFFERS
+    relation = "referred to" if offered else "holds"
+    target = event.data["to_organisation"] if offered else organisation
     _index(views, target, event.case_id, relation, recorded_at)
 
 

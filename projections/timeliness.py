@@ -151,6 +151,16 @@ def _referral_accepted(row: Row, event: EventRecord) -> None:
     )
 
 
+def _referral_returned(row: Row, event: EventRecord) -> None:
+    """Declined or recalled: back with its holder, whose clocks never stopped."""
+    row.update({"referred_from": None, "referred_to": None, "status": event.data["resumed_status"]})
+
+
+def _referral_passed_on(row: Row, event: EventRecord) -> None:
+    row["referred_from"] = event.data["from_organisation"]
+    row["referred_to"] = event.data["to_organisation"]
+
+
 def _withdrawn(row: Row, event: EventRecord) -> None:
     row["status"], row["stopped_at"] = "withdrawn", event.data["occurred_at"]
 
@@ -200,6 +210,9 @@ CLOCK_EVENTS: dict[str, Callable[[Row, EventRecord], None]] = {
     "DeadlineExtended": _deadline_extended,
     "Referred": _referred,
     "ReferralAccepted": _referral_accepted,
+    "ReferralDeclined": _referral_returned,
+    "ReferralRecalled": _referral_returned,
+    "ReferralPassedOn": _referral_passed_on,
     "Withdrawn": _withdrawn,
     "Closed": _closed,
     "Reopened": _reopened,

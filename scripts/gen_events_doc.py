@@ -53,7 +53,16 @@ TRAILING_COMMENT = re.compile(r"^\s*(\w+)\s*:[^#=]*#\s*(.+?)\s*$")
 # checks that every discovered event is named here exactly once.
 PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("1. Receipt", ("Received", "LateComplaintAccepted")),
-    ("1a. No wrong door: referral", ("Referred", "ReferralAccepted")),
+    (
+        "1a. No wrong door: referral",
+        (
+            "Referred",
+            "ReferralAccepted",
+            "ReferralDeclined",
+            "ReferralRecalled",
+            "ReferralPassedOn",
+        ),
+    ),
     (
         "2. Acknowledgement and response periods",
         ("Acknowledged", "ResponsePeriodAgreed", "DeadlineExtended"),

@@ -84,7 +84,32 @@ REFERRED: list[Step] = [
     ("accept-referral", {}, RECEIVER),
     ("withdraw", {"reason": "Resolved"}, RECEIVER),
 ]
-EVERY_STEP = {command: values for command, values, _ in LIFECYCLE + LATE + EXTENDED + REFERRED}
+TRUST = "Northshire NHS Trust"
+OFFER: Step = (
+    "refer",
+    {"to_organisation": PROVIDER, "reason": "Provider first", "consent_to_share": True},
+    OFFICER,
+)
+REROUTED: list[Step] = [
+    OFFER,
+    (
+        "decline-referral",
+        {"reason": "Council-commissioned", "suggested_organisation": TRUST},
+        RECEIVER,
+    ),
+    OFFER,
+    ("recall-referral", {"reason": "Sent too soon"}, OFFICER),
+    OFFER,
+    (
+        "pass-on-referral",
+        {"to_organisation": TRUST, "reason": "Continuing healthcare", "consent_to_share": True},
+        RECEIVER,
+    ),
+    ("accept-referral", {}, (Role.OFFICER, TRUST)),
+]
+EVERY_STEP = {
+    command: values for command, values, _ in LIFECYCLE + LATE + EXTENDED + REFERRED + REROUTED
+}
 
 
 def options(values: dict[str, Any]) -> list[str]:
@@ -159,6 +184,7 @@ def terminal(store_url: str) -> Terminal:
     try:
         ledger.register_organisation(admin, name=COUNCIL, kind=OrganisationKind.COUNCIL)
         ledger.register_organisation(admin, name=PROVIDER, kind=OrganisationKind.PROVIDER)
+        ledger.register_organisation(admin, name=TRUST, kind=OrganisationKind.NHS)
         ledger.register_organisation(
             admin, name="LGSCO", kind=OrganisationKind.OMBUDSMAN, ombudsman_body=Ombudsman.LGSCO
         )
@@ -176,6 +202,7 @@ def test_every_catalogue_command_runs_from_the_terminal(terminal: Terminal) -> N
     terminal.steps(terminal.receive(matter_occurred_on="2024-01-10"), LATE)
     terminal.steps(terminal.receive(regime="lgsco-code"), EXTENDED)
     terminal.steps(terminal.receive(), REFERRED)
+    terminal.steps(terminal.receive(), REROUTED)
     ran = {entry.name for entry in CATALOGUE if {entry.cli_name, *entry.aliases} & terminal.ran}
     assert ran == {entry.name for entry in CATALOGUE}
     history = terminal.history(lifecycle)

@@ -1,9 +1,9 @@
 """Every read model is a pure function of the events: however it is built, it holds the same rows.
 
 Hypothesis writes random small histories through the application (a few cases; acknowledge,
-investigate, respond, refer and accept, withdraw, close, reopen, lessons, actions, escalations,
-extensions, corrections; a simulated clock moving on by random amounts; refusals skipped). For
-every built-in projection the tables must be identical when built
+investigate, respond, refer and accept (or decline, recall, pass on), withdraw, close, reopen,
+lessons, actions, escalations, extensions, corrections; a simulated clock moving on by random
+amounts; refusals skipped). For every built-in projection the tables must be identical when built
 
 - incrementally: `catch_up` with a small page size after every few commands,
 - from scratch: `rebuild`,
@@ -112,6 +112,9 @@ others = st.one_of(
     step("respond", case=case_numbers, outcome=st.sampled_from(list(Outcome))),
     step("refer", case=case_numbers, to=organisations),
     step("accept", case=case_numbers, regime=st.one_of(st.none(), st.sampled_from(list(RegimeId)))),
+    step("decline", case=case_numbers, suggest=st.one_of(st.none(), organisations)),
+    step("recall", case=case_numbers),
+    step("pass_on", case=case_numbers, to=organisations),
     step("withdraw", case=case_numbers),
     step("close", case=case_numbers, reason=st.sampled_from([None, "Nothing to change"])),
     step("reopen", case=case_numbers),
@@ -329,6 +332,15 @@ COMMANDS: dict[str, Command] = {
     "accept": lambda ledger, case_id, ctx, p: ledger.accept_referral(
         case_id, ctx, regime=p["regime"]
     ),
+    "decline": lambda ledger, case_id, ctx, p: ledger.decline_referral(
+        case_id, ctx, reason="Not ours", suggested_organisation=p["suggest"]
+    ),
+    "recall": lambda ledger, case_id, ctx, p: ledger.recall_referral(
+        case_id, ctx, reason="Sent too soon"
+    ),
+    "pass_on": lambda ledger, case_id, ctx, p: ledger.pass_on_referral(
+        case_id, ctx, to_organisation=p["to"], reason="Theirs", consent_to_share=True
+    ),
     "withdraw": lambda ledger, case_id, ctx, p: ledger.withdraw(
         case_id, ctx, reason="No longer needed"
     ),
@@ -375,7 +387,7 @@ def _apply(world: World, name: str, params: dict[str, Any], backdate: int) -> st
     if name == "progress":
         name, params = _next_step(case, params)
     organisation = case.handling_organisation
-    if name == "accept" and case.pending_referral:
+    if name in {"accept", "decline", "pass_on"} and case.pending_referral:
         organisation = case.pending_referral["to"]
     if name == "acknowledge" and params["agreed"] is not None:
         params = {**params, "agreed": world.today() + timedelta(days=params["agreed"])}

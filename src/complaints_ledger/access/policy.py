@@ -56,15 +56,16 @@ class Policy:
         """404 when the case is not the caller's to see; 403 when their role may not do this
         (the catalogue declares the roles of each command)."""
         self._check_sees(principal, complaint)
-        self.require_role(principal, command_named(command).roles, command)
-        holder = (
-            (complaint.pending_referral or {}).get("to")
-            if command == "accept_referral"
-            else complaint.handling_organisation
-        )
+        entry = command_named(command)
+        self.require_role(principal, entry.roles, command)
+        holder = complaint.handling_organisation
+        if entry.by_receiver:  # with no referral pending the case's rules answer (409)
+            holder = (complaint.pending_referral or {}).get("to") or holder
         if principal.organisation != holder:
+            holds = holder == complaint.handling_organisation
+            role = "which holds this case" if holds else "to which it is referred"
             raise NotPermittedError(
-                f"{command} is for {holder}, which holds this case; {principal.organisation} "
+                f"{command} is for {holder}, {role}; {principal.organisation} "
                 "may read it but not act on it",
                 field="organisation",
             )

@@ -71,6 +71,22 @@ Erased = Literal["[erased]"]
 Masked = Literal["[erased]", "[withheld]"]
 
 
+class ReferralStepView(BaseModel):
+    """One step of a case's referral chain ('no wrong door')."""
+
+    step: Literal["offered", "declined", "recalled", "passed_on", "accepted"]
+    at: datetime
+    by: str | None = Field(
+        description="The organisation that took the step (null: an offer recorded before the "
+        "chain was kept)."
+    )
+    to: str = Field(description="Where the case is after the step.")
+    reason: str | None
+    suggested_organisation: str | None = Field(
+        default=None, description="Declined: where the decliner suggests it goes."
+    )
+
+
 class CaseView(BaseModel):
     """A case as it stands (or stood), with its deadlines judged on the day shown."""
 
@@ -95,6 +111,11 @@ class CaseView(BaseModel):
     ombudsman: list[str]
     late_acceptance: dict[str, Any] | None
     pending_referral: dict[str, Any] | None
+    referral_chain: list[ReferralStepView] = Field(
+        default_factory=list,
+        description="Offered, declined, recalled, passed on, accepted: oldest first (always "
+        "sent; optional in the schema only so that the schema stays compatible).",
+    )
     records: dict[str, list[dict[str, Any]]]
     complainant: PersonView | PseudonymView | Erased | None
     representative: RepresentativeView | PseudonymView | Erased | None

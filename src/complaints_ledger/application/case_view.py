@@ -11,6 +11,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from complaints_ledger.domain.referrals import referral_chain
+
 if TYPE_CHECKING:
     from complaints_ledger.application.ledger import HistoryEntry
     from complaints_ledger.domain.clocks import Deadline, TimeLimitCheck
@@ -99,6 +101,7 @@ def case_view(complaint: Complaint, today: date) -> dict[str, Any]:
         "ombudsman": list(complaint.ombudsman_bodies),
         "late_acceptance": json_safe(complaint.late_acceptance),
         "pending_referral": json_safe(complaint.pending_referral),
+        "referral_chain": json_safe(referral_chain(complaint.records)),
         "records": json_safe(complaint.records),
         "complainant": json_safe(personal.get("complainant")),
         "representative": json_safe(personal.get("representative")),

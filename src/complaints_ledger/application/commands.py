@@ -35,6 +35,10 @@ class LedgerCommands(ABC):
     def _execute(self, case_id: UUID, ctx: CommandContext, command: Command) -> int:
         """Load the case, run the command with a stamp, save; return the new version."""
 
+    @abstractmethod
+    def registered_name(self, organisation: str) -> str | None:
+        """The name `organisation` is registered under (None: not registered)."""
+
     def acknowledge(
         self,
         case_id: UUID,
@@ -116,6 +120,47 @@ class LedgerCommands(ABC):
     ) -> int:
         return self._execute(
             case_id, ctx, lambda case, stamp: case.accept_referral(stamp, regime=regime)
+        )
+
+    def decline_referral(
+        self,
+        case_id: UUID,
+        ctx: CommandContext,
+        *,
+        reason: str,
+        suggested_organisation: str | None = None,
+    ) -> int:
+        return self._execute(
+            case_id,
+            ctx,
+            lambda case, stamp: case.decline_referral(
+                stamp, reason=reason, suggested_organisation=suggested_organisation
+            ),
+        )
+
+    def recall_referral(self, case_id: UUID, ctx: CommandContext, *, reason: str) -> int:
+        return self._execute(
+            case_id, ctx, lambda case, stamp: case.recall_referral(stamp, reason=reason)
+        )
+
+    def pass_on_referral(
+        self,
+        case_id: UUID,
+        ctx: CommandContext,
+        *,
+        to_organisation: str,
+        reason: str,
+        consent_to_share: bool,
+    ) -> int:
+        return self._execute(
+            case_id,
+            ctx,
+            lambda case, stamp: case.pass_on_referral(
+                stamp,
+                to_organisation=to_organisation,
+                reason=reason,
+                consent_to_share=consent_to_share,
+            ),
         )
 
     def accept_late_complaint(

@@ -282,6 +282,10 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
             return None
         return found
 
+    def registered_name(self, organisation: str) -> str | None:
+        registered = self.organisation(organisation)
+        return None if registered is None else registered.name
+
     def organisations(self) -> list[Organisation]:
         return [self.repository.get(i) for i in self._originators(ORGANISATION_TOPIC)]
 

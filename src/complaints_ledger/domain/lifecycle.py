@@ -8,6 +8,7 @@ from typing import Any
 from complaints_ledger.domain import clocks
 from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
+from complaints_ledger.domain.referrals import add_chain_step
 from complaints_ledger.domain.values import (
     WELL_FOUNDED_OUTCOMES,
     ExtendedDeadline,
@@ -86,6 +87,14 @@ class Lifecycle(CaseBase):
                 "referred_at": self.occurred_at,
             }
             case.status = Status.REFERRED
+            add_chain_step(  # before the offer is recorded: see referrals.chain_of
+                case.records,
+                "offered",
+                at=self.occurred_at,
+                by=self.from_organisation,
+                to=self.to_organisation,
+                reason=self.reason,
+            )
             case._record("referrals", {"to": self.to_organisation, "at": self.occurred_at})
 
     class ReferralAccepted(CaseBase.Event):
@@ -104,6 +113,14 @@ class Lifecycle(CaseBase):
             case.target_pauses = []
             case.pending_referral = None
             case.status = Status.RECEIVED
+            add_chain_step(
+                case.records,
+                "accepted",
+                at=self.occurred_at,
+                by=self.organisation,
+                to=self.organisation,
+                reason=None,
+            )
 
     class LateComplaintAccepted(CaseBase.Event):
         good_reason_for_delay: str

@@ -49,6 +49,25 @@ class ReferralAcceptance(CommandBody):
     regime: RegimeId | None = None
 
 
+class ReferralDecline(CommandBody):
+    reason: Text
+    suggested_organisation: Name | None = Field(
+        default=None, description="A registered organisation that could deal with it."
+    )
+
+
+class ReferralRecall(CommandBody):
+    reason: Text
+
+
+class ReferralPassingOn(CommandBody):
+    to_organisation: Name
+    reason: Text
+    consent_to_share: bool = Field(
+        description="The person agreed to their complaint being shared with to_organisation."
+    )
+
+
 class LateAcceptance(CommandBody):
     good_reason_for_delay: Text
     can_investigate_effectively_and_fairly: bool

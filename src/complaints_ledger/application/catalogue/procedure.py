@@ -7,6 +7,8 @@ from complaints_ledger.application.catalogue.command import CaseCommand
 from complaints_ledger.application.catalogue.rules import NO_WRONG_DOOR, RECORDS, SI_2009
 from complaints_ledger.domain.values import Role
 
+REFERRERS = frozenset({Role.OFFICER, Role.MANAGER, Role.HEALTHWATCH})
+
 ACKNOWLEDGE = CaseCommand(
     name="acknowledge",
     path="/acknowledgement",
@@ -64,7 +66,8 @@ REFER = CaseCommand(
     ),
     summary="Refer the complaint to another organisation.",
     rule=NO_WRONG_DOOR,
-    roles=frozenset({Role.OFFICER, Role.MANAGER, Role.HEALTHWATCH}),
+    roles=REFERRERS,
+    registered_organisations=("to_organisation",),
 )
 
 ACCEPT_REFERRAL = CaseCommand(
@@ -78,6 +81,50 @@ ACCEPT_REFERRAL = CaseCommand(
     ),
     summary="Accept a complaint referred to the caller's organisation.",
     rule=f"{NO_WRONG_DOOR}: the clocks start on the receiver's receipt",
+    by_receiver=True,
+)
+
+DECLINE_REFERRAL = CaseCommand(
+    name="decline_referral",
+    path="/referral-decline",
+    body=b.ReferralDecline,
+    run=lambda ledger, c: ledger.decline_referral(
+        c.case_id,
+        c.ctx,
+        reason=c.body.reason,
+        suggested_organisation=c.body.suggested_organisation,
+    ),
+    summary="Decline a complaint referred to the caller's organisation; it returns to its holder.",
+    rule=f"{NO_WRONG_DOOR}: the holder's clocks keep running",
+    by_receiver=True,
+    registered_organisations=("suggested_organisation",),
+)
+
+RECALL_REFERRAL = CaseCommand(
+    name="recall_referral",
+    path="/referral-recall",
+    body=b.ReferralRecall,
+    run=lambda ledger, c: ledger.recall_referral(c.case_id, c.ctx, reason=c.body.reason),
+    summary="Recall a referral the caller's organisation made, before it is accepted.",
+    rule=f"{NO_WRONG_DOOR}: the holder's clocks keep running",
+    roles=REFERRERS,
+)
+
+PASS_ON_REFERRAL = CaseCommand(
+    name="pass_on_referral",
+    path="/referral-passing-on",
+    body=b.ReferralPassingOn,
+    run=lambda ledger, c: ledger.pass_on_referral(
+        c.case_id,
+        c.ctx,
+        to_organisation=c.body.to_organisation,
+        reason=c.body.reason,
+        consent_to_share=c.body.consent_to_share,
+    ),
+    summary="Pass a complaint referred to the caller's organisation on to another, with consent.",
+    rule=f"{NO_WRONG_DOOR}: consent to share; the holder's clocks keep running",
+    by_receiver=True,
+    registered_organisations=("to_organisation",),
 )
 
 ACCEPT_LATE_COMPLAINT = CaseCommand(
