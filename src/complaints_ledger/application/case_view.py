@@ -11,6 +11,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from complaints_ledger.application.outcome_view import outcome_views
+
 if TYPE_CHECKING:
     from complaints_ledger.application.ledger import HistoryEntry
     from complaints_ledger.domain.clocks import Deadline, TimeLimitCheck
@@ -97,6 +99,7 @@ def case_view(complaint: Complaint, today: date) -> dict[str, Any]:
         "actions": action_views(complaint, today),
         "investigators": dict(complaint.investigators),
         "ombudsman": list(complaint.ombudsman_bodies),
+        **outcome_views(complaint, today),
         "late_acceptance": json_safe(complaint.late_acceptance),
         "pending_referral": json_safe(complaint.pending_referral),
         "records": json_safe(complaint.records),
