@@ -113,13 +113,17 @@ class CaseReader:
         )
 
     def _pseudonyms(self, complaint: Complaint) -> dict[SubjectRole, str] | None:
-        """None when the caller sees identities; else the case's people as this caller's
-        pseudonyms."""
-        principal = self.context.principal
-        if self.context.policy.sees_identities(principal, complaint):
-            return None
-        audience = audience_of(principal.role, principal.organisation)
-        return case_pseudonyms(self.context.ledger.subject_keys, complaint.id, audience)
+        return pseudonyms_for(self.context, complaint)
+
+
+def pseudonyms_for(context: RequestContext, complaint: Complaint) -> dict[SubjectRole, str] | None:
+    """None when the caller sees identities; else the case's people as this caller's
+    pseudonyms."""
+    principal = context.principal
+    if context.policy.sees_identities(principal, complaint):
+        return None
+    audience = audience_of(principal.role, principal.organisation)
+    return case_pseudonyms(context.ledger.subject_keys, complaint.id, audience)
 
 
 def _pseudonymised_entry(
@@ -195,7 +199,7 @@ class CaseCommands:
                     return replay
             raise
         context.metrics.events_appended.inc(max(version - complaint.version, 1))
-        return case_response(context.at_version(case_id, version), context.today())
+        return self._case_response(context.at_version(case_id, version))
 
     def _replay(self, case_id: UUID, complaint: Complaint, key: RequestKey) -> JSONResponse | None:
         """The first response to this key, if a request with it already changed the case."""
@@ -204,7 +208,16 @@ class CaseCommands:
         version = idempotency.prior_version(self.context.ledger.history(case_id), key)
         if version is None:  # pragma: no cover - correlation ids come from the history
             return None
-        return case_response(self.context.at_version(case_id, version), self.context.today())
+        return self._case_response(self.context.at_version(case_id, version))
+
+    def _case_response(self, complaint: Complaint) -> JSONResponse:
+        """The case after the command, with people as pseudonyms for a caller who may not see
+        them (a regulator notified without an identified person)."""
+        pseudonyms = pseudonyms_for(self.context, complaint)
+        if pseudonyms is None:
+            return case_response(complaint, self.context.today())
+        view = pseudonymise_case_view(case_view(complaint, self.context.today()), pseudonyms)
+        return json_response(view, complaint.version)
 
     def _replay_receipt(self, key: RequestKey) -> JSONResponse | None:
         case_id = idempotency.received_with(self.context.ledger, key)
