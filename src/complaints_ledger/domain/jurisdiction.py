@@ -18,7 +18,8 @@ NATION_OMBUDSMEN: dict[Nation, frozenset[Ombudsman]] = {
     Nation.NORTHERN_IRELAND: frozenset({Ombudsman.NIPSO}),
 }
 REGIME_OMBUDSMEN: dict[RegimeId, frozenset[Ombudsman]] = {
-    # SI 2009/309 reg 14(2)(b): the Health Service Commissioner or the Local Commissioner.
+    # SI 2009/309 covers social services and the NHS: the Local and the Health Service
+    # Commissioner (docs/regimes.md).
     RegimeId.ENGLAND_2009: frozenset({Ombudsman.LGSCO, Ombudsman.PHSO}),
     # Council complaints; joint health and social care ones go to the LGSCO and PHSO together.
     RegimeId.LGSCO_CODE: frozenset({Ombudsman.LGSCO, Ombudsman.PHSO}),
