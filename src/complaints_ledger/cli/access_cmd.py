@@ -170,6 +170,7 @@ DEMO_PRINCIPALS = (
     ("demo-healthwatch", "Healthwatch Northshire", Role.HEALTHWATCH),
     ("demo-ombudsman", "Local Government and Social Care Ombudsman", Role.OMBUDSMAN),
     ("demo-analyst", "Northshire County Council", Role.ANALYST),
+    ("demo-regulator", "Care Quality Commission", Role.REGULATOR),
 )
 
 
