@@ -31,6 +31,7 @@ from complaints_ledger.domain.values import (
     Role,
 )
 from complaints_ledger.persistence.view_db import ViewDatabase
+from projections.annual_report_render import render_markdown
 from tests.builders import SimulatedClock, intake
 from tests.contract.test_projection_annual_report import World, rebuild, report
 from tests.contract.test_projection_annual_report import world as world  # noqa: PLC0414
@@ -225,6 +226,9 @@ def test_the_annual_report_counts_ombudsman_outcomes_and_remedy_compliance(
     assert regs["overdue_remedies_at_year_end"] == 1
     assert regs["ombudsman_decision_compliance"] == {"pending": 1}
     assert "ombudsman_remedies" in report(db, 2026)["definitions"]
+    markdown = render_markdown(report(db, 2026))
+    assert "Ombudsman remedies at the year's end" in markdown
+    assert "| overdue | 1 |" in markdown
     later = report(db, 2027)["regs_16_18"]
     assert later["ombudsman_remedies_asked"] == 0
     assert later["overdue_remedies_at_year_end"] == 0, "R4 was complied with, late, in 2027-28"
