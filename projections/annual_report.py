@@ -14,7 +14,7 @@ import orjson
 from complaints_ledger.domain.corrections import FACT_PARSERS
 from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.read_model import ReadModel, Table
-from complaints_ledger.readside.records import EventRecord, subjects_json, utc_text
+from complaints_ledger.readside.records import DATA_KEY, EventRecord, subjects_json, utc_text
 from complaints_ledger.readside.views import Views, physical_name
 from projections.annual_report_counts import (
     DEFINITIONS,
@@ -51,6 +51,7 @@ CASES = Table(
         "ombudsman_body": "text",
         "ombudsman_decision": "text",  # the latest decision
         "ombudsman_decided_at": "text",
+        "ombudsman_remedy_compliance": "text",  # of a decision in the first shape (one answer)
         "resolution": "text",  # "closed" or "withdrawn"; NULL while unresolved
         "resolved_at": "text",  # latest Closed/Withdrawn not followed by Reopened
     },
@@ -73,6 +74,20 @@ LESSONS = Table(
     "lessons",
     {"case_id": "text", "lesson_id": "text", "theme": "text", "recorded_at": "text"},
     key=("case_id", "lesson_id"),
+)
+REMEDIES = Table(
+    "ombudsman_remedies",
+    {
+        "case_id": "text",
+        "remedy_id": "text",
+        "body": "text",
+        "remedy": "text",
+        "due_on": "text",
+        "asked_at": "text",  # when the decision asking for it was made
+        "outcome": "text",  # the latest compliance: complied, late or refused
+        "outcome_recorded_at": "text",
+    },
+    key=("case_id", "remedy_id"),
 )
 OMBUDSMAN_ROUTE = "ombudsman"
 
@@ -133,8 +148,39 @@ def _on_ombudsman_decision(event: EventRecord, views: Views) -> None:
     changes = {
         "ombudsman_decision": event.data["decision"],
         "ombudsman_decided_at": utc_text(event.occurred_at),
+        "ombudsman_remedy_compliance": event.data["remedy_compliance"],
     }
     _update_case(event, views, changes)
+
+
+def _on_ombudsman_outcome(event: EventRecord, views: Views) -> None:
+    changes = {
+        "ombudsman_decision": event.data["decision"],
+        "ombudsman_decided_at": utc_text(event.occurred_at),
+        "ombudsman_remedy_compliance": None,
+    }
+    _update_case(event, views, changes)
+    for remedy in event.data["remedies"]:
+        due_on = remedy["due_on"]
+        row = {
+            "case_id": event.case_id,
+            "remedy_id": remedy["id"],
+            "body": event.data["body"],
+            "remedy": remedy["remedy"],
+            "due_on": due_on[DATA_KEY] if isinstance(due_on, dict) else due_on,
+            "asked_at": utc_text(event.occurred_at),
+        }
+        views.put(REMEDIES, row)
+
+
+def _on_remedy_compliance(event: EventRecord, views: Views) -> None:
+    remedy = views.get(REMEDIES, event.case_id, event.data["remedy_id"])
+    if remedy is not None:
+        outcome = {
+            "outcome": event.data["outcome"],
+            "outcome_recorded_at": utc_text(event.occurred_at),
+        }
+        views.put(REMEDIES, {**remedy, **outcome})
 
 
 def _on_withdrawn(event: EventRecord, views: Views) -> None:
@@ -193,14 +239,17 @@ def _on_lesson_recorded(event: EventRecord, views: Views) -> None:
 
 PROJECTION = ReadModel(
     name="annual_report",
-    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
-    tables=(CASES, ACTIONS, LESSONS),
+    # 2: stored values escaped by the read side (docs/projections.md); 3: ombudsman remedies
+    version=3,
+    tables=(CASES, ACTIONS, LESSONS, REMEDIES),
     handlers={
         "Received": _on_received,
         "ReferralAccepted": _on_referral_accepted,
         "ResponseSent": _on_response_sent,
         "Escalated": _on_escalated,
         "OmbudsmanDecisionRecorded": _on_ombudsman_decision,
+        "OmbudsmanOutcomeRecorded": _on_ombudsman_outcome,
+        "RemedyComplianceRecorded": _on_remedy_compliance,
         "Withdrawn": _on_withdrawn,
         "Closed": _on_closed,
         "Reopened": _on_reopened,
@@ -262,6 +311,7 @@ def annual_report(
         _rows_of_organisation(db, LESSONS, organisation, namespace),
         organisation=organisation,
         year=year,
+        remedies=_rows_of_organisation(db, REMEDIES, organisation, namespace),
     )
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import WELL_FOUNDED_OUTCOMES, Kind, Outcome
+from projections.ombudsman_counts import OMBUDSMAN_DEFINITIONS, ombudsman_counts
 
 NO_OUTCOME = "no_outcome"
 OUTCOME_KEYS = (*(str(o) for o in Outcome), NO_OUTCOME)
@@ -80,6 +81,7 @@ DEFINITIONS: dict[str, str] = {
         "otherwise complainant."
     ),
     "age_band": "Not recorded by the ledger: every complaint is counted under not_recorded.",
+    **OMBUDSMAN_DEFINITIONS,
     "actions": (
         "Actions planned or completed in the year on the organisation's complaints; status at the "
         "year's end: completed, overdue (due before 1 April and not completed) or planned."
@@ -251,8 +253,10 @@ def build_report(
     *,
     organisation: str,
     year: int | str,
+    remedies: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The report from one organisation's fact rows (case_facts), actions and lessons."""
+    """The report from one organisation's fact rows (case_facts), actions, lessons and
+    ombudsman remedies."""
     bounds = reporting_year(year)
     complaints = [c for c in cases if c["kind"] == Kind.COMPLAINT]
     return {
@@ -264,7 +268,10 @@ def build_report(
             "time_zone": str(UK_TIME_ZONE),
             "end_is_exclusive": True,
         },
-        "regs_16_18": _regs_16_18(cases, actions, lessons, bounds),
+        "regs_16_18": {
+            **_regs_16_18(cases, actions, lessons, bounds),
+            **ombudsman_counts(complaints, remedies, bounds.start, bounds.end),
+        },
         "ko41": _ko41(complaints, bounds),
         "definitions": dict(DEFINITIONS),
     }

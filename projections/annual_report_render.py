@@ -21,6 +21,8 @@ REGS_MEASURES = (
     ("responses_within_notified_period", "Responses within the period the complainant was told"),
     ("responses_outside_notified_period", "Responses outside the period the complainant was told"),
     ("referred_to_ombudsman", "Complaints the organisation was told were referred to an ombudsman"),
+    ("ombudsman_remedies_asked", "Remedies the ombudsman asked for"),
+    ("overdue_remedies_at_year_end", "Ombudsman remedies overdue at the year's end"),
     ("actions_planned", "Actions planned"),
     ("actions_completed", "Actions completed"),
 )
@@ -135,6 +137,9 @@ def _regs_lines(regs: dict[str, Any]) -> list[str]:
         "",
         *_counts_table("Subjects of complaints received", "Subject", regs["subjects"]),
         *_counts_table("Ombudsman decisions", "Decision", regs["ombudsman_decisions"]),
+        *_counts_table(
+            "Ombudsman remedies at the year's end", "Status", regs["ombudsman_remedies"]
+        ),
         "### Actions taken or planned",
         "",
         *(_table(tuple(t for _, t in ACTION_COLUMNS), actions) if actions else ["None.", ""]),

@@ -76,7 +76,16 @@ PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
         "5. Resolution: response and action plan",
         ("ResponseSent", "ActionPlanned", "ActionCompleted"),
     ),
-    ("6. Escalation", ("Escalated", "OmbudsmanDecisionRecorded")),
+    (
+        "6. Escalation",
+        (
+            "Escalated",
+            "OmbudsmanDecisionRecorded",
+            "OmbudsmanOutcomeRecorded",
+            "RemedyComplianceRecorded",
+            "RegulatorNotificationAcknowledged",
+        ),
+    ),
     ("7. Learning", ("LessonRecorded",)),
     ("8. Follow-up", ("FeedbackRequested", "FeedbackReceived", "ForumReviewRecorded")),
     ("9. Withdrawal, closure, reopening", ("Withdrawn", "Closed", "Reopened")),

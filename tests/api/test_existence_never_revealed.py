@@ -23,23 +23,29 @@ from complaints_ledger.application.context import CommandContext
 from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.privacy import SubjectRole, subject_id_for
 from complaints_ledger.domain.registry import OrganisationKind, access_log_id, organisation_id
-from complaints_ledger.domain.values import Actor, Ombudsman, Role
+from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Role
 from complaints_ledger.settings import Settings
 from tests.builders import bearer, complaint_body
 
 COUNCIL, OTHER = "Northshire Council", "Southshire Council"
 OTHER_HEALTHWATCH, OTHER_OMBUDSMAN = "Healthwatch Southshire", "Public Services Ombudsman Wales"
+OTHER_REGULATOR = "Care Inspectorate Wales"
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)  # Monday 1 June 2026
 AS_OF = (START + timedelta(hours=3)).isoformat()
-ACTION_ID = "A1"
+ACTION_ID, REMEDY_ID = "A1", "R1"
 TENANT_IDS = ("case_id", "subject_id")
 ORGANISATIONS = (
     (COUNCIL, OrganisationKind.COUNCIL, None),
     (OTHER, OrganisationKind.COUNCIL, None),
     (OTHER_HEALTHWATCH, OrganisationKind.HEALTHWATCH, None),
     (OTHER_OMBUDSMAN, OrganisationKind.OMBUDSMAN, Ombudsman.PSOW),
+    (OTHER_REGULATOR, OrganisationKind.REGULATOR, Regulator.CIW),
 )
-CALLER_ORGANISATION = {Role.HEALTHWATCH: OTHER_HEALTHWATCH, Role.OMBUDSMAN: OTHER_OMBUDSMAN}
+CALLER_ORGANISATION = {
+    Role.HEALTHWATCH: OTHER_HEALTHWATCH,
+    Role.OMBUDSMAN: OTHER_OMBUDSMAN,
+    Role.REGULATOR: OTHER_REGULATOR,
+}
 CALLERS = sorted(set(Role) - {Role.SYSTEM})
 SAMPLE_STRINGS = {"date": "2026-06-03", "date-time": (START + timedelta(days=1)).isoformat()}
 
@@ -56,7 +62,9 @@ class Operation:
         return next(name for name in TENANT_IDS if f"{{{name}}}" in self.path)
 
     def url(self, tenant_id: UUID) -> str:
-        return self.path.format(**{self.tenant_id: tenant_id, "action_id": ACTION_ID})
+        return self.path.format(
+            **{self.tenant_id: tenant_id, "action_id": ACTION_ID, "remedy_id": REMEDY_ID}
+        )
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,10 @@ def tenant(store_url: str) -> Iterator[Tenant]:
 def register(ledger: ComplaintsLedger) -> None:
     admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
     for name, kind, body in ORGANISATIONS:
-        ledger.register_organisation(admin, name=name, kind=kind, ombudsman_body=body)
+        if isinstance(body, Regulator):
+            ledger.register_organisation(admin, name=name, kind=kind, regulator_body=body)
+        else:
+            ledger.register_organisation(admin, name=name, kind=kind, ombudsman_body=body)
 
 
 def new_complaint() -> dict[str, Any]:

@@ -18,7 +18,7 @@ from complaints_ledger.application.context import CommandContext
 from complaints_ledger.application.ledger import ComplaintsLedger, HistoryEntry
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.registry import OrganisationKind
-from complaints_ledger.domain.values import Actor, Ombudsman, Role
+from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Role
 from complaints_ledger.settings import Settings
 from tests.api.test_complaints_api import (
     COUNCIL,
@@ -107,8 +107,34 @@ REROUTED: list[Step] = [
     ),
     ("accept-referral", {}, (Role.OFFICER, TRUST)),
 ]
+REMEDY = {"remedy": "apology", "description": "Apologise in writing", "due_on": "2026-12-01"}
+OUTCOMES: list[Step] = [
+    ("escalate", {"route": "regulator", "reason": "Missed doses", "regulator": "CQC"}, OFFICER),
+    (
+        "acknowledge-regulator-notification",
+        {"regulator": "CQC", "reference": "ENQ1-123"},
+        (Role.REGULATOR, "CQC"),
+    ),
+    ("escalate", {"route": "ombudsman", "reason": "Unhappy", "body": "LGSCO"}, OFFICER),
+    (
+        "record-ombudsman-outcome",
+        {
+            "body": "LGSCO",
+            "decision": "upheld_fault_only",
+            "finding": "Poor record keeping",
+            "remedies": [json.dumps(REMEDY)],
+        },
+        (Role.OMBUDSMAN, "LGSCO"),
+    ),
+    (
+        "record-remedy-compliance",
+        {"R1": None, "outcome": "complied", "evidence": "Letter"},
+        OFFICER,
+    ),
+]
 EVERY_STEP = {
-    command: values for command, values, _ in LIFECYCLE + LATE + EXTENDED + REFERRED + REROUTED
+    command: values
+    for command, values, _ in LIFECYCLE + LATE + EXTENDED + REFERRED + REROUTED + OUTCOMES
 }
 
 
@@ -188,6 +214,9 @@ def terminal(store_url: str) -> Terminal:
         ledger.register_organisation(
             admin, name="LGSCO", kind=OrganisationKind.OMBUDSMAN, ombudsman_body=Ombudsman.LGSCO
         )
+        ledger.register_organisation(
+            admin, name="CQC", kind=OrganisationKind.REGULATOR, regulator_body=Regulator.CQC
+        )
     finally:
         ledger.close()
     return Terminal(store_url)
@@ -203,6 +232,7 @@ def test_every_catalogue_command_runs_from_the_terminal(terminal: Terminal) -> N
     terminal.steps(terminal.receive(regime="lgsco-code"), EXTENDED)
     terminal.steps(terminal.receive(), REFERRED)
     terminal.steps(terminal.receive(), REROUTED)
+    terminal.steps(terminal.receive(), OUTCOMES)
     ran = {entry.name for entry in CATALOGUE if {entry.cli_name, *entry.aliases} & terminal.ran}
     assert ran == {entry.name for entry in CATALOGUE}
     history = terminal.history(lifecycle)
@@ -229,6 +259,22 @@ def test_each_command_is_refused_for_a_role_that_may_not_run_it(terminal: Termin
 
 
 # --------------------------------------------------------------------------- refusals
+
+
+def test_a_remedy_that_is_not_json_is_one_line(terminal: Terminal) -> None:
+    case_id = terminal.receive()
+    escalation = {"route": "ombudsman", "reason": "Unhappy", "body": "LGSCO"}
+    assert terminal.run("escalate", case_id, *options(escalation)).exit_code == 0
+    outcome = {"body": "LGSCO", "decision": "upheld_fault_only", "finding": "f"}
+    words = [*options(outcome), "--remedies", "{apology"]
+    line = refusal(terminal.run("record-ombudsman-outcome", case_id, *words))
+    assert line.endswith("(field: remedies)")
+    missing = json.dumps({"remedy": "apology", "description": "d"})
+    words = [*options(outcome), "--remedies", missing]
+    assert "(field: remedies" in refusal(terminal.run("record-ombudsman-outcome", case_id, *words))
+    spso = refusal(terminal.run("escalate", case_id, *options({**escalation, "body": "SPSO"})))
+    assert spso.endswith("(field: body)")
+    assert len(terminal.history(case_id)) == 2
 
 
 def test_a_token_runs_as_its_principal_and_a_bad_one_is_refused(terminal: Terminal) -> None:

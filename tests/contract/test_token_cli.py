@@ -71,3 +71,42 @@ def test_the_maximum_comes_from_the_settings(store: str) -> None:
     bad_settings = create(store, env={"COMPLAINTS_LEDGER_TOKEN_DAYS": "400"})
     assert bad_settings.exit_code == 2, bad_settings.output
     assert "token_max_days" in bad_settings.stderr
+
+
+def one_line_refusal(result: Result, *fragments: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().count("\n") == 0
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_ombudsman_and_regulator_tokens_are_bound_to_their_body(store: str) -> None:
+    ombudsman = cli(
+        store, "org", "add", "LGSCO", "--kind", "ombudsman", "--ombudsman-body", "LGSCO"
+    )
+    assert ombudsman.exit_code == 0, ombudsman.output
+    added = cli(store, "org", "add", "CQC", "--kind", "regulator", "--regulator-body", "CQC")
+    assert added.exit_code == 0, added.output
+    listed = cli(store, "org", "list")
+    assert "regulator" in listed.stdout
+    for org, role, body in (("LGSCO", "ombudsman", "LGSCO"), ("CQC", "regulator", "CQC")):
+        made = cli(store, "token", "create", "--org", org, "--role", role, "--principal", "p")
+        assert made.exit_code == 0, made.output
+        assert f"({role}, {org}, for {body})" in made.stdout
+    for role in ("ombudsman", "regulator"):
+        refused = cli(
+            store, "token", "create", "--org", COUNCIL, "--role", role, "--principal", "p"
+        )
+        one_line_refusal(refused, "(field: role)", f"--kind {role}")
+    refused = cli(
+        store, "token", "create", "--org", "CQC", "--role", "ombudsman", "--principal", "p"
+    )
+    one_line_refusal(refused, "(field: role)")
+
+
+def test_a_regulator_organisation_names_its_body(store: str) -> None:
+    refused = cli(store, "org", "add", "Care Inspectorate Wales", "--kind", "regulator")
+    one_line_refusal(refused, "(field: regulator_body)")
+    wrong = cli(store, "org", "add", "X", "--kind", "council", "--regulator-body", "CQC")
+    one_line_refusal(wrong, "(field: regulator_body)")

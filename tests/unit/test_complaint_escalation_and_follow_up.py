@@ -261,7 +261,13 @@ def test_record_the_ombudsman_decision_and_remedy_compliance() -> None:
     assert event.recommended_remedies == ["apology", "financial"]
     assert event.remedy_compliance == "pending"
     assert case.records["ombudsman_decisions"] == [
-        {"body": "LGSCO", "decision": "upheld_fault_causing_injustice", "at": day(120)}
+        {
+            "body": "LGSCO",
+            "decision": "upheld_fault_causing_injustice",
+            "at": day(120),
+            "recommended_remedies": ["apology", "financial"],
+            "remedy_compliance": "pending",
+        }
     ]
 
 

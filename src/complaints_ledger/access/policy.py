@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from complaints_ledger.access import bound_bodies
 from complaints_ledger.access.principal import Principal
 from complaints_ledger.application.catalogue import command_named
 from complaints_ledger.domain.errors import (
@@ -13,6 +15,7 @@ from complaints_ledger.domain.errors import (
 )
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Role
+from complaints_ledger.privacy.pseudonyms import sees_identities
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -23,14 +26,29 @@ if TYPE_CHECKING:
 # Auditors and analysts read their organisation's cases with people as pseudonyms
 # (privacy/pseudonyms.py); the other readers see identities.
 CASE_READERS = frozenset(
-    {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.OMBUDSMAN, Role.HEALTHWATCH}
+    {
+        Role.OFFICER,
+        Role.MANAGER,
+        Role.AUDITOR,
+        Role.ANALYST,
+        Role.OMBUDSMAN,
+        Role.REGULATOR,
+        Role.HEALTHWATCH,
+    }
 )
+# Principals bound to an ombudsman or a regulator (their organisation's registered body): they
+# see and act on the cases that went to that body, whoever holds them (access/bound_bodies.py).
+BOUND_ROLES = frozenset({Role.OMBUDSMAN, Role.REGULATOR})
 LOGGERS = frozenset({Role.OFFICER, Role.MANAGER, Role.HEALTHWATCH})
 # Aggregates without personal data that these roles may see across organisations.
 CROSS_ORGANISATION_AGGREGATES = frozenset({Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN})
 # Data subjects' rights (erasure, subject access): the organisation holding the case answers them.
 SUBJECT_RIGHTS_HANDLERS = frozenset({Role.MANAGER, Role.ADMIN})
 RETENTION_RUNNERS = frozenset({Role.ADMIN})
+BOUND_KINDS = {
+    Role.OMBUDSMAN: OrganisationKind.OMBUDSMAN,
+    Role.REGULATOR: OrganisationKind.REGULATOR,
+}
 
 
 class Policy:
@@ -52,12 +70,24 @@ class Policy:
         self._check_sees(principal, complaint)
         self.require_role(principal, CASE_READERS, "reading a case")
 
-    def check_can_run(self, principal: Principal, command: str, complaint: Complaint) -> None:
+    def check_can_run(
+        self,
+        principal: Principal,
+        command: str,
+        complaint: Complaint,
+        body: object = None,
+        path: Mapping[str, str] | None = None,
+    ) -> None:
         """404 when the case is not the caller's to see; 403 when their role may not do this
-        (the catalogue declares the roles of each command)."""
+        (the catalogue declares the roles of each command), or when an ombudsman's or
+        regulator's principal would act for another body than its own."""
         self._check_sees(principal, complaint)
         entry = command_named(command)
         self.require_role(principal, entry.roles, command)
+        if principal.role in BOUND_ROLES:
+            acting_for = bound_bodies.acting_for(complaint, body, path or {})
+            bound_bodies.check_acts_for_own_body(principal, self._bound_body(principal), acting_for)
+            return
         holder = complaint.handling_organisation
         if entry.by_receiver:  # with no referral pending the case's rules answer (409)
             holder = (complaint.pending_referral or {}).get("to") or holder
@@ -109,17 +139,27 @@ class Policy:
         if not self._sees(principal, complaint):
             raise ComplaintNotFoundError(f"no complaint {complaint.id}", field="id")
 
+    def sees_identities(self, principal: Principal, complaint: Complaint) -> bool:
+        """Whether the caller sees who the people of a case it may read are: by role, and for a
+        regulator, when the notification it received is about an identified person."""
+        if principal.role == Role.REGULATOR:
+            body = self._bound_body(principal)
+            return body is not None and bound_bodies.identified_to(complaint, body)
+        return sees_identities(principal.role)
+
     def _sees(self, principal: Principal, complaint: Complaint) -> bool:
-        if principal.role == Role.OMBUDSMAN:
-            body = self._ombudsman_body(principal.organisation)
-            return body is not None and body in complaint.ombudsman_bodies
+        if principal.role in BOUND_ROLES:
+            body = self._bound_body(principal)
+            return body is not None and bound_bodies.went_to(complaint, principal.role, body)
         return principal.organisation in case_organisations(complaint)
 
-    def _ombudsman_body(self, organisation: str) -> str | None:
-        registered = self.ledger.organisation(organisation)
-        if registered is None or registered.kind != OrganisationKind.OMBUDSMAN:
+    def _bound_body(self, principal: Principal) -> str | None:
+        """The body of the caller's organisation, if it is registered as one of the caller's
+        role's kind (an ombudsman principal of a council sees nothing)."""
+        registered = self.ledger.organisation(principal.organisation)
+        if registered is None or registered.kind != BOUND_KINDS[principal.role]:
             return None
-        return registered.ombudsman_body
+        return registered.bound_body
 
 
 def case_organisations(complaint: Complaint) -> frozenset[str]:

@@ -42,7 +42,6 @@ from complaints_ledger.privacy.pseudonyms import (
     case_pseudonyms,
     pseudonymise_case_view,
     pseudonymise_personal,
-    sees_identities,
 )
 
 
@@ -88,17 +87,17 @@ class CaseReader:
         self._record(case_id, "case" if as_of is None else f"case as of {as_of.isoformat()}")
         today = uk_local_date(as_of) if as_of is not None else self.context.today()
         view = case_view(complaint, today)
-        pseudonyms = self._pseudonyms(case_id)
+        pseudonyms = self._pseudonyms(current)
         if pseudonyms is not None:
             view = pseudonymise_case_view(view, pseudonyms)
         return json_response(view, complaint.version)
 
     def history(self, case_id: UUID, as_of: datetime | None) -> JSONResponse:
-        self._visible(case_id)
+        current = self._visible(case_id)
         entries = self.context.ledger.history(case_id, as_of=as_of)
         self._record(case_id, "history" if as_of is None else f"history as of {as_of.isoformat()}")
         events = [history_entry_view(entry) for entry in entries]
-        pseudonyms = self._pseudonyms(case_id)
+        pseudonyms = self._pseudonyms(current)
         if pseudonyms is not None:
             events = [_pseudonymised_entry(event, pseudonyms) for event in events]
         return json_response({"events": events}, entries[-1].version)
@@ -113,14 +112,18 @@ class CaseReader:
             case_id, self.context.principal.actor, what=what, purpose=self.purpose
         )
 
-    def _pseudonyms(self, case_id: UUID) -> dict[SubjectRole, str] | None:
-        """None when the caller sees identities; else the case's people as this caller's
-        pseudonyms."""
-        principal = self.context.principal
-        if sees_identities(principal.role):
-            return None
-        audience = audience_of(principal.role, principal.organisation)
-        return case_pseudonyms(self.context.ledger.subject_keys, case_id, audience)
+    def _pseudonyms(self, complaint: Complaint) -> dict[SubjectRole, str] | None:
+        return pseudonyms_for(self.context, complaint)
+
+
+def pseudonyms_for(context: RequestContext, complaint: Complaint) -> dict[SubjectRole, str] | None:
+    """None when the caller sees identities; else the case's people as this caller's
+    pseudonyms."""
+    principal = context.principal
+    if context.policy.sees_identities(principal, complaint):
+        return None
+    audience = audience_of(principal.role, principal.organisation)
+    return case_pseudonyms(context.ledger.subject_keys, complaint.id, audience)
 
 
 def _pseudonymised_entry(
@@ -177,7 +180,7 @@ class CaseCommands:
         """Run the catalogue's `command` on the case with the body and the ids from the path."""
         context = self.context
         complaint = context.ledger.get(case_id)
-        context.policy.check_can_run(context.principal, command.name, complaint)
+        context.policy.check_can_run(context.principal, command.name, complaint, body, path)
         key = context.request_key(self.idempotency_key, body)
         if key is not None and (replay := self._replay(case_id, complaint, key)) is not None:
             return replay
@@ -196,7 +199,7 @@ class CaseCommands:
                     return replay
             raise
         context.metrics.events_appended.inc(max(version - complaint.version, 1))
-        return case_response(context.at_version(case_id, version), context.today())
+        return self._case_response(context.at_version(case_id, version))
 
     def _replay(self, case_id: UUID, complaint: Complaint, key: RequestKey) -> JSONResponse | None:
         """The first response to this key, if a request with it already changed the case."""
@@ -205,7 +208,16 @@ class CaseCommands:
         version = idempotency.prior_version(self.context.ledger.history(case_id), key)
         if version is None:  # pragma: no cover - correlation ids come from the history
             return None
-        return case_response(self.context.at_version(case_id, version), self.context.today())
+        return self._case_response(self.context.at_version(case_id, version))
+
+    def _case_response(self, complaint: Complaint) -> JSONResponse:
+        """The case after the command, with people as pseudonyms for a caller who may not see
+        them (a regulator notified without an identified person)."""
+        pseudonyms = pseudonyms_for(self.context, complaint)
+        if pseudonyms is None:
+            return case_response(complaint, self.context.today())
+        view = pseudonymise_case_view(case_view(complaint, self.context.today()), pseudonyms)
+        return json_response(view, complaint.version)
 
     def _replay_receipt(self, key: RequestKey) -> JSONResponse | None:
         case_id = idempotency.received_with(self.context.ledger, key)

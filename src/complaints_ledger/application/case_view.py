@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from complaints_ledger.application.outcome_view import outcome_views
 from complaints_ledger.domain.referrals import referral_chain
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def case_view(complaint: Complaint, today: date) -> dict[str, Any]:
         "actions": action_views(complaint, today),
         "investigators": dict(complaint.investigators),
         "ombudsman": list(complaint.ombudsman_bodies),
+        **outcome_views(complaint, today),
         "late_acceptance": json_safe(complaint.late_acceptance),
         "pending_referral": json_safe(complaint.pending_referral),
         "referral_chain": json_safe(referral_chain(complaint.records)),

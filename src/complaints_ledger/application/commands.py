@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from complaints_ledger.application.outcome_commands import OutcomeCommands
 from complaints_ledger.domain.values import (
     EscalationRoute,
     ExtendedDeadline,
@@ -18,6 +19,7 @@ from complaints_ledger.domain.values import (
     OmbudsmanDecision,
     Outcome,
     RegimeId,
+    Regulator,
     Remedy,
     RemedyCompliance,
     Stamp,
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 Command = Callable[["Complaint", Stamp], None]
 
 
-class LedgerCommands(ABC):
+class LedgerCommands(OutcomeCommands, ABC):
     @abstractmethod
     def _execute(self, case_id: UUID, ctx: CommandContext, command: Command) -> int:
         """Load the case, run the command with a stamp, save; return the new version."""
@@ -276,12 +278,20 @@ class LedgerCommands(ABC):
         reason: str,
         body: Ombudsman | None = None,
         reference: str | None = None,
+        regulator: Regulator | None = None,
+        about_identified_person: bool = False,
     ) -> int:
         return self._execute(
             case_id,
             ctx,
             lambda case, stamp: case.escalate(
-                stamp, route=route, reason=reason, body=body, reference=reference
+                stamp,
+                route=route,
+                reason=reason,
+                body=body,
+                reference=reference,
+                regulator=regulator,
+                about_identified_person=about_identified_person,
             ),
         )
 

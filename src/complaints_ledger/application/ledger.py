@@ -37,7 +37,7 @@ from complaints_ledger.domain.registry import (
     access_log_id,
     organisation_id,
 )
-from complaints_ledger.domain.values import Actor, Ombudsman, Stamp
+from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Stamp
 from complaints_ledger.persistence.transcodings import register_ledger_transcodings
 from complaints_ledger.privacy.mapper import PersonalDataMapper
 from complaints_ledger.privacy.subject_keys import SubjectKeys
@@ -262,10 +262,15 @@ class ComplaintsLedger(LedgerCommands, Application[UUID]):
         name: str,
         kind: OrganisationKind,
         ombudsman_body: Ombudsman | None = None,
+        regulator_body: Regulator | None = None,
     ) -> UUID:
         stamp = self._stamp(ctx, None)
         organisation = Organisation.register(
-            stamp, name=name, kind=kind, ombudsman_body=ombudsman_body
+            stamp,
+            name=name,
+            kind=kind,
+            ombudsman_body=ombudsman_body,
+            regulator_body=regulator_body,
         )
         try:
             self.save(organisation)

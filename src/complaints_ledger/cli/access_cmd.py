@@ -9,12 +9,13 @@ from rich.console import Console
 from rich.table import Table
 
 from complaints_ledger.access import TokenStore
+from complaints_ledger.access.policy import BOUND_KINDS
 from complaints_ledger.application.context import CommandContext
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import line
-from complaints_ledger.domain.registry import OrganisationKind
-from complaints_ledger.domain.values import Actor, Ombudsman, Role
+from complaints_ledger.domain.registry import Organisation, OrganisationKind
+from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Role
 
 org_app = typer.Typer(help="Organisations that use the ledger.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens for the HTTP API (shown once; only hashes kept).")
@@ -35,11 +36,18 @@ def add_organisation(
     ombudsman_body: Annotated[
         Ombudsman | None, typer.Option("--ombudsman-body", help="For --kind ombudsman.")
     ] = None,
+    regulator_body: Annotated[
+        Regulator | None, typer.Option("--regulator-body", help="For --kind regulator.")
+    ] = None,
 ) -> None:
     """Register an organisation (an event: it stays in the ledger's history)."""
     with reporting_errors(), open_ledger(state(ctx).settings) as ledger:
         ledger.register_organisation(
-            CommandContext(OPERATOR), name=name, kind=kind, ombudsman_body=ombudsman_body
+            CommandContext(OPERATOR),
+            name=name,
+            kind=kind,
+            ombudsman_body=ombudsman_body,
+            regulator_body=regulator_body,
         )
     console.print(f"registered {name} ({kind})")
 
@@ -48,12 +56,12 @@ def add_organisation(
 def list_organisations(ctx: typer.Context) -> None:
     """Every registered organisation."""
     with reporting_errors(), open_ledger(state(ctx).settings) as ledger:
-        table = Table("organisation", "kind", "ombudsman body", "registered at")
+        table = Table("organisation", "kind", "body", "registered at")
         for organisation in ledger.organisations():
             table.add_row(
                 organisation.name,
                 str(organisation.kind),
-                organisation.ombudsman_body or "",
+                organisation.bound_body or "",
                 organisation.registered_at.isoformat(),
             )
     console.print(table)
@@ -81,19 +89,35 @@ def create_token(
         fail("the system role is not for people (field: role)")
     settings = state(ctx).settings
     with reporting_errors(), open_ledger(settings) as ledger:
-        if ledger.organisation(org) is None:
-            fail(f"no organisation {org!r} is registered: add it with `org add` (field: org)")
+        bound = _bound_body(ledger.organisation(org), org, role)
         tokens = TokenStore.for_settings(settings)
         try:
             raw, info = tokens.create(principal=principal, organisation=org, role=role, days=days)
         finally:
             tokens.close()
     console.print(
-        f"token {info.token_id} for {principal} ({role}, {org}), expires {info.expires_at}; "
+        f"token {info.token_id} for {principal} ({role}, {org}{bound}), expires "
+        f"{info.expires_at}; "
         "it is shown only now:",
         soft_wrap=True,  # one line whatever the terminal's width: scripts read it
     )
     typer.echo(raw)
+
+
+def _bound_body(organisation: Organisation | None, org: str, role: Role) -> str:
+    """`, for <body>` for an ombudsman's or regulator's token (its organisation must be registered
+    as one, naming its body), else nothing; `fail` for an organisation that is not registered."""
+    if organisation is None:
+        fail(f"no organisation {org!r} is registered: add it with `org add` (field: org)")
+    kind = BOUND_KINDS.get(role)
+    if kind is None:
+        return ""
+    if organisation.kind != kind or organisation.bound_body is None:
+        fail(
+            f"a {role} token is for an organisation registered with --kind {kind} and its "
+            f"body; {org!r} is a {organisation.kind} (field: role)"
+        )
+    return f", for {organisation.bound_body}"
 
 
 @token_app.command("revoke")
@@ -146,6 +170,7 @@ DEMO_PRINCIPALS = (
     ("demo-healthwatch", "Healthwatch Northshire", Role.HEALTHWATCH),
     ("demo-ombudsman", "Local Government and Social Care Ombudsman", Role.OMBUDSMAN),
     ("demo-analyst", "Northshire County Council", Role.ANALYST),
+    ("demo-regulator", "Care Quality Commission", Role.REGULATOR),
 )
 
 

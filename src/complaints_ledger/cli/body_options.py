@@ -1,12 +1,14 @@
 """Command-line options made from a pydantic body, so the CLI takes exactly what the API takes.
 
 A field becomes `--field-name` (a nested model's fields `--model-field`, a list a repeatable
-option, a flag for a yes/no). The values go to the body's own validation, the input policy the
+option, a list of models a repeatable option taking one JSON object each, a flag for a
+yes/no). The values go to the body's own validation, the input policy the
 API applies; a refusal names the option, and nothing runs.
 """
 
 from __future__ import annotations
 
+import json
 import types
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -53,6 +55,8 @@ class BodyOption:
         return keyword(self.name, Annotated[kind, option])
 
     def _metavar(self) -> str:
+        if _is_model(self.kind):
+            return "JSON"
         if isinstance(self.kind, type) and issubclass(self.kind, Enum):
             return "[" + "|".join(str(member.value) for member in self.kind) + "]"
         return METAVARS.get(self.kind, "VALUE")
@@ -74,7 +78,7 @@ def body_options(model: type[BaseModel], within: tuple[str, ...] = ()) -> Iterat
     for name, field in model.model_fields.items():
         kind, many = _shape(field)
         path = (*within, name)
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
+        if _is_model(kind) and not many:
             yield from body_options(kind, path)
         else:
             yield BodyOption(path, kind, many, field.description, _required(field, within))
@@ -87,6 +91,8 @@ def parse_body(model: type[M], values: Mapping[str, Any]) -> M:
         value = values.get(option.name)
         if value is None or (option.many and not value):
             continue
+        if option.many and _is_model(option.kind):
+            value = [_json_object(option, item) for item in value]
         _put(document, option.path, list(value) if option.many else value)
     try:
         return model.model_validate(document)
@@ -95,6 +101,17 @@ def parse_body(model: type[M], values: Mapping[str, Any]) -> M:
         where = tuple(str(part) for part in first["loc"] if isinstance(part, str))
         flag = "--" + "-".join(where).replace("_", "-")
         fail(f"{flag}: {first['msg']} (field: {'.'.join(where)})")
+
+
+def _is_model(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _json_object(option: BodyOption, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        fail(f"{option.flag}: not a JSON object ({error.msg}) (field: {'.'.join(option.path)})")
 
 
 def _shape(field: FieldInfo) -> tuple[Any, bool]:

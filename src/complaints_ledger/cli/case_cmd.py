@@ -73,7 +73,7 @@ def _run(entry: CaseCommand[Any], values: Values) -> None:
         path = {name: _path_value(values[name], name) for name in entry.path_parameters}
         body = parse_body(entry.body, values)
         with _as_caller(values) as (ledger, principal):
-            Policy(ledger).check_can_run(principal, entry.name, ledger.get(case_id))
+            Policy(ledger).check_can_run(principal, entry.name, ledger.get(case_id), body, path)
             ctx = CommandContext(
                 principal.actor,
                 occurred_at=body.occurred_at,

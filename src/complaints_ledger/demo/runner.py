@@ -14,7 +14,7 @@ from complaints_ledger.demo.organisations import ALL
 from complaints_ledger.demo.scenario import plan_case
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.domain.registry import OrganisationKind
-from complaints_ledger.domain.values import Actor, Ombudsman, Role
+from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Role
 
 if TYPE_CHECKING:
     from complaints_ledger.application.ledger import ComplaintsLedger
@@ -96,6 +96,12 @@ OMBUDSMAN_ORGANISATIONS = (
 )
 
 
+REGULATOR_ORGANISATIONS = (
+    ("Care Quality Commission", Regulator.CQC),
+    ("Care Inspectorate", Regulator.CARE_INSPECTORATE),
+)
+
+
 def first_recorded_at(plan: DemoPlan, default: datetime) -> datetime:
     return min((case[0].recorded_at for case in plan.cases if case), default=default)
 
@@ -115,6 +121,15 @@ def register_organisations(ledger: ComplaintsLedger, clock: SimulatedClock, at: 
         if ledger.organisation(name) is None:
             ledger.register_organisation(
                 CommandContext(operator), name=name, kind=kind, ombudsman_body=body
+            )
+            registered += 1
+    for name, regulator in REGULATOR_ORGANISATIONS:
+        if ledger.organisation(name) is None:
+            ledger.register_organisation(
+                CommandContext(operator),
+                name=name,
+                kind=OrganisationKind.REGULATOR,
+                regulator_body=regulator,
             )
             registered += 1
     return registered

@@ -18,6 +18,7 @@ from complaints_ledger.domain.values import (
     Kind,
     Outcome,
     RegimeId,
+    Regulator,
     Role,
 )
 
@@ -105,8 +106,19 @@ class CasePlanner(Stages, Aftercare):
         day = self.wd(self.today, self.rng.randint(0, 1))
         self.do("escalate", day, route=EscalationRoute.SAFEGUARDING, reason=reason)
         if self.org.kind == "provider" and self.chance(0.5):
-            reason = "CQC notified of the allegation (Regulation 18 notification)"
-            self.do("escalate", self.today, route=EscalationRoute.REGULATOR, reason=reason)
+            regulator = Regulator.CARE_INSPECTORATE if scotland else Regulator.CQC
+            reason = (
+                "Care Inspectorate notified of the allegation"
+                if scotland
+                else "CQC notified of the allegation (Regulation 18 notification)"
+            )
+            self.do(
+                "escalate",
+                self.today,
+                route=EscalationRoute.REGULATOR,
+                reason=reason,
+                regulator=regulator,
+            )
 
     # ---- the three kinds ---------------------------------------------------------------------
 

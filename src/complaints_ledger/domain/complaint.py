@@ -28,6 +28,7 @@ from complaints_ledger.domain.escalation import Escalation
 from complaints_ledger.domain.follow_up import FollowUp
 from complaints_ledger.domain.handling import Handling
 from complaints_ledger.domain.lifecycle import Lifecycle
+from complaints_ledger.domain.outcomes import Outcomes
 from complaints_ledger.domain.privacy import Privacy
 from complaints_ledger.domain.referrals import Referrals
 from complaints_ledger.domain.values import (
@@ -63,7 +64,9 @@ class Intake:
     internal_target_working_days: int | None = 20
 
 
-class Complaint(Lifecycle, Referrals, Handling, Escalation, FollowUp, Corrections, Privacy):
+class Complaint(
+    Lifecycle, Referrals, Handling, Escalation, Outcomes, FollowUp, Corrections, Privacy
+):
     # The shape of the state that snapshots hold. v1 lacked `represented` and
     # `earliest_follow_up_at`; a v1 snapshot cannot know the latter, so it stays unset.
     # v2 predates erasure and litigation holds: nothing was erased or held then.
@@ -255,7 +258,16 @@ def _personal_part(intake: Intake) -> dict[str, Any]:
 def event_type_names() -> tuple[str, ...]:
     """Every event a case can record, by class name (the last part of its stored topic)."""
     names = ["Received"]
-    for part in (Lifecycle, Referrals, Handling, Escalation, FollowUp, Corrections, Privacy):
+    for part in (
+        Lifecycle,
+        Referrals,
+        Handling,
+        Escalation,
+        Outcomes,
+        FollowUp,
+        Corrections,
+        Privacy,
+    ):
         names.extend(
             name
             for name, value in vars(part).items()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
+from complaints_ledger.domain.jurisdiction import check_ombudsman, check_regulator
 from complaints_ledger.domain.lifecycle import CODE_REGIMES
 from complaints_ledger.domain.values import (
     EscalationRoute,
     Ombudsman,
     OmbudsmanDecision,
+    Regulator,
     Remedy,
     RemedyCompliance,
     Stamp,
@@ -34,6 +38,16 @@ class Escalation(CaseBase):
         body: str | None
         reason: str
         reference: str | None
+        regulator: str | None
+        about_identified_person: bool
+
+        # v1 named no regulator: such notifications reach no regulator's reader.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("regulator", None)
+            state.setdefault("about_identified_person", False)
 
         def apply(self, case: Escalation) -> None:
             if self.route == EscalationRoute.STAGE_2:
@@ -42,6 +56,16 @@ class Escalation(CaseBase):
                 case.status = Status.ESCALATED
             elif self.route == EscalationRoute.OMBUDSMAN and self.body:
                 case.ombudsman_bodies.append(self.body)
+            elif self.route == EscalationRoute.REGULATOR and self.regulator:
+                case._record(
+                    "regulator_notifications",
+                    {
+                        "regulator": self.regulator,
+                        "about_identified_person": self.about_identified_person,
+                        "reference": self.reference,
+                        "at": self.occurred_at,
+                    },
+                )
             case._record(
                 "escalations", {"route": self.route, "body": self.body, "at": self.occurred_at}
             )
@@ -55,7 +79,13 @@ class Escalation(CaseBase):
         def apply(self, case: Escalation) -> None:
             case._record(
                 "ombudsman_decisions",
-                {"body": self.body, "decision": self.decision, "at": self.occurred_at},
+                {
+                    "body": self.body,
+                    "decision": self.decision,
+                    "at": self.occurred_at,
+                    "recommended_remedies": list(self.recommended_remedies),
+                    "remedy_compliance": self.remedy_compliance,
+                },
             )
 
     def escalate(
@@ -66,6 +96,8 @@ class Escalation(CaseBase):
         reason: str,
         body: Ombudsman | None = None,
         reference: str | None = None,
+        regulator: Regulator | None = None,
+        about_identified_person: bool = False,
     ) -> None:
         self._check_stamp(stamp, command="escalate")
         reason = require_text(reason, "reason")
@@ -73,10 +105,7 @@ class Escalation(CaseBase):
             self._check_stage_2_request()
         else:
             self._require_status(f"escalate to {route.value}", ESCALATABLE_ANY_TIME)
-        if route == EscalationRoute.OMBUDSMAN and body is None:
-            raise InvalidValueError("name the ombudsman the complaint went to", field="body")
-        if route != EscalationRoute.OMBUDSMAN and body is not None:
-            raise InvalidValueError("body applies only to ombudsman escalations", field="body")
+        self._check_escalation_target(route, body, regulator, about_identified_person)
         self.trigger_event(
             self.Escalated,
             **envelope(stamp),
@@ -84,7 +113,34 @@ class Escalation(CaseBase):
             body=str(body) if body else None,
             reason=reason,
             reference=reference.strip() if reference else None,
+            regulator=str(regulator) if regulator else None,
+            about_identified_person=about_identified_person,
         )
+
+    def _check_escalation_target(
+        self,
+        route: EscalationRoute,
+        body: Ombudsman | None,
+        regulator: Regulator | None,
+        about_identified_person: bool,
+    ) -> None:
+        if route == EscalationRoute.OMBUDSMAN and body is None:
+            raise InvalidValueError("name the ombudsman the complaint went to", field="body")
+        if route != EscalationRoute.OMBUDSMAN and body is not None:
+            raise InvalidValueError("body applies only to ombudsman escalations", field="body")
+        if route != EscalationRoute.REGULATOR and regulator is not None:
+            raise InvalidValueError(
+                "regulator applies only to regulator notifications", field="regulator"
+            )
+        if about_identified_person and regulator is None:
+            raise InvalidValueError(
+                "about_identified_person applies to a notification to a named regulator",
+                field="about_identified_person",
+            )
+        if body is not None:
+            check_ombudsman(self.regime, body)
+        if regulator is not None:
+            check_regulator(self.regime, regulator)
 
     def _check_stage_2_request(self) -> None:
         self._require_not_compliment("escalate to stage 2")

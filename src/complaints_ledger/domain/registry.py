@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from complaints_ledger.domain.case_state import envelope, require_text
 from complaints_ledger.domain.errors import InvalidValueError
-from complaints_ledger.domain.values import Ombudsman, Stamp
+from complaints_ledger.domain.values import Ombudsman, Regulator, Stamp
 
 ORGANISATION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaints-ledger:organisation")
 ACCESS_LOG_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaints-ledger:access-log")
@@ -41,6 +42,15 @@ class Organisation(Aggregate):
         occurred_at: datetime
         actor: dict[str, str]
         correlation_id: str
+        regulator_body: str | None
+
+        # v1 bound no regulator: a regulator registered then reads no case until re-registered
+        # under another name with its body.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("regulator_body", None)
 
     def __init__(  # noqa: PLR0917 - eventsourcing passes the Registered fields by name
         self,
@@ -50,27 +60,29 @@ class Organisation(Aggregate):
         occurred_at: datetime,
         actor: dict[str, str],
         correlation_id: str,
+        regulator_body: str | None = None,
     ) -> None:
         self.name = name
         self.kind = OrganisationKind(kind)
         self.ombudsman_body = ombudsman_body
+        self.regulator_body = regulator_body
         self.registered_at = occurred_at
         self.registered_by = actor
         self.correlation_id = correlation_id
 
     @classmethod
     def register(
-        cls, stamp: Stamp, *, name: str, kind: OrganisationKind, ombudsman_body: Ombudsman | None
+        cls,
+        stamp: Stamp,
+        *,
+        name: str,
+        kind: OrganisationKind,
+        ombudsman_body: Ombudsman | None,
+        regulator_body: Regulator | None = None,
     ) -> Organisation:
         name = " ".join(require_text(name, "name").split())
-        if kind == OrganisationKind.OMBUDSMAN and ombudsman_body is None:
-            raise InvalidValueError(
-                "an ombudsman organisation names its body", field="ombudsman_body"
-            )
-        if kind != OrganisationKind.OMBUDSMAN and ombudsman_body is not None:
-            raise InvalidValueError(
-                "ombudsman_body applies to ombudsman organisations only", field="ombudsman_body"
-            )
+        _check_bound_body(kind, OrganisationKind.OMBUDSMAN, ombudsman_body, "ombudsman_body")
+        _check_bound_body(kind, OrganisationKind.REGULATOR, regulator_body, "regulator_body")
         return cls._create(
             cls.Registered,
             id=organisation_id(name),
@@ -78,7 +90,22 @@ class Organisation(Aggregate):
             name=name,
             kind=str(kind),
             ombudsman_body=str(ombudsman_body) if ombudsman_body else None,
+            regulator_body=str(regulator_body) if regulator_body else None,
         )
+
+    @property
+    def bound_body(self) -> str | None:
+        """The ombudsman or regulator this organisation is, whose cases its principals see."""
+        return self.ombudsman_body or self.regulator_body
+
+
+def _check_bound_body(
+    kind: OrganisationKind, bound_kind: OrganisationKind, body: str | None, field: str
+) -> None:
+    if kind == bound_kind and body is None:
+        raise InvalidValueError(f"an organisation of kind {bound_kind} names its body", field=field)
+    if kind != bound_kind and body is not None:
+        raise InvalidValueError(f"{field} applies to {bound_kind} organisations only", field=field)
 
 
 def access_log_id(case_id: UUID) -> UUID:

@@ -86,6 +86,17 @@ class Ombudsman(StrEnum):
     HOUSING_OMBUDSMAN = "Housing Ombudsman"
 
 
+class Regulator(StrEnum):
+    """Regulators of care services that a case can be notified to (route `regulator`)."""
+
+    CQC = "CQC"  # Care Quality Commission, England
+    CIW = "CIW"  # Care Inspectorate Wales
+    HIW = "HIW"  # Healthcare Inspectorate Wales
+    CARE_INSPECTORATE = "Care Inspectorate"  # Scotland
+    HIS = "HIS"  # Healthcare Improvement Scotland
+    RQIA = "RQIA"  # Regulation and Quality Improvement Authority, Northern Ireland
+
+
 class OmbudsmanDecision(StrEnum):
     UPHELD_FAULT_INJUSTICE = "upheld_fault_causing_injustice"
     UPHELD_FAULT_ONLY = "upheld_fault_only"
@@ -103,11 +114,20 @@ class RemedyCompliance(StrEnum):
     NOT_COMPLIED = "not_complied"
 
 
+class RemedyOutcome(StrEnum):
+    """What became of one remedy an ombudsman asked for."""
+
+    COMPLIED = "complied"
+    LATE = "late"  # complied with, after its due date
+    REFUSED = "refused"
+
+
 class Role(StrEnum):
     OFFICER = "officer"
     MANAGER = "manager"
     AUDITOR = "auditor"
     OMBUDSMAN = "ombudsman"
+    REGULATOR = "regulator"
     ANALYST = "analyst"
     HEALTHWATCH = "healthwatch"
     ADMIN = "admin"

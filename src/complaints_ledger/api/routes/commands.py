@@ -22,7 +22,10 @@ from complaints_ledger.inputs import Name
 router = APIRouter(prefix="/complaints/{case_id}", tags=["case commands"], route_class=SummaryRoute)
 
 ActionId = Annotated[Name, Path(description="The id the action was planned with.")]
-PATH_PARAMETERS: dict[str, Any] = {"action_id": ActionId}
+RemedyId = Annotated[
+    Name, Path(description="The remedy's id in the ombudsman's outcome (R1, R2...).")
+]
+PATH_PARAMETERS: dict[str, Any] = {"action_id": ActionId, "remedy_id": RemedyId}
 COMMAND_PROBLEMS = documented(400, 401, 403, 404, 409, 413, 415, 422, 503)
 
 

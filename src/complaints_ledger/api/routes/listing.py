@@ -23,7 +23,7 @@ from projections.timeliness_queries import case_list
 
 READ_MODEL_PROBLEMS = documented(400, 401, 403, 404, 422, 503)
 router = APIRouter(tags=["complaints"])
-LISTERS = CASE_READERS - {Role.OMBUDSMAN}
+LISTERS = CASE_READERS - {Role.OMBUDSMAN, Role.REGULATOR}
 
 
 def _cursor(item: dict[str, Any]) -> str:

@@ -24,6 +24,11 @@ from complaints_ledger.application.catalogue.aftercare import (
     WITHDRAW,
 )
 from complaints_ledger.application.catalogue.command import CaseCommand, CommandCall
+from complaints_ledger.application.catalogue.outcomes import (
+    ACKNOWLEDGE_REGULATOR_NOTIFICATION,
+    RECORD_OMBUDSMAN_OUTCOME,
+    RECORD_REMEDY_COMPLIANCE,
+)
 from complaints_ledger.application.catalogue.procedure import (
     ACCEPT_LATE_COMPLAINT,
     ACCEPT_REFERRAL,
@@ -66,6 +71,9 @@ CATALOGUE: tuple[CaseCommand[Any], ...] = (
     RESUME_TARGET,
     ESCALATE,
     RECORD_OMBUDSMAN_DECISION,
+    RECORD_OMBUDSMAN_OUTCOME,
+    RECORD_REMEDY_COMPLIANCE,
+    ACKNOWLEDGE_REGULATOR_NOTIFICATION,
     RECORD_LESSON,
     RECORD_FORUM_REVIEW,
     REQUEST_FEEDBACK,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from complaints_ledger.application.catalogue import bodies as b
 from complaints_ledger.application.catalogue.command import MANAGERS, CaseCommand
+from complaints_ledger.application.catalogue.outcomes import OMBUDSMAN_RECORDERS, OMBUDSMAN_RULE
 from complaints_ledger.application.catalogue.rules import RECORDS, RETENTION, REVIEW, SI_2009
 
 ESCALATE = CaseCommand(
@@ -17,6 +18,8 @@ ESCALATE = CaseCommand(
         reason=c.body.reason,
         body=c.body.body,
         reference=c.body.reference,
+        regulator=c.body.regulator,
+        about_identified_person=c.body.about_identified_person,
     ),
     summary="Escalate to stage 2, an ombudsman, a regulator or safeguarding.",
     rule="LGSCO Code stage 2; SPSO MCHP stage 2; the ombudsman's jurisdiction",
@@ -35,7 +38,8 @@ RECORD_OMBUDSMAN_DECISION = CaseCommand(
         remedy_compliance=c.body.remedy_compliance,
     ),
     summary="Record an ombudsman's decision.",
-    rule=f"{SI_2009} regs 16-18: complaints referred to the ombudsman; remedy compliance",
+    rule=OMBUDSMAN_RULE,
+    roles=OMBUDSMAN_RECORDERS,
 )
 
 RECORD_LESSON = CaseCommand(

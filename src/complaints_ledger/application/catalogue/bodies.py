@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from complaints_ledger.application.catalogue.body import MAX_WORKING_DAYS, CommandBody
+from complaints_ledger.application.catalogue.body import MAX_WORKING_DAYS, Body, CommandBody
 from complaints_ledger.domain.values import (
     EscalationRoute,
     ExtendedDeadline,
@@ -12,8 +12,10 @@ from complaints_ledger.domain.values import (
     OmbudsmanDecision,
     Outcome,
     RegimeId,
+    Regulator,
     Remedy,
     RemedyCompliance,
+    RemedyOutcome,
 )
 from complaints_ledger.inputs import Day, Name, Text
 from complaints_ledger.inputs.text import TEXT_MAX, as_pydantic_error, clean_line
@@ -118,8 +120,51 @@ class TargetResumption(CommandBody):
 class Escalation(CommandBody):
     route: EscalationRoute
     reason: Text
-    body: Ombudsman | None = None
+    body: Ombudsman | None = Field(
+        default=None, description="For route ombudsman: the ombudsman of the case's nation."
+    )
     reference: Name | None = None
+    regulator: Regulator | None = Field(
+        default=None,
+        description="For route regulator: the regulator notified (its readers then see the case).",
+    )
+    about_identified_person: bool = Field(
+        default=False,
+        description="The notification is about an identified person: the regulator sees who. "
+        "Otherwise it sees people as pseudonyms.",
+    )
+
+
+class RequestedRemedy(Body):
+    remedy: Remedy
+    description: Text
+    due_on: Day
+
+
+class OmbudsmanOutcome(CommandBody):
+    body: Ombudsman
+    decision: OmbudsmanDecision
+    finding: Text = Field(description="What the ombudsman found (its decision statement).")
+    remedies: list[RequestedRemedy] = Field(
+        default_factory=list,
+        max_length=MAX_REMEDIES,
+        description="Each remedy asked for, with the date it is due by (after a finding of fault).",
+    )
+    reference: Name | None = None
+
+
+class RemedyComplianceRecord(CommandBody):
+    outcome: RemedyOutcome
+    evidence: Text = Field(description="What shows it: the letter, payment, new procedure.")
+    complied_on: Day | None = Field(
+        default=None, description="When it was carried out (default: the day it is recorded)."
+    )
+
+
+class RegulatorAcknowledgement(CommandBody):
+    regulator: Regulator
+    reference: Name | None = None
+    note: Text | None = None
 
 
 class OmbudsmanDecisionRecord(CommandBody):
