@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from complaints_ledger.domain.corrections import FACT_PARSERS
+from complaints_ledger.domain.correction_types import read_fact
 from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import DATA_KEY, EventRecord, subjects_json, utc_text
@@ -200,11 +200,11 @@ def _on_reopened(event: EventRecord, views: Views) -> None:
 def _on_fact_corrected(event: EventRecord, views: Views) -> None:
     field, new_value = event.data["field"], event.data["new_value"]
     if field == "received_at":
-        _update_case(event, views, {"received_at": utc_text(FACT_PARSERS[field](new_value))})
+        _update_case(event, views, {"received_at": utc_text(read_fact(field, new_value))})
     elif field == "subjects":
-        _update_case(event, views, {"subjects": subjects_json(FACT_PARSERS[field](new_value))})
+        _update_case(event, views, {"subjects": subjects_json(read_fact(field, new_value))})
     elif field in {"service", "kind"}:
-        _update_case(event, views, {field: str(FACT_PARSERS[field](new_value))})
+        _update_case(event, views, {field: str(read_fact(field, new_value))})
 
 
 def _on_action_planned(event: EventRecord, views: Views) -> None:

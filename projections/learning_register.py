@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from complaints_ledger.domain.clocks import uk_local_date
-from complaints_ledger.domain.corrections import FACT_PARSERS
+from complaints_ledger.domain.correction_types import read_fact
 from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord, subjects_json, utc_text
@@ -97,7 +97,7 @@ def _on_fact_corrected(event: EventRecord, views: Views) -> None:
     field = event.data["field"]
     if field not in CORRECTED_CASE_FIELDS:
         return
-    value = FACT_PARSERS[field](event.data["new_value"])
+    value = read_fact(field, event.data["new_value"])
     _update_case(event, views, {field: subjects_json(value) if field == "subjects" else value})
 
 

@@ -21,6 +21,7 @@ from complaints_ledger.domain.clocks import (
     uk_local_date,
     working_days_between,
 )
+from complaints_ledger.domain.correction_types import read_fact
 from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
 from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
@@ -198,7 +199,7 @@ def _fact_corrected(row: Row, event: EventRecord) -> None:
             row["first_received_at"] = value
         row["received_at"] = value
     elif field == "subjects":
-        row["subject_count"] = len([s for s in value.split(",") if s.strip()])
+        row["subject_count"] = len(read_fact(field, value))
     elif field in CASE_COLUMNS and field != "case_id":
         row[field] = value  # acknowledged_at, matter dates, service, about_organisation, kind
 

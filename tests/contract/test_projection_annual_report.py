@@ -440,7 +440,7 @@ def seed_second_part(world: World, first: UUID, second: UUID, third: UUID) -> No
     )
     manager = world.ctx(datetime(2026, 7, 5, 10, tzinfo=UTC), role=Role.MANAGER)
     world.ledger.correct_fact(
-        third, manager, field="subjects", new_value="charging, safeguarding", reason="triage"
+        third, manager, field="subjects", new_value=["charging", "safeguarding"], reason="triage"
     )
     world.withdraw(third, datetime(2026, 7, 6, 9, tzinfo=UTC))
 

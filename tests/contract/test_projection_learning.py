@@ -289,7 +289,7 @@ def test_catch_up_equals_a_full_rebuild_and_as_of_shows_the_register_as_it_stood
     world.complete(case, at(11), "a1")
     manager = world.ctx(at(12), role=Role.MANAGER)
     world.ledger.correct_fact(
-        case, manager, field="subjects", new_value="dignity, home care", reason="triage"
+        case, manager, field="subjects", new_value=["dignity", "home care"], reason="triage"
     )
     manager = world.ctx(at(12, hour=10), role=Role.MANAGER)
     world.ledger.correct_fact(

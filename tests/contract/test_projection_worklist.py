@@ -135,7 +135,7 @@ def tell_thursday(story: Story) -> None:
         c["W9"],
         story.on(TODAY, 16, role=Role.MANAGER),
         field="subjects",
-        new_value="home care,communication,charging",
+        new_value=["home care", "communication", "charging"],
         reason="the call also raised the invoice",
     )
 

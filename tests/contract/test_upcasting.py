@@ -18,7 +18,7 @@ from eventsourcing.persistence import StoredEvent
 from complaints_ledger.application.context import CommandContext
 from complaints_ledger.application.ledger import RECEIVED_TOPIC, ComplaintsLedger
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.values import Actor, Channel, Status
+from complaints_ledger.domain.values import Actor, Channel, Role, Status
 from tests.builders import SimulatedClock, intake
 
 OFFICER = Actor("o.khan", "Northshire Council")
@@ -119,3 +119,36 @@ def test_a_v1_case_takes_new_commands_and_snapshots(
     ack = next(d for d in case.deadlines(date(2026, 5, 26)) if d.name == "acknowledgement")
     assert ack.status == "met"
     assert [entry.type for entry in ledger.history(case_id)] == ["Received", "Acknowledged"]
+
+
+def test_a_v1_subjects_correction_loads_as_the_same_list_of_subjects(
+    ledger: ComplaintsLedger, clock: SimulatedClock
+) -> None:
+    """FactCorrected v1 stored every value as a string, subjects joined by commas."""
+    case_id = _store_a_v1_case(ledger)
+    clock.now += timedelta(days=1)
+    manager = Actor("m.jones", OFFICER.organisation, Role.MANAGER)
+    ledger.correct_fact(
+        case_id,
+        CommandContext(manager),
+        field="subjects",
+        new_value=["charging", "home care"],
+        reason="triage",
+    )
+    v2_event = ledger.recorder.select_events(case_id)[-1]
+    state = json.loads(v2_event.state)
+    assert (state["class_version"], state["new_value"]) == (2, ["charging", "home care"])
+    v1_state = {k: v for k, v in state.items() if k != "class_version"}
+    v1_state |= {"new_value": "charging,home care", "previous_value": "home care"}
+
+    v1_id = _store_a_v1_case(ledger)
+    ledger.recorder.insert_events(
+        [StoredEvent(v1_id, 2, v2_event.topic, json.dumps(v1_state).encode())]
+    )
+
+    assert ledger.get(v1_id).subjects == ("charging", "home care")
+    corrected = ledger.history(v1_id)[-1]
+    assert (corrected.data["previous_value"], corrected.data["new_value"]) == (
+        ["home care"],
+        ["charging", "home care"],
+    )

@@ -435,7 +435,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         correction=st.sampled_from(
             [
                 ("service", "day services"),
-                ("subjects", "charging, communication"),
+                ("subjects", ["charging", "communication"]),
                 ("channel", "letter"),
                 ("channel", "fax"),
                 ("matter_occurred_on", "-400"),
@@ -449,7 +449,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             ]
         ),
     )
-    def correct_fact(self, gap: int, role: Role, correction: tuple[str, str]) -> None:
+    def correct_fact(self, gap: int, role: Role, correction: tuple[str, Any]) -> None:
         stamp = self.stamp(gap, 0, self.case.handling_organisation, role)
         field, value = correction
         if field == "matter_occurred_on":

@@ -156,7 +156,7 @@ others = st.one_of(
         fact=st.sampled_from(
             [
                 ("service", "day care"),
-                ("subjects", "fees,communication"),
+                ("subjects", ["fees", "communication"]),
                 ("kind", "concern"),
                 ("received_at", "90"),
             ]

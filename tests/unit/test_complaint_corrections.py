@@ -145,10 +145,19 @@ def test_a_correction_needs_a_reason() -> None:
         ("matter_occurred_on", "2026-13-01", "new_value"),
         ("matter_occurred_on", "2026-06-09", "new_value"),  # in the future
         ("subjects", " , ", "new_value"),
+        # The example: a JSON list sent as a string is not two subjects.
+        ("subjects", '["residential care", "medication"]', "new_value"),
+        ("subjects", [], "new_value"),
+        ("subjects", ["home care", " "], "new_value"),
+        ("subjects", ["home care", 3], "new_value"),
+        ("service", ["day services"], "new_value"),
+        ("channel", 3, "new_value"),
+        ("matter_occurred_on", "2026-05-01T09:00:00+00:00", "new_value"),  # an instant
+        ("received_at", None, "new_value"),
         ("acknowledged_at", "2026-06-02T09:00:00+00:00", "new_value"),  # never acknowledged
     ],
 )
-def test_bad_corrections_are_refused(field: str, new_value: str, error_field: str) -> None:
+def test_bad_corrections_are_refused(field: str, new_value: object, error_field: str) -> None:
     recorded = Recorded()
     with pytest.raises(InvalidValueError) as caught:
         recorded.case.correct_fact(stamp(day(3)), field=field, new_value=new_value, reason="r")
@@ -177,11 +186,48 @@ def test_a_correction_must_change_something() -> None:
 def test_subjects_are_corrected_as_a_list() -> None:
     recorded = Recorded()
     recorded.case.correct_fact(
-        stamp(day(3)), field="subjects", new_value="home care, charging", reason="Also charging"
+        stamp(day(3)),
+        field="subjects",
+        new_value=[" residential care", "medication, dosage", "medication, dosage"],
+        reason="Also medication",
     )
     (event,) = recorded.new_events()
-    assert (event.previous_value, event.new_value) == ("home care", "home care,charging")
-    assert recorded.case.subjects == ("home care", "charging")
+    # Stored as lists: a comma inside a subject stays inside it; each subject once.
+    assert (event.previous_value, event.new_value) == (
+        ["home care"],
+        ["residential care", "medication, dosage"],
+    )
+    assert recorded.case.subjects == ("residential care", "medication, dosage")
+    assert vars(recorded.replayed()) == vars(recorded.case)
+
+
+def test_a_wrong_type_is_refused_naming_what_the_field_takes() -> None:
+    recorded = Recorded()
+    with pytest.raises(InvalidValueError) as caught:
+        recorded.case.correct_fact(
+            stamp(day(3)), field="subjects", new_value="medication", reason="r"
+        )
+    assert caught.value.message.startswith("new_value for subjects must be a list")
+    with pytest.raises(InvalidValueError) as caught:
+        recorded.case.correct_fact(stamp(day(3)), field="channel", new_value="fax", reason="r")
+    assert "'fax' is not one of: " in caught.value.message
+
+
+def test_a_version_1_subjects_correction_upcasts_to_the_same_subjects() -> None:
+    state: dict[str, object] = {
+        "field": "subjects",
+        "new_value": "home care, charging",
+        "previous_value": "home care",
+    }
+    Complaint.FactCorrected.upcast_v1_v2(state)
+    assert state == {
+        "field": "subjects",
+        "new_value": ["home care", "charging"],
+        "previous_value": ["home care"],
+    }
+    other: dict[str, object] = {"field": "service", "new_value": "a, b", "previous_value": "c"}
+    Complaint.FactCorrected.upcast_v1_v2(other)
+    assert other["new_value"] == "a, b"  # only subjects were joined by commas
 
 
 def test_correcting_received_at_recomputes_the_acknowledgement_deadline() -> None:

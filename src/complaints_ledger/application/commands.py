@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from complaints_ledger.application.outcome_commands import OutcomeCommands
+from complaints_ledger.domain.correction_types import names_organisation
+from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import (
     EscalationRoute,
     ExtendedDeadline,
@@ -369,8 +371,22 @@ class LedgerCommands(OutcomeCommands, ABC):
         )
 
     def correct_fact(
-        self, case_id: UUID, ctx: CommandContext, *, field: str, new_value: str, reason: str
+        self,
+        case_id: UUID,
+        ctx: CommandContext,
+        *,
+        field: str,
+        new_value: str | list[str],
+        reason: str,
     ) -> int:
+        """`new_value` as the field's type (domain/correction_types.py)."""
+        name = new_value.strip() if isinstance(new_value, str) else ""
+        if names_organisation(field) and name and self.registered_name(name) is None:
+            raise InvalidValueError(
+                f"{name!r} is not in the organisation registry: register it first "
+                "(`complaints-ledger org add`)",
+                field="new_value",
+            )
         return self._execute(
             case_id,
             ctx,

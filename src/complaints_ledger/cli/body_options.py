@@ -94,6 +94,8 @@ def parse_body(model: type[M], values: Mapping[str, Any]) -> M:
         if option.many and _is_model(option.kind):
             value = [_json_object(option, item) for item in value]
         _put(document, option.path, list(value) if option.many else value)
+    # A body may say how its options read on a command line (e.g. one value or a list).
+    document = getattr(model, "from_command_line", lambda given: given)(document)
     try:
         return model.model_validate(document)
     except ValidationError as error:

@@ -2,75 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from complaints_ledger.domain.case_state import CaseBase, check_occurred_at, envelope, require_text
 from complaints_ledger.domain.clocks import uk_local_date
+from complaints_ledger.domain.correction_types import (
+    FIELD_TYPES,
+    read_fact,
+    stored_fact,
+    subjects_from_v1,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
-from complaints_ledger.domain.values import Channel, Kind, Stamp
+from complaints_ledger.domain.values import Stamp
 
 PERSONAL_FIELDS = frozenset(
     {"complainant.name", "complainant.email", "complainant.phone", "complainant.address", "summary"}
 )
 
 
-def _parse_datetime(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        raise ValueError("needs a timezone offset")
-    return value
-
-
-def _parse_subjects(text: str) -> tuple[str, ...]:
-    subjects = tuple(s.strip() for s in text.split(",") if s.strip())
-    if not subjects:
-        raise ValueError("needs at least one subject")
-    return subjects
-
-
-def _parse_text(text: str) -> str:
-    return require_text(text, "new_value")
-
-
-FACT_PARSERS: dict[str, Callable[[str], Any]] = {
-    "received_at": _parse_datetime,
-    "acknowledged_at": _parse_datetime,
-    "matter_occurred_on": date.fromisoformat,
-    "matter_noticed_on": date.fromisoformat,
-    "subjects": _parse_subjects,
-    "service": _parse_text,
-    "about_organisation": _parse_text,
-    "channel": Channel,
-    "kind": Kind,
-}
-CORRECTABLE_FIELDS = frozenset(FACT_PARSERS) | PERSONAL_FIELDS
-
-
-def _render(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return ",".join(value)
-    return str(value)
+CORRECTABLE_FIELDS = frozenset(FIELD_TYPES) | PERSONAL_FIELDS
 
 
 class Corrections(CaseBase):
     class FactCorrected(CaseBase.Event):
+        """Version 2 holds each value as its field's type (correction_types.py): subjects as a
+        list. Version 1 held every value as a string, subjects joined by commas."""
+
+        class_version = 2
         field: str
-        new_value: str | None  # None when the field is personal: see `personal`
-        previous_value: str | None
+        new_value: Any  # None when the field is personal: see `personal`
+        previous_value: Any
         reason: str
         personal: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            if state["field"] != "subjects":
+                return  # every other type's JSON is the string version 1 stored
+            for key in ("new_value", "previous_value"):
+                if isinstance(state.get(key), str):
+                    state[key] = subjects_from_v1(state[key])
 
         def apply(self, case: Corrections) -> None:
             if self.field in PERSONAL_FIELDS:
                 case._apply_personal_correction(self.field, self.personal["new_value"])
                 return
-            value = FACT_PARSERS[self.field](self.new_value or "")
+            value = read_fact(self.field, self.new_value)
             if self.field == "received_at" and case.first_received_at == case.received_at:
                 case.first_received_at = value
             setattr(case, self.field, value)
@@ -83,7 +61,8 @@ class Corrections(CaseBase):
         complainant = {**self.personal["complainant"], attribute: new_value}
         self.personal = {**self.personal, "complainant": complainant}
 
-    def correct_fact(self, stamp: Stamp, *, field: str, new_value: str, reason: str) -> None:
+    def correct_fact(self, stamp: Stamp, *, field: str, new_value: Any, reason: str) -> None:
+        """`new_value` as JSON: a string, or for subjects a list of strings."""
         self._check_stamp(stamp, command="correct a fact")
         self._require_privileged(stamp, "correcting a recorded fact")
         reason = require_text(reason, "reason")
@@ -93,6 +72,10 @@ class Corrections(CaseBase):
                 f"{field!r} cannot be corrected (correctable: {names})", field="field"
             )
         if field in PERSONAL_FIELDS:
+            if not isinstance(new_value, str):
+                raise InvalidValueError(
+                    f"new_value for {field} must be a string", field="new_value"
+                )
             self._trigger_personal_correction(stamp, field, new_value, reason)
             return
         parsed = self._parse_correction(field, new_value, stamp)
@@ -103,18 +86,19 @@ class Corrections(CaseBase):
             self.FactCorrected,
             **envelope(stamp),
             field=field,
-            new_value=_render(parsed),
-            previous_value=_render(previous),
+            new_value=stored_fact(field, parsed),
+            previous_value=stored_fact(field, previous),
             reason=reason,
             personal={},
         )
 
-    def _parse_correction(self, field: str, new_value: str, stamp: Stamp) -> Any:
+    def _parse_correction(self, field: str, new_value: Any, stamp: Stamp) -> Any:
         try:
-            parsed = FACT_PARSERS[field](new_value)
-        except ValueError as error:
+            parsed = read_fact(field, new_value)
+        except (TypeError, ValueError) as error:
             raise InvalidValueError(
-                f"new_value for {field} is invalid: {error}", field="new_value"
+                f"new_value for {field} must be {FIELD_TYPES[field].described}: {error}",
+                field="new_value",
             ) from None
         if isinstance(parsed, datetime):
             check_occurred_at(Stamp(stamp.recorded_at, parsed, stamp.actor, stamp.correlation_id))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from contextlib import suppress
+from typing import Any
+
 from pydantic import Field, ValidationInfo, field_validator
 
 from complaints_ledger.application.catalogue.body import MAX_WORKING_DAYS, Body, CommandBody
+from complaints_ledger.domain.correction_types import takes_list
 from complaints_ledger.domain.values import (
     EscalationRoute,
     ExtendedDeadline,
@@ -18,7 +23,13 @@ from complaints_ledger.domain.values import (
     RemedyOutcome,
 )
 from complaints_ledger.inputs import Day, Name, Text
-from complaints_ledger.inputs.text import TEXT_MAX, as_pydantic_error, clean_line
+from complaints_ledger.inputs.text import (
+    NAME_MAX,
+    TEXT_MAX,
+    as_pydantic_error,
+    clean_line,
+    clean_text,
+)
 
 MAX_REMEDIES = 20
 FREE_TEXT_FIELDS = frozenset({"summary", "complainant.address"})
@@ -199,16 +210,41 @@ class Feedback(CommandBody):
 
 class Correction(CommandBody):
     field: Name
-    new_value: Text = Field(description="One line, unless the field is free text (summary).")
+    new_value: list[Name] | Text = Field(
+        description="The new value, as the field's type: a list of strings for subjects "
+        '(["home care", "charging"]); otherwise a string: YYYY-MM-DD for a date, an RFC 3339 '
+        "instant for a time, a registered organisation's name for about_organisation. One "
+        "line, unless the field is free text (summary)."
+    )
     reason: Text
 
-    @field_validator("new_value")
+    @field_validator("new_value", mode="before")
     @classmethod
-    def _one_line_for_a_fact(cls, value: str, info: ValidationInfo) -> str:
-        """A correction of a name or fact is held to that field's policy: one line."""
-        if info.data.get("field") in FREE_TEXT_FIELDS:
-            return value
-        return as_pydantic_error(clean_line, value, TEXT_MAX)
+    def _held_to_the_text_policy(cls, value: Any, info: ValidationInfo) -> str | list[str]:
+        """Each string is held to its field's policy (one line unless free text); whether it is
+        the field's type (a list only for subjects) is the ledger's check (correction_types)."""
+        if isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                raise ValueError("a list of new values holds strings only")
+            return [as_pydantic_error(clean_line, item, NAME_MAX) for item in value]
+        if not isinstance(value, str):
+            raise ValueError("must be a string, or a list of strings for subjects")  # noqa: TRY004
+        free_text = info.data.get("field") in FREE_TEXT_FIELDS
+        return as_pydantic_error(clean_text if free_text else clean_line, value, TEXT_MAX)
+
+    @classmethod
+    def from_command_line(cls, document: dict[str, Any]) -> dict[str, Any]:
+        """`--new-value` repeats for subjects (or, given once, may be a JSON list of them); given
+        once for any other field, it is that one value."""
+        value, field = document.get("new_value"), document.get("field", "")
+        if not isinstance(value, list) or len(value) != 1:
+            return document
+        if not takes_list(field):
+            return {**document, "new_value": value[0]}
+        if value[0].lstrip().startswith("["):
+            with suppress(ValueError):
+                return {**document, "new_value": json.loads(value[0])}
+        return document
 
 
 class Withdrawal(CommandBody):
