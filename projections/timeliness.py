@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from complaints_ledger.domain.calendars import AdjustedCalendar
 from complaints_ledger.domain.clocks import (
     ClockFacts,
     Extension,
@@ -26,6 +27,7 @@ from complaints_ledger.domain.values import ExtendedDeadline, Kind, RegimeId
 from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views
+from projections.calendar_inputs import CalendarInputs, in_force
 
 Row = dict[str, Any]
 STATUTORY_DEADLINES = (
@@ -61,9 +63,11 @@ CASE_COLUMNS: dict[str, str] = {
     "matter_occurred_on": "text",
     "matter_noticed_on": "text",
 }
-# Derived from the facts by complaints_ledger.domain.clocks.deadlines: never depends on today.
+# Derived from the facts by complaints_ledger.domain.clocks.deadlines: never depends on today;
+# with the calendar version they were counted with (projections/calendar_inputs.py).
 DEADLINE_COLUMNS: dict[str, str] = {
-    f"{name}_{part}": "text" for name in STATUTORY_DEADLINES for part in ("due", "met_at")
+    **{f"{name}_{part}": "text" for name in STATUTORY_DEADLINES for part in ("due", "met_at")},
+    "calendar_version": "text",
 }
 CASES = Table(
     "cases",
@@ -280,18 +284,22 @@ def clock_facts(row: Row) -> ClockFacts:
     )
 
 
-def derive_deadlines(row: Row) -> None:
-    """Store each statutory deadline's due date and when it was met (None: not met)."""
+def derive_deadlines(row: Row, calendar: AdjustedCalendar | None = None) -> None:
+    """Store each statutory deadline's due date and when it was met (None: not met), counted
+    with `calendar`, or else the calendar in force in the runner's session."""
     facts = clock_facts(row)
     receipt = uk_local_date(facts.received_at)
-    found = {d.name: d for d in deadlines(facts, today=receipt, explain=False) if d.statutory}
+    calendar = calendar or in_force(calendar_for(facts.regime))
+    derived = deadlines(facts, today=receipt, explain=False, calendar=calendar)
+    found = {d.name: d for d in derived if d.statutory}
+    row["calendar_version"] = derived[0].calendar_version if derived else None
     for name in STATUTORY_DEADLINES:
         deadline = found.get(name)
         row[f"{name}_due"] = deadline.due.isoformat() if deadline else None
         met_at = deadline.met_at if deadline else None
         row[f"{name}_met_at"] = met_at.isoformat() if met_at else None
     row["received_month"] = f"{receipt:%Y-%m}"
-    calendar = calendar_for(facts.regime)
+    counting = calendar or calendar_for(facts.regime)
     for column, met in (
         ("working_days_to_acknowledge", row["acknowledgement_met_at"]),
         ("working_days_to_respond", row["response_met_at"]),
@@ -300,7 +308,7 @@ def derive_deadlines(row: Row) -> None:
         row[column] = (
             None
             if met_at is None
-            else working_days_between(calendar, receipt, uk_local_date(met_at))
+            else working_days_between(counting, receipt, uk_local_date(met_at))
         )
 
 
@@ -315,9 +323,11 @@ def _on_case_event(event: EventRecord, views: Views) -> None:
 
 PROJECTION = ReadModel(
     name="timeliness",
-    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
+    # 2: stored values escaped by the read side (docs/projections.md); 3: calendar_version
+    version=3,
     tables=(CASES,),
     handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
+    inputs=CalendarInputs(lambda: CASES),
     description=(
         "Per case: what the statutory clocks count from and the due dates they derive, for "
         "timeliness dashboards and overdue lists per organisation, service, regime and month."

@@ -17,6 +17,7 @@ from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.read_model import ReadModel, Table
 from complaints_ledger.readside.records import EventRecord
 from complaints_ledger.readside.views import Views, physical_name
+from projections.calendar_inputs import CalendarInputs, Calendars, calendars_in_force
 from projections.timeliness import (
     CASE_COLUMNS,
     CLOCK_EVENTS,
@@ -101,9 +102,11 @@ def _derive(row: Row) -> None:
 
 PROJECTION = ReadModel(
     name="worklist",
-    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
+    # 2: stored values escaped by the read side (docs/projections.md); 3: calendar_version
+    version=3,
     tables=(CASES,),
     handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
+    inputs=CalendarInputs(lambda: CASES),
     description=(
         "Open cases per organisation and handler: status, stage, next statutory deadline, "
         "received date and number of subjects."
@@ -136,20 +139,18 @@ def worklist(
         f"WHERE {where}",
         params,
     )
-    found = [_result(dict(zip(columns, row, strict=True)), today) for row in rows]
+    calendars = calendars_in_force(db)
+    found = [_result(dict(zip(columns, row, strict=True)), today, calendars) for row in rows]
     return sorted(
         found,
         key=lambda r: (r["next_due"] is None, r["next_due"] or "", r["received_on"], r["case_id"]),
     )
 
 
-def _result(row: Row, today: date) -> dict[str, Any]:
+def _result(row: Row, today: date, calendars: Calendars) -> dict[str, Any]:
     due = None if row["next_due"] is None else date.fromisoformat(row["next_due"])
-    days = (
-        None
-        if due is None
-        else working_days_between(calendar_for(RegimeId(row["regime"])), today, due)
-    )
+    calendar = calendars[calendar_for(RegimeId(row["regime"]))]
+    days = None if due is None else working_days_between(calendar, today, due)
     return {
         **{key: row.get(key) for key in WORKLIST_KEYS},
         "handler": row["handler"] or UNASSIGNED,

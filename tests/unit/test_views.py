@@ -34,6 +34,7 @@ CASE_KEYS = {
     "outcome", "actions", "complainant",
 }  # fmt: skip
 DEADLINE_KEYS = {"name", "due", "status", "met_at", "statutory", "rule", "explanation"}
+DEADLINE_KEYS |= {"calendar_version", "holidays_skipped"}  # issue 15 section 4
 
 
 def stamp(days: float) -> Stamp:

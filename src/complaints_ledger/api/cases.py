@@ -25,6 +25,7 @@ from complaints_ledger.api.responses import (
     json_response,
 )
 from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
+from complaints_ledger.application.calendar_service import CalendarBook
 from complaints_ledger.application.case_view import case_view, history_entry_view
 from complaints_ledger.application.catalogue import CaseCommand, CommandCall
 from complaints_ledger.application.context import CommandContext
@@ -86,7 +87,7 @@ class CaseReader:
         complaint = ledger.as_of(case_id, as_of) if as_of is not None else current
         self._record(case_id, "case" if as_of is None else f"case as of {as_of.isoformat()}")
         today = uk_local_date(as_of) if as_of is not None else self.context.today()
-        view = case_view(complaint, today)
+        view = case_view(complaint, today, CalendarBook(ledger).for_case(complaint))
         pseudonyms = self._pseudonyms(current)
         if pseudonyms is not None:
             view = pseudonymise_case_view(view, pseudonyms)
@@ -214,9 +215,12 @@ class CaseCommands:
         """The case after the command, with people as pseudonyms for a caller who may not see
         them (a regulator notified without an identified person)."""
         pseudonyms = pseudonyms_for(self.context, complaint)
+        calendar = CalendarBook(self.context.ledger).for_case(complaint)
         if pseudonyms is None:
-            return case_response(complaint, self.context.today())
-        view = pseudonymise_case_view(case_view(complaint, self.context.today()), pseudonyms)
+            return case_response(complaint, self.context.today(), calendar)
+        view = pseudonymise_case_view(
+            case_view(complaint, self.context.today(), calendar), pseudonyms
+        )
         return json_response(view, complaint.version)
 
     def _replay_receipt(self, key: RequestKey) -> JSONResponse | None:
@@ -226,4 +230,5 @@ class CaseCommands:
     def _created(self, case_id: UUID) -> JSONResponse:
         location = str(self.context.request.url_for("read_case", case_id=str(case_id)))
         complaint = self.context.at_version(case_id, 1)
-        return created_response(complaint, self.context.today(), location)
+        calendar = CalendarBook(self.context.ledger).for_case(complaint)
+        return created_response(complaint, self.context.today(), location, calendar)

@@ -16,6 +16,11 @@ from complaints_ledger.domain.privacy import SubjectRole
 from complaints_ledger.domain.values import Channel, Kind, Outcome, RegimeId, Status
 
 
+class HolidaySkipped(BaseModel):
+    day: date
+    name: str
+
+
 class DeadlineView(BaseModel):
     name: str
     due: date
@@ -24,6 +29,10 @@ class DeadlineView(BaseModel):
     statutory: bool
     rule: str
     explanation: str
+    calendar_version: str = Field("", description="The working-day calendar it was counted with.")
+    holidays_skipped: list[HolidaySkipped] = Field(
+        default_factory=list, description="Bank holidays (weekdays) the count skipped."
+    )
 
 
 class TimeLimitView(BaseModel):

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from complaints_ledger.api.problems import ApiProblemError
 from complaints_ledger.application.case_view import case_view
+from complaints_ledger.domain.calendars import AdjustedCalendar
 from complaints_ledger.domain.complaint import Complaint
 
 # Case data is personal data: no shared cache may keep it.
@@ -19,15 +20,19 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def case_response(complaint: Complaint, today: date) -> JSONResponse:
-    return json_response(case_view(complaint, today), complaint.version)
+def case_response(
+    complaint: Complaint, today: date, calendar: AdjustedCalendar | None = None
+) -> JSONResponse:
+    return json_response(case_view(complaint, today, calendar), complaint.version)
 
 
-def created_response(complaint: Complaint, today: date, location: str) -> JSONResponse:
+def created_response(
+    complaint: Complaint, today: date, location: str, calendar: AdjustedCalendar | None = None
+) -> JSONResponse:
     document = {
         "id": str(complaint.id),
         "version": complaint.version,
-        "case": case_view(complaint, today),
+        "case": case_view(complaint, today, calendar),
     }
     return json_response(document, complaint.version, status=201, location=location)
 

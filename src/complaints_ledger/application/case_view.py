@@ -16,6 +16,7 @@ from complaints_ledger.domain.referrals import referral_chain
 
 if TYPE_CHECKING:
     from complaints_ledger.application.ledger import HistoryEntry
+    from complaints_ledger.domain.calendars import AdjustedCalendar
     from complaints_ledger.domain.clocks import Deadline, TimeLimitCheck
     from complaints_ledger.domain.complaint import Complaint
 
@@ -51,6 +52,10 @@ def deadline_view(deadline: Deadline) -> dict[str, Any]:
         "statutory": deadline.statutory,
         "rule": deadline.rule,
         "explanation": deadline.explanation,
+        "calendar_version": deadline.calendar_version,
+        "holidays_skipped": [
+            {"day": day.isoformat(), "name": name} for day, name in deadline.holidays_skipped
+        ],
     }
 
 
@@ -77,8 +82,11 @@ def action_views(complaint: Complaint, today: date) -> list[dict[str, Any]]:
     ]
 
 
-def case_view(complaint: Complaint, today: date) -> dict[str, Any]:
-    """The case as it stands, with its deadlines as of `today` (a UK date)."""
+def case_view(
+    complaint: Complaint, today: date, calendar: AdjustedCalendar | None = None
+) -> dict[str, Any]:
+    """The case as it stands, with its deadlines as of `today` (a UK date), counted with
+    `calendar`, the calendar in force for its regime (calendar_service.CalendarBook.for_case)."""
     personal = complaint.personal
     return {
         "id": str(complaint.id),
@@ -94,7 +102,7 @@ def case_view(complaint: Complaint, today: date) -> dict[str, Any]:
         "received_at": instant(complaint.received_at),
         "first_received_at": instant(complaint.first_received_at),
         "subjects": list(complaint.subjects),
-        "deadlines": [deadline_view(d) for d in complaint.deadlines(today)],
+        "deadlines": [deadline_view(d) for d in complaint.deadlines(today, calendar)],
         "time_limit": time_limit_view(complaint.time_limit()),
         "outcome": str(complaint.outcome) if complaint.outcome else None,
         "actions": action_views(complaint, today),

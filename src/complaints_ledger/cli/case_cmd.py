@@ -18,6 +18,7 @@ import typer
 from pydantic import BaseModel
 
 from complaints_ledger.access import Policy, Principal
+from complaints_ledger.application.calendar_service import CalendarBook
 from complaints_ledger.application.case_view import case_view
 from complaints_ledger.application.catalogue import CATALOGUE, CaseCommand, CommandCall
 from complaints_ledger.application.context import CommandContext
@@ -38,6 +39,7 @@ from complaints_ledger.cli.body_options import body_options, keyword, parse_body
 from complaints_ledger.cli.caller import caller, caller_options
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import DuplicateCommandError, InvalidValueError
 from complaints_ledger.inputs import TextPolicyError, clean_line
 
@@ -194,7 +196,8 @@ def _path_value(text: str, name: str) -> str:
 
 
 def _view(ledger: ComplaintsLedger, case_id: UUID, version: int) -> dict[str, Any]:
-    return case_view(ledger.repository.get(case_id, version=version), parsing.uk_today())
+    complaint: Complaint = ledger.repository.get(case_id, version=version)
+    return case_view(complaint, parsing.uk_today(), CalendarBook(ledger).for_case(complaint))
 
 
 def _report(values: Values, document: dict[str, Any], summary: str) -> None:

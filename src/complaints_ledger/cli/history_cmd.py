@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from complaints_ledger.application.calendar_service import CalendarBook
 from complaints_ledger.application.case_view import (
     case_view,
     deadline_view,
@@ -45,8 +46,9 @@ def history(
         with open_ledger(state(ctx).settings) as ledger:
             case = ledger.as_of(complaint_id, when) if when else ledger.get(complaint_id)
             entries = ledger.history(complaint_id, as_of=when)
+            calendar = CalendarBook(ledger).for_case(case)
         today = uk_local_date(when) if when else parsing.uk_today()
-        view = case_view(case, today)
+        view = case_view(case, today, calendar)
         events = [history_entry_view(entry) for entry in entries]
     if as_json:
         _print_json({"case": view, "events": events})
@@ -75,13 +77,14 @@ def deadlines(
         day = parsing.day(today) if today is not None else parsing.uk_today()
         with open_ledger(state(ctx).settings) as ledger:
             case = ledger.get(complaint_id)
+            calendar = CalendarBook(ledger).for_case(case)
         view: dict[str, Any] = {
             "id": str(case.id),
             "today": day.isoformat(),
             "kind": str(case.kind),
             "status": str(case.status),
             "regime": str(case.regime),
-            "deadlines": [deadline_view(d) for d in case.deadlines(day)],
+            "deadlines": [deadline_view(d) for d in case.deadlines(day, calendar)],
             "time_limit": time_limit_view(case.time_limit()),
         }
     if as_json:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import calendar as gregorian
 from bisect import bisect_left
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
+from importlib.metadata import version as package_version
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ import holidays
 from complaints_ledger.domain.errors import InvalidValueError
 
 UK_TIME_ZONE = ZoneInfo("Europe/London")
+HOLIDAYS_VERSION = package_version("holidays")  # part of every calendar version
 
 FIRST_COUNTING_CONVENTION = "uk-working-days/v1"
 # What each stored convention id means. Events store the id so that a later change of convention
@@ -73,16 +76,83 @@ def bank_holidays(calendar: Calendar, year: int) -> Mapping[date, str]:
     return MappingProxyType(dict(found))
 
 
-def is_working_day(calendar: Calendar, day: date) -> bool:
+CHRISTMAS_DAY = "Christmas Day"
+
+
+@dataclass(frozen=True)
+class AdjustedCalendar:
+    """A nation's calendar in force: the `holidays` package's days with the one-off days an
+    operator added or removed (domain/calendar_adjustments.py), and the version naming them."""
+
+    calendar: Calendar
+    added: tuple[tuple[date, str], ...] = ()  # (day, name), sorted by day
+    removed: frozenset[date] = frozenset()
+    adjustments: int = 0  # adjustment events recorded for this nation, in log order
+
+    @property
+    def version(self) -> str:
+        return calendar_version(self.calendar, self.adjustments)
+
+    def holidays_in(self, year: int) -> Mapping[date, str]:
+        return _adjusted_holidays(self, year)
+
+
+@lru_cache(maxsize=1024)
+def _adjusted_holidays(calendar: AdjustedCalendar, year: int) -> Mapping[date, str]:
+    package = bank_holidays(calendar.calendar, year)
+    found = {d: n for d, n in package.items() if d not in calendar.removed}
+    found.update((d, n) for d, n in calendar.added if d.year == year)
+    return MappingProxyType(found)
+
+
+CalendarLike = Calendar | AdjustedCalendar
+
+
+def calendar_version(calendar: Calendar, adjustments: int) -> str:
+    """`<holidays package version>+<nation>@<n>`: an upgrade or an adjustment changes it."""
+    return f"{HOLIDAYS_VERSION}+{calendar}@{adjustments}"
+
+
+def base_calendar(calendar: CalendarLike) -> Calendar:
+    return calendar.calendar if isinstance(calendar, AdjustedCalendar) else calendar
+
+
+def holidays_of(calendar: CalendarLike, year: int) -> Mapping[date, str]:
+    """The bank holidays (with names) of a calendar, adjusted or as the package has them."""
+    if isinstance(calendar, AdjustedCalendar):
+        return calendar.holidays_in(year)
+    return bank_holidays(calendar, year)
+
+
+def is_working_day(calendar: CalendarLike, day: date) -> bool:
     if day.weekday() >= 5:  # noqa: PLR2004 - Saturday is 5, Sunday 6
         return False
     if (day.month, day.day) == (12, 25):  # Christmas Day, named in reg 2 itself
         return False
-    return day not in bank_holidays(calendar, day.year)
+    return day not in holidays_of(calendar, day.year)
 
 
-@cache
-def _working_days_to(calendar: Calendar, year: int) -> tuple[int, ...]:
+def holidays_skipped(calendar: CalendarLike, start: date, end: date) -> list[tuple[date, str]]:
+    """The weekdays start < d <= end that are not working days, with their names."""
+    skipped, day = [], start + timedelta(days=1)
+    while day <= end:
+        if day.weekday() < 5 and not is_working_day(calendar, day):  # noqa: PLR2004
+            names = holidays_of(calendar, day.year)
+            skipped.append((day, names.get(day, CHRISTMAS_DAY)))
+        day += timedelta(days=1)
+    return skipped
+
+
+def holidays_named(skipped: tuple[tuple[date, str], ...]) -> str:
+    """The explanation's clause naming the holidays a deadline skipped."""
+    if not skipped:
+        return "; no bank holiday fell in the period"
+    named = ", ".join(f"{day:%a %d %b %Y} ({name})" for day, name in skipped)
+    return f"; skipping the bank holidays {named}"
+
+
+@lru_cache(maxsize=1024)  # bounded: what-ifs build hypothetical calendars
+def _working_days_to(calendar: CalendarLike, year: int) -> tuple[int, ...]:
     """For each day of the year (index 0 is 1 January), the working days from 1 January to it."""
     counts, total, day = [], 0, date(year, 1, 1)
     while day.year == year:
@@ -92,11 +162,11 @@ def _working_days_to(calendar: Calendar, year: int) -> tuple[int, ...]:
     return tuple(counts)
 
 
-def _count_to(calendar: Calendar, day: date) -> int:
+def _count_to(calendar: CalendarLike, day: date) -> int:
     return _working_days_to(calendar, day.year)[day.timetuple().tm_yday - 1]
 
 
-def add_working_days(calendar: Calendar, start: date, n: int) -> date:
+def add_working_days(calendar: CalendarLike, start: date, n: int) -> date:
     """The n-th working day after `start` (start is day 0, even when not a working day)."""
     if n < 0:
         raise InvalidValueError("working days to add must not be negative", field="n")
@@ -109,7 +179,7 @@ def add_working_days(calendar: Calendar, start: date, n: int) -> date:
     return date(year, 1, 1) + timedelta(days=bisect_left(counts, wanted))
 
 
-def working_days_between(calendar: Calendar, start: date, end: date) -> int:
+def working_days_between(calendar: CalendarLike, start: date, end: date) -> int:
     """Working days d with start < d <= end; negative when end is before start.
 
     The inverse of `add_working_days`: working_days_between(c, s, add_working_days(c, s, n)) == n.

@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from complaints_ledger.domain import clocks
+from complaints_ledger.domain.calendars import AdjustedCalendar
 from complaints_ledger.domain.errors import (
     CaseClosedError,
     DuplicateCommandError,
@@ -190,8 +191,11 @@ class CaseBase(Aggregate):
             first_received_at=self.first_received_at,
         )
 
-    def deadlines(self, today: date) -> tuple[clocks.Deadline, ...]:
-        return clocks.deadlines(self.clock_facts(), today)
+    def deadlines(
+        self, today: date, calendar: AdjustedCalendar | None = None
+    ) -> tuple[clocks.Deadline, ...]:
+        """Counted with `calendar`, the regime's calendar in force (None: the package's)."""
+        return clocks.deadlines(self.clock_facts(), today, calendar=calendar)
 
     def time_limit(self) -> clocks.TimeLimitCheck:
         return clocks.time_limit(self.clock_facts())

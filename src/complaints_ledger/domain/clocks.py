@@ -16,8 +16,14 @@ from complaints_ledger.domain.calendars import (
     COUNTING_CONVENTION,
     COUNTING_CONVENTIONS,
     FIRST_COUNTING_CONVENTION,
+    AdjustedCalendar,
     Calendar,
+    CalendarLike,
     add_working_days,
+    base_calendar,
+    calendar_version,
+    holidays_named,
+    holidays_skipped,
     is_working_day,
     months_after,
     months_beginning_with,
@@ -104,6 +110,9 @@ class Deadline:
     statutory: bool
     rule: str  # e.g. "SI 2009/309 reg 13(2)"
     explanation: str  # regime, rule, calendar, counting convention, and what it counts from
+    calendar_version: str = ""  # the working-day calendar it was counted with (calendars.py)
+    # the bank holidays (weekdays) it skipped: (day, name); none for calendar-month periods
+    holidays_skipped: tuple[tuple[date, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,20 +196,43 @@ class _Clock:
     facts: ClockFacts
     today: date
     explaining: bool = True  # False: leave explanations empty (a read model storing due dates)
+    in_force: AdjustedCalendar | None = None  # None: the package's calendar, unadjusted
 
     @cached_property
-    def calendar(self) -> Calendar:
-        return calendar_for(self.facts.regime)
+    def calendar(self) -> CalendarLike:
+        return self.in_force or calendar_for(self.facts.regime)
+
+    @cached_property
+    def version(self) -> str:
+        if self.in_force is not None:
+            return self.in_force.version
+        return calendar_version(calendar_for(self.facts.regime), 0)
+
+    @cached_property
+    def description(self) -> str:
+        return f"{CALENDAR_DESCRIPTIONS[base_calendar(self.calendar)]}, version {self.version}"
 
     @cached_property
     def receipt(self) -> date:
         return uk_local_date(self.facts.received_at)
 
-    def deadline(self, step: _Step, due: date, met_at: datetime | None, text: str) -> Deadline:
+    def deadline(
+        self,
+        step: _Step,
+        due: date,
+        met_at: datetime | None,
+        text: str,
+        skipped: tuple[tuple[date, str], ...] = (),
+    ) -> Deadline:
         due = max(due, self.receipt)  # a deadline is never before receipt
         status = _status(due, met_at, self.facts.stopped_at, self.today)
         statutory = step.rule != INTERNAL_TARGET_RULE
-        return Deadline(step.name, due, status, met_at, statutory, step.rule, text)
+        return Deadline(
+            step.name, due, status, met_at, statutory, step.rule, text, self.version, skipped
+        )
+
+    def skipped(self, start: date, due: date) -> tuple[tuple[date, str], ...]:
+        return tuple(holidays_skipped(self.calendar, start, due)) if self.explaining else ()
 
     def extended(self, which: ExtendedDeadline | None) -> tuple[int, str]:
         granted = [e for e in self.facts.extensions if which is not None and e.deadline == which]
@@ -219,7 +251,7 @@ class _Clock:
         return (
             f"{_under(self.facts.regime, step.rule)}: the {step.what} is due {days} working days "
             f"after {counts_from} ({start:%a %d %b %Y}), using "
-            f"{CALENDAR_DESCRIPTIONS[self.calendar]} and the counting convention "
+            f"{self.description} and the counting convention "
             f"uk-working-days/v1 (day 0 is {counts_from} and is not counted){tail}."
         )
 
@@ -228,8 +260,12 @@ class _Clock:
     ) -> Deadline:
         extra, ext_text = self.extended(step.extended_by)
         days = step.days + extra
-        text = self.explain(step, days, start, counts_from, ext_text + note)
-        return self.deadline(step, add_working_days(self.calendar, start, days), met_at, text)
+        due = add_working_days(self.calendar, start, days)
+        skipped = self.skipped(start, due)
+        text = self.explain(
+            step, days, start, counts_from, ext_text + note + holidays_named(skipped)
+        )
+        return self.deadline(step, due, met_at, text, skipped)
 
 
 def _england(clock: _Clock) -> list[Deadline]:
@@ -249,7 +285,7 @@ def _england(clock: _Clock) -> list[Deadline]:
             f"{_under(facts.regime, step.rule)}: the response is due within 6 months "
             f"beginning with {_RECEIPT} ({receipt:%a %d %b %Y}), a period ending "
             f"{period_end:%a %d %b %Y} (calendar months, not working days, so "
-            f"{CALENDAR_DESCRIPTIONS[clock.calendar]} do not move it; convention "
+            f"{clock.description} do not move it; convention "
             "uk-working-days/v1: the day before the corresponding date, or the last day of a "
             f"month without one){note}."
         )
@@ -344,18 +380,28 @@ def _internal_target(clock: _Clock, target: int) -> Deadline:
         f"; it is not statutory, so it pauses: {skipped} paused working days (from "
         f"{len(clock.facts.target_pauses)} recorded pause(s)) added; statutory ones never pause"
     )
-    text = clock.explain(step, target, clock.receipt, _RECEIPT, note)
-    return clock.deadline(step, due, clock.facts.responded_at, text)
+    holidays = clock.skipped(clock.receipt, due)
+    text = clock.explain(step, target, clock.receipt, _RECEIPT, note + holidays_named(holidays))
+    return clock.deadline(step, due, clock.facts.responded_at, text, holidays)
 
 
-def deadlines(facts: ClockFacts, today: date, *, explain: bool = True) -> tuple[Deadline, ...]:
+def deadlines(
+    facts: ClockFacts,
+    today: date,
+    *,
+    explain: bool = True,
+    calendar: AdjustedCalendar | None = None,
+) -> tuple[Deadline, ...]:
     """Every deadline of a case; compliments have none, concerns only the internal target.
 
     `explain=False` leaves each explanation empty, for callers that need only dates and statuses.
+    `calendar` is the regime's calendar in force (with its adjustments); None: the package's.
     """
     if facts.kind == Kind.COMPLIMENT:
         return ()
-    clock, result = _Clock(facts, today, explaining=explain), []
+    if calendar is not None and calendar.calendar != calendar_for(facts.regime):
+        raise ValueError(f"the {facts.regime} regime counts with {calendar_for(facts.regime)}")
+    clock, result = _Clock(facts, today, explaining=explain, in_force=calendar), []
     if facts.kind == Kind.COMPLAINT:
         if facts.regime == RegimeId.ENGLAND_2009:
             result = _england(clock)

@@ -8,20 +8,35 @@ A projection module declares `PROJECTION = ReadModel(...)`; see docs/projections
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from complaints_ledger.readside.tables import Table
 from complaints_ledger.readside.views import Views
 
 if TYPE_CHECKING:
+    from complaints_ledger.persistence.view_db import ViewDatabase
     from complaints_ledger.readside.records import EventRecord
 
-__all__ = ["EVENT_TOPIC_PREFIX", "Handler", "ReadModel", "Table"]
+__all__ = ["EVENT_TOPIC_PREFIX", "ExternalInputs", "Handler", "ReadModel", "Table"]
 
 EVENT_TOPIC_PREFIX = "complaints_ledger.domain.complaint:Complaint."
 
 Handler = Callable[["EventRecord", Views], None]
+
+
+class ExternalInputs(Protocol):
+    """Data besides the event log that stored values derive from (the working-day calendars:
+    projections/calendar_inputs.py). The runner applies events inside `session`; `state` says
+    what status should show about them (None: nothing)."""
+
+    def session(
+        self, db: ViewDatabase, projection: ReadModel, namespace: str, as_of: datetime | None
+    ) -> AbstractContextManager[None]: ...
+
+    def state(self, db: ViewDatabase, projection: ReadModel) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,7 @@ class ReadModel:
     tables: tuple[Table, ...]
     handlers: Mapping[str, Handler]
     description: str = ""
+    inputs: ExternalInputs | None = None
     topics: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -100,8 +100,20 @@ class ReadModelRunner:
         tables wait for each other (build_lock.py).
         """
         namespace = BUILD if as_of is None else as_of_namespace(as_of)
-        with build_lock(self.db, tracking_name(projection, namespace)), cyclic_gc_paused():
+        with (
+            build_lock(self.db, tracking_name(projection, namespace)),
+            cyclic_gc_paused(),
+            self._inputs(projection, namespace, as_of),
+        ):
             return self._rebuild(projection, as_of, progress)
+
+    def _inputs(
+        self, projection: ReadModel, namespace: str, as_of: datetime | None
+    ) -> AbstractContextManager[None]:
+        """What the projection derives from besides events (e.g. the calendars), in force."""
+        if projection.inputs is None:
+            return nullcontext()
+        return projection.inputs.session(self.db, projection, namespace, as_of)
 
     def _rebuild(
         self, projection: ReadModel, as_of: datetime | None, progress: Progress | None
@@ -247,9 +259,9 @@ class ReadModelRunner:
         if self.needs_rebuild(projection):
             with build_lock(self.db, tracking_name(projection, BUILD)):
                 if self.needs_rebuild(projection):  # nobody else built them while we waited
-                    with cyclic_gc_paused():
+                    with cyclic_gc_paused(), self._inputs(projection, BUILD, None):
                         return self._rebuild(projection, None, None).events
-        with cyclic_gc_paused():
+        with cyclic_gc_paused(), self._inputs(projection, LIVE, None):
             return self._catch_up(projection)
 
     def ensure_built_as_of(self, projection: ReadModel, as_of: datetime) -> str:
@@ -261,7 +273,7 @@ class ReadModelRunner:
             return namespace
         with build_lock(self.db, name):
             if not self._built_up_to_head(projection, name):
-                with cyclic_gc_paused():
+                with cyclic_gc_paused(), self._inputs(projection, namespace, as_of):
                     self._rebuild(projection, as_of, None)
         return namespace
 
