@@ -19,6 +19,7 @@ from complaints_ledger.api.problems import PROBLEM_MEDIA_TYPE, install_problem_h
 from complaints_ledger.api.read_deps import halted_projections, projection_lag
 from complaints_ledger.api.readiness import Readiness, register_background_gauges
 from complaints_ledger.api.routes import (
+    calendars,
     commands,
     complaints,
     integrity,
@@ -102,6 +103,7 @@ def create_app(
     app.include_router(read_models.router)
     app.include_router(integrity.router)
     app.include_router(privacy.router)
+    app.include_router(calendars.router)
     add_docs_page(app)
     metrics.register_gauge(
         "complaints_ledger_projection_lag_events",

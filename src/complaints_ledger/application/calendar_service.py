@@ -22,12 +22,24 @@ from complaints_ledger.domain.calendar_adjustments import (
 )
 from complaints_ledger.domain.calendars import AdjustedCalendar, Calendar
 from complaints_ledger.domain.clocks import calendar_for
-from complaints_ledger.domain.errors import ConflictError
+from complaints_ledger.domain.errors import ConflictError, InvalidValueError
 from complaints_ledger.domain.values import Stamp
 
 if TYPE_CHECKING:
     from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.domain.complaint import Complaint
+
+
+def calendar_named(nation: str, field: str = "nation") -> Calendar:
+    """A nation's calendar from its name; a clear error naming `field` otherwise."""
+    try:
+        return Calendar(nation.strip().lower())
+    except ValueError:
+        known = ", ".join(c.value for c in Calendar)
+        raise InvalidValueError(
+            f"{field} {nation!r} is not a nation with a calendar: one of {known}",
+            field=field.lstrip("-"),
+        ) from None
 
 
 @dataclass(frozen=True)

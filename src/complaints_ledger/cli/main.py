@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from complaints_ledger.cli.access_cmd import org_app, token_app
+from complaints_ledger.cli.calendar_cmd import app as calendar_app
 from complaints_ledger.cli.case_cmd import case_app
 from complaints_ledger.cli.context import CliState
 from complaints_ledger.cli.db_cmd import app as db_app
@@ -63,6 +64,7 @@ app.command("history")(history)
 app.command("deadlines")(deadlines)
 app.command("serve")(serve)
 app.add_typer(projections_app, name="projections")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(report_app, name="report")
 app.add_typer(org_app, name="org")
 app.add_typer(token_app, name="token")

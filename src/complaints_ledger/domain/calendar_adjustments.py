@@ -120,10 +120,11 @@ def unadjusted(calendar: Calendar) -> AdjustedCalendar:
 
 def check_can_add(calendar: AdjustedCalendar, day: date) -> None:
     check_day(day)
-    if not is_working_day(calendar, day):
-        raise RuleViolationError(
-            f"{day:%a %d %b %Y} is not a working day in {calendar.calendar} already", field="day"
-        )
+    if is_working_day(calendar, day):
+        return
+    name = calendar.holidays_in(day.year).get(day)
+    why = f"already a bank holiday ({name})" if name else "never a working day"
+    raise RuleViolationError(f"{day:%a %d %b %Y} is {why} in {calendar.calendar}", field="day")
 
 
 def check_can_remove(calendar: AdjustedCalendar, day: date) -> None:
