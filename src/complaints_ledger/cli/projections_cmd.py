@@ -59,7 +59,8 @@ def status(ctx: typer.Context, names: Names = None) -> None:
         runner = ReadModelRunner(db)
         failures = {failure.name: failure for failure in runner.failures.all()}
         table = Table("projection", "version", "position", "head", "lag", "state")
-        for projection in select_projections(tuple(names or ())):
+        selected = select_projections(tuple(names or ()))
+        for projection in selected:
             position, head = runner.status(projection)
             row = _status_row(projection, position, head, failures.get(projection.name))
             table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
@@ -75,6 +76,9 @@ def status(ctx: typer.Context, names: Names = None) -> None:
                     Text(_halted_state(failure)) if failure else f"as of {built.as_of}",
                 )
         console.print(table)
+        for projection in selected:  # what stored deadlines were counted with (ADR 0016)
+            if projection.inputs and (note := projection.inputs.state(db, projection)):
+                console.print(Text(f"{projection.name}: {note}"))
 
 
 def _status_row(
