@@ -75,7 +75,8 @@ def test_removing_an_added_day_undoes_it() -> None:
     added = with_added(ENGLAND, MON_10_MAY_2027)
     again = with_removed(added, MON_10_MAY_2027)
     assert is_working_day(again, MON_10_MAY_2027)
-    assert again.added == () and again.removed == frozenset()
+    assert again.added == ()
+    assert again.removed == frozenset()
 
 
 @pytest.mark.parametrize(
