@@ -63,9 +63,7 @@ def cases(ledger: ComplaintsLedger, clock: SimulatedClock) -> dict[str, UUID]:
 
 def stored(db: ViewDatabase, projection: Any, table: Any) -> dict[str, dict[str, Any]]:
     columns = list(table.columns)
-    rows = db.execute(
-        f"SELECT {', '.join(columns)} FROM {physical_name(projection, table, 'rm')}"
-    )
+    rows = db.execute(f"SELECT {', '.join(columns)} FROM {physical_name(projection, table, 'rm')}")
     return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
