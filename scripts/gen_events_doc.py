@@ -28,6 +28,7 @@ from eventsourcing.persistence import Transcoding
 from eventsourcing.utils import get_topic
 
 from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.domain.calendar_adjustments import CalendarAdjustments
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.persistence import transcodings
@@ -118,6 +119,8 @@ class EventDoc:
     app_commands: tuple[str, ...]
     docstring: str
     fields: tuple[Field, ...]
+    aggregate: str = "Complaint"
+    application: str = "ComplaintsLedger"
 
 
 # ---- discovery --------------------------------------------------------------------------------
@@ -357,7 +360,8 @@ HEADER = """\
 
 The ledger stores one stream of events per case (one `Complaint` aggregate). This catalogue lists
 every event the aggregate can record, in the order of the complaints procedure, with its stored
-topic, its payload and the command that records it.
+topic, its payload and the command that records it. The one-off bank holidays of the working-day
+calendars are one stream per nation (`CalendarAdjustments`, last section; ADR 0016).
 """
 
 RULES = """\
@@ -456,12 +460,12 @@ def render_event(doc: EventDoc) -> str:
     else:
         lines.append("- Class version: 1")
     if doc.commands:
-        recorded_by = ", ".join(f"`Complaint.{c}`" for c in doc.commands)
+        recorded_by = ", ".join(f"`{doc.aggregate}.{c}`" for c in doc.commands)
         lines.append(f"- Recorded by: {recorded_by}")
     else:
         lines.append("- Recorded by: **no command records this event**")
     if doc.app_commands:
-        app = ", ".join(f"`ComplaintsLedger.{c}`" for c in doc.app_commands)
+        app = ", ".join(f"`{doc.application}.{c}`" for c in doc.app_commands)
         lines.append(f"- Application command: {app}")
     lines.append("")
     if doc.version_note:
@@ -496,11 +500,41 @@ def ordered_sections(docs: list[EventDoc]) -> list[tuple[str, list[EventDoc]]]:
     return sections
 
 
+CALENDAR_SECTION = "11. Working-day calendars (one stream per nation, not per case)"
+
+
+def calendar_docs() -> list[EventDoc]:
+    """The adjustments of a nation's calendar: recorded by `CalendarAdjustments`, run through
+    `application.calendar_service.CalendarBook`."""
+    commands = {
+        "Opened": ("open",),
+        "HolidayAdded": ("add_holiday",),
+        "HolidayRemoved": ("remove_holiday",),
+    }
+    apps = {
+        "open": ("add_holiday", "remove_holiday"),
+        "add_holiday": ("add_holiday",),
+        "remove_holiday": ("remove_holiday",),
+    }
+    return [
+        dataclasses.replace(
+            document(event, commands, apps),
+            aggregate="CalendarAdjustments",
+            application="CalendarBook",
+        )
+        for event in (
+            CalendarAdjustments.Opened,
+            CalendarAdjustments.HolidayAdded,
+            CalendarAdjustments.HolidayRemoved,
+        )
+    ]
+
+
 def render() -> str:
     commands = recording_commands()
     apps = application_commands({c for cs in commands.values() for c in cs})
     docs = [document(event, commands, apps) for event in discover_events()]
-    sections = ordered_sections(docs)
+    sections = [*ordered_sections(docs), (CALENDAR_SECTION, calendar_docs())]
     index = [
         f"- {title}: " + ", ".join(f"[`{d.name}`](#{d.name.lower()})" for d in events)
         for title, events in sections

@@ -73,9 +73,7 @@ def moved(before: dict[str, Any], after: dict[str, Any]) -> set[tuple[str, str, 
 
 def rows(db: ViewDatabase, projection: Any, table: Any) -> dict[str, dict[str, Any]]:
     columns = list(table.columns)
-    found = db.execute(
-        f"SELECT {', '.join(columns)} FROM {physical_name(projection, table, 'rm')}"  # noqa: S608
-    )
+    found = db.execute(f"SELECT {', '.join(columns)} FROM {physical_name(projection, table, 'rm')}")
     return {row[0]: dict(zip(columns, row, strict=True)) for row in found}
 
 
@@ -122,7 +120,7 @@ def test_a_calendar_change_re_derives_exactly_the_deadlines_the_what_if_listed(
         d
         for year in (2027,)
         for d in unadjusted(calendar).holidays_in(year)
-        if d.weekday() < 5 and (d.month, d.day) != (12, 25)  # noqa: PLR2004
+        if d.weekday() < 5 and (d.month, d.day) != (12, 25)
     )
     day = (
         data.draw(st.dates(FIRST_DAY, FIRST_DAY + timedelta(days=120)), label="day")
@@ -141,7 +139,9 @@ def test_a_calendar_change_re_derives_exactly_the_deadlines_the_what_if_listed(
                 try:
                     _, _, listed = what_if(db, calendar, **change)  # type: ignore[arg-type]
                 except RuleViolationError:
-                    assume(False)  # a weekend or a holiday already: refused, nothing to compare
+                    assume(
+                        condition=False
+                    )  # a weekend or a holiday already: refused, nothing to compare
                 expected = {(m.case_id, m.deadline, m.old, m.new) for m in listed}
                 note(f"what-if listed {sorted(expected)}")
                 before = rows(db, timeliness.PROJECTION, timeliness.CASES)

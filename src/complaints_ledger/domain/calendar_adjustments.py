@@ -41,12 +41,15 @@ def check_day(day: date) -> date:
 
 class CalendarAdjustments(Aggregate):
     class Opened(Aggregate.Created):
+        """A nation's calendar adjustments begin (with the first adjustment, in one save)."""
+
         calendar: str  # the nation's calendar (calendars.Calendar)
 
     class HolidayAdded(Aggregate.Event):
-        """A one-off bank holiday proclaimed for one nation (e.g. a coronation or jubilee)."""
+        """A one-off bank holiday proclaimed for one nation (e.g. a coronation or jubilee); the
+        actor of the envelope is who added it."""
 
-        day: date
+        day: date  # a weekday that was a working day of the nation
         name: str  # as explanations name it
         reason: str  # why it was added, e.g. the proclamation
         occurred_at: datetime
@@ -62,9 +65,10 @@ class CalendarAdjustments(Aggregate):
             adjustments.count += 1
 
     class HolidayRemoved(Aggregate.Event):
-        """A bank holiday that will not be one after all (e.g. moved by proclamation)."""
+        """A bank holiday that will not be one after all (e.g. moved by proclamation); the actor
+        of the envelope is who removed it."""
 
-        day: date
+        day: date  # a bank holiday in force, never Christmas Day
         reason: str
         occurred_at: datetime
         actor: dict[str, str]  # who removed it
