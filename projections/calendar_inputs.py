@@ -111,11 +111,30 @@ def stale_open_cases(db: ViewDatabase, table_name: str, calendar: AdjustedCalend
     return [str(case_id) for (case_id,) in rows]
 
 
+def behind(db: ViewDatabase, table_name: str, calendars: Calendars) -> list[AdjustedCalendar]:
+    """The calendars some open case of their nation was not derived with (one scan)."""
+    found = db.execute(
+        f"SELECT DISTINCT regime, calendar_version FROM {table_name} "  # noqa: S608
+        "WHERE status NOT IN (?, ?)",
+        list(CLOSED_STATUSES),
+    )
+    stale = {
+        CALENDARS[regime]
+        for regime, version in found
+        if regime in CALENDARS and version != calendars[CALENDARS[regime]].version
+    }
+    return [calendars[nation] for nation in sorted(stale)]
+
+
 class CalendarInputs:
     """`ReadModel.inputs` of a projection whose `table` stores deadlines per case."""
 
     def __init__(self, table: Callable[[], Table]) -> None:
         self._table = table  # late: the table is declared after the projection's functions
+        # The calendars the live rows were last brought up to, per store and projection: only
+        # a change of calendar (an adjustment, an upgrade) can leave an open case behind, so
+        # an unchanged one needs no scan of the table on every catch-up.
+        self._checked: dict[tuple[object, ...], tuple[tuple[AdjustedCalendar, str], ...]] = {}
 
     @contextmanager
     def session(
@@ -123,15 +142,18 @@ class CalendarInputs:
     ) -> Iterator[None]:
         calendars = calendars_in_force(db, as_of)
         with calendars_set(calendars):
-            if namespace == LIVE:
+            key = (*sorted(db.store.env.items()), projection.name)
+            versions = tuple((c, c.version) for c in calendars.values())
+            if namespace == LIVE and self._checked.get(key) != versions:
                 self.rederive(db, projection, calendars)
+                self._checked[key] = versions
             yield
 
     def rederive(self, db: ViewDatabase, projection: ReadModel, calendars: Calendars) -> int:
         """Re-derive the open cases behind their nation's calendar; how many were."""
         table, done = self._table(), 0
         name = physical_name(projection, table, LIVE)
-        for calendar in calendars.values():
+        for calendar in behind(db, name, calendars):
             stale = stale_open_cases(db, name, calendar)
             for start in range(0, len(stale), REDERIVE_PAGE):
                 keys = stale[start : start + REDERIVE_PAGE]
