@@ -221,3 +221,23 @@ def test_the_cli_refuses_in_one_line(
     store_url: str, args: tuple[str, ...], fragments: tuple[str, ...]
 ) -> None:
     assert_one_error_line(cli("--store", store_url, "calendar", *args), *fragments)
+
+
+def test_removing_a_holiday_through_the_cli_moves_deadlines_back(
+    store_url: str, db: ViewDatabase, world: dict[str, UUID]
+) -> None:
+    later = str(world["later"])
+    asked = cli("--store", store_url, "calendar", "what-if", "--remove", "2027-05-31",
+                "--nation", "england", "--json")  # fmt: skip
+    moves = [
+        (m["case_id"], m["deadline"], m["old"], m["new"]) for m in json.loads(asked.stdout)["moves"]
+    ]
+    assert moves == [(later, "response", "2027-06-09", "2027-06-08")]
+    removed = cli("--store", store_url, "calendar", "remove-holiday", "2027-05-31",
+                  "--nation", "england", "--reason", "moved by proclamation")  # fmt: skip
+    assert removed.exit_code == 0, removed.output
+    assert "@1" in removed.stdout
+    catch_up(db)
+    assert (
+        stored(db, timeliness.PROJECTION, timeliness.CASES)[later]["response_due"] == "2027-06-08"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -70,6 +70,20 @@ class CalendarBook:
     def in_force(self, calendar: Calendar) -> AdjustedCalendar:
         adjustments = self._adjustments(calendar)
         return unadjusted(calendar) if adjustments is None else adjustments.in_force()
+
+    def document(
+        self, calendar: Calendar, year: int, in_force: AdjustedCalendar | None = None
+    ) -> dict[str, Any]:
+        """The calendar as `calendar show --json` and `GET /calendars/{nation}` answer it."""
+        in_force = in_force or self.in_force(calendar)
+        found = in_force.holidays_in(year)
+        return {
+            "nation": str(calendar),
+            "version": in_force.version,
+            "year": year,
+            "holidays": [{"day": d.isoformat(), "name": found[d]} for d in sorted(found)],
+            "adjustments": [{**vars(a), "day": a.day.isoformat()} for a in self.history(calendar)],
+        }
 
     def for_case(self, complaint: Complaint) -> AdjustedCalendar:
         return self.in_force(calendar_for(complaint.regime))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from complaints_ledger.application.calendar_service import CalendarBook, calendar_named
 from complaints_ledger.application.context import CommandContext
@@ -15,7 +16,7 @@ from complaints_ledger.cli import parsing
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.readside_support import open_views
-from complaints_ledger.domain.calendars import AdjustedCalendar, Calendar
+from complaints_ledger.domain.calendars import Calendar
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Role
 from projections.calendar_what_if import what_if, what_if_document
@@ -61,36 +62,21 @@ def show(
         if not 2000 <= shown_year <= 2100:  # noqa: PLR2004 - the years the clocks count
             raise InvalidValueError("--year must be between 2000 and 2100", field="year")
         with open_ledger(state(ctx).settings) as ledger:
-            book = CalendarBook(ledger)
-            in_force, history = book.in_force(calendar), book.history(calendar)
-    holidays = _holidays(in_force, shown_year)
-    document = {
-        "nation": str(calendar),
-        "version": in_force.version,
-        "year": shown_year,
-        "holidays": holidays,
-        "adjustments": [{**vars(a), "day": a.day.isoformat()} for a in history],
-    }
+            document = CalendarBook(ledger).document(calendar, shown_year)
     if as_json:
         typer.echo(json.dumps(document, indent=2))
         return
-    console.print(f"[bold]{calendar}[/bold] calendar version {in_force.version}")
+    console.print(f"[bold]{calendar}[/bold] calendar version {document['version']}")
     table = Table("day", "bank holiday")
-    for holiday in holidays:
-        table.add_row(holiday["day"], holiday["name"])
+    for holiday in document["holidays"]:
+        table.add_row(holiday["day"], Text(holiday["name"]))
     console.print(table)
-    if history:
-        changes = Table("day", "change", "name", "reason", "by", "recorded at")
-        for a in history:
-            changes.add_row(
-                a.day.isoformat(), a.change, a.name or "", a.reason, a.by, a.recorded_at
-            )
+    if document["adjustments"]:
+        columns = ("day", "change", "name", "reason", "by", "recorded_at")
+        changes = Table(*(c.replace("_", " ") for c in columns))
+        for adjustment in document["adjustments"]:
+            changes.add_row(*(Text(str(adjustment[c] or "")) for c in columns))
         console.print(changes)
-
-
-def _holidays(calendar: AdjustedCalendar, year: int) -> list[dict[str, str]]:
-    found = calendar.holidays_in(year)
-    return [{"day": d.isoformat(), "name": found[d]} for d in sorted(found)]
 
 
 @app.command("add-holiday")
@@ -154,5 +140,6 @@ def what_if_command(
         return
     table = Table("case", "organisation", "deadline", "old", "new")
     for move in moves:
-        table.add_row(move.case_id, move.organisation, move.deadline, move.old, move.new)
+        cells = (move.case_id, move.organisation, move.deadline, move.old, move.new)
+        table.add_row(*map(Text, cells))  # Text, not markup: names are stored values
     console.print(table)

@@ -19,7 +19,7 @@ from complaints_ledger.api.read_deps import ViewsDep
 from complaints_ledger.api.routes import SummaryRoute
 from complaints_ledger.application.calendar_service import CalendarBook
 from complaints_ledger.application.context import CommandContext
-from complaints_ledger.domain.calendars import AdjustedCalendar, Calendar
+from complaints_ledger.domain.calendars import Calendar
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.inputs import LedgerDay, Name
@@ -40,19 +40,6 @@ class HolidayChange(BaseModel):
     name: Name | None = Field(None, description="As explanations name it (adding only).")
 
 
-def calendar_document(
-    book: CalendarBook, calendar: Calendar, in_force: AdjustedCalendar, year: int
-) -> dict[str, Any]:
-    found = in_force.holidays_in(year)
-    return {
-        "nation": str(calendar),
-        "version": in_force.version,
-        "year": year,
-        "holidays": [{"day": d.isoformat(), "name": found[d]} for d in sorted(found)],
-        "adjustments": [{**vars(a), "day": a.day.isoformat()} for a in book.history(calendar)],
-    }
-
-
 @router.get("/calendars/{nation}", responses=documented(401, 422, 503))
 def read_calendar(
     nation: Calendar,
@@ -63,7 +50,7 @@ def read_calendar(
     """A nation's working-day calendar in force: version, bank holidays, adjustments."""
     book = CalendarBook(ledger)
     shown = year or date.today().year  # noqa: DTZ011 - the year only
-    return calendar_document(book, nation, book.in_force(nation), shown)
+    return book.document(nation, shown)
 
 
 @router.get("/calendars/{nation}/what-if", responses=documented(401, 409, 422, 503))
@@ -103,7 +90,7 @@ def add_holiday(
     in_force = book.add_holiday(
         CommandContext(principal.actor), nation, day=body.day, reason=body.reason, name=body.name
     )
-    return calendar_document(book, nation, in_force, body.day.year)
+    return book.document(nation, body.day.year, in_force)
 
 
 @router.post(
@@ -126,4 +113,4 @@ def remove_holiday(
     in_force = book.remove_holiday(
         CommandContext(principal.actor), nation, day=body.day, reason=body.reason
     )
-    return calendar_document(book, nation, in_force, body.day.year)
+    return book.document(nation, body.day.year, in_force)
