@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar as gregorian
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -88,6 +88,15 @@ class AdjustedCalendar:
     added: tuple[tuple[date, str], ...] = ()  # (day, name), sorted by day
     removed: frozenset[date] = frozenset()
     adjustments: int = 0  # adjustment events recorded for this nation, in log order
+    # Hashed on every cached count (`_working_days_to`): computed once.
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        key = (self.calendar, self.added, self.removed, self.adjustments)
+        object.__setattr__(self, "_hash", hash(key))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def version(self) -> str:
