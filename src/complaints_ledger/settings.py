@@ -14,6 +14,8 @@ from complaints_ledger.persistence.store_url import StoreURL, parse_store_url
 DEFAULT_DATA_DIR = Path(".data")
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 365
+DEFAULT_AS_OF_MAX_BUILDS = 20
+DEFAULT_AS_OF_MAX_ROWS = 1_000_000
 
 
 class Settings(BaseSettings):
@@ -39,6 +41,18 @@ class Settings(BaseSettings):
     retention_years: dict[str, int] = Field(
         default={"complaint": 10, "concern": 10, "compliment": 10},
         description="years each kind of case is kept after it is closed or withdrawn",
+    )
+    as_of_max_builds: int = Field(
+        default=DEFAULT_AS_OF_MAX_BUILDS,
+        ge=1,
+        description="read-model builds as of a past instant kept at once; after a new one the "
+        "least recently read are dropped (docs/projections.md)",
+    )
+    as_of_max_rows: int = Field(
+        default=DEFAULT_AS_OF_MAX_ROWS,
+        ge=1,
+        description="view rows all as-of builds may hold together before the least recently "
+        "read are dropped",
     )
     api_seal_seconds: float = Field(
         default=5.0, gt=0, description="How often the API seals new events and signs a checkpoint"
