@@ -23,10 +23,9 @@ from complaints_ledger.readside.failures import Failures
 
 DURATION = re.compile(r"(\d{1,6})([mhd])")
 UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}
-console = Console()
 
 
-def print_as_of_builds(db: ViewDatabase, limits: AsOfLimits) -> None:
+def print_as_of_builds(console: Console, db: ViewDatabase, limits: AsOfLimits) -> None:
     """The cache of as-of builds, least recently read first (the next to be dropped)."""
     builds = AsOfCache(db).builds()
     if not builds:
@@ -98,9 +97,7 @@ def duration(text: str) -> timedelta:
 
 def _report(cleaned: Cleaned, left: list[AsOfBuild]) -> None:
     for build in cleaned.dropped:
-        console.print(
-            Text(f"dropped {build.projection} as of {build.instant} ({build.rows:,} rows)")
-        )
+        typer.echo(f"dropped {build.projection} as of {build.instant} ({build.rows:,} rows)")
     for build in cleaned.in_use:
-        console.print(Text(f"kept {build.projection} as of {build.instant}: being read"))
-    console.print(f"dropped {len(cleaned.dropped)} as-of builds; {len(left)} left")
+        typer.echo(f"kept {build.projection} as of {build.instant}: being read")
+    typer.echo(f"dropped {len(cleaned.dropped)} as-of builds; {len(left)} left")

@@ -69,7 +69,7 @@ def status(ctx: typer.Context, names: Names = None) -> None:
             row = _status_row(projection, position, head, failures.get(projection.name))
             table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
         console.print(table)
-        print_as_of_builds(db, limits_of(state(ctx).settings))
+        print_as_of_builds(console, db, limits_of(state(ctx).settings))
 
 
 def _status_row(
