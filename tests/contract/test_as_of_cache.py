@@ -8,11 +8,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from complaints_ledger.persistence.store_url import parse_store_url
 from complaints_ledger.persistence.view_db import ViewDatabase
-from complaints_ledger.readside.as_of_cache import AsOfCache, AsOfLimits
+from complaints_ledger.readside.as_of_cache import AsOfCache
+from complaints_ledger.readside.as_of_limits import AsOfLimits
 from complaints_ledger.readside.as_of_reads import views_as_of
 from complaints_ledger.readside.runner import ReadModelRunner, as_of_namespace
 from projections import audit_trail
@@ -92,7 +94,7 @@ def test_a_reader_in_another_process_keeps_its_build(store_url: str, db: ViewDat
         from datetime import datetime
         from complaints_ledger.persistence.store_url import parse_store_url
         from complaints_ledger.persistence.view_db import ViewDatabase
-        from complaints_ledger.readside.as_of_cache import AsOfLimits
+        from complaints_ledger.readside.as_of_limits import AsOfLimits
         from complaints_ledger.readside.as_of_reads import views_as_of
         from projections import audit_trail
         db = ViewDatabase(parse_store_url({store_url!r}))
@@ -163,3 +165,28 @@ def test_the_build_a_reader_asked_for_is_kept_even_over_the_limits(
     assert read(db, instant(5), limits) == 6
     assert read(db, instant(1), limits) == 2
     assert listed(db) == [instant(1).isoformat()]
+
+
+def test_readers_at_once_each_read_their_whole_build_while_others_evict(
+    store_url: str, db: ViewDatabase
+) -> None:
+    seed(store_url, 3)
+    hours = (1, 2, 3, 5, 6, 9)
+    expected = {hour: read(db, instant(hour)) for hour in hours}
+    AsOfCache(db).clean()
+    tight = AsOfLimits(max_builds=1, max_rows=1_000_000)
+    answers: dict[int, list[int]] = {hour: [] for hour in hours}
+
+    def reader(hour: int) -> None:
+        db = ViewDatabase(parse_store_url(store_url))
+        try:
+            for _ in range(3):
+                answers[hour].append(read(db, instant(hour), tight))
+        finally:
+            db.close()
+
+    with ThreadPoolExecutor(max_workers=len(hours)) as pool:
+        list(pool.map(reader, hours))  # re-raises the first failure, if any
+    assert answers == {hour: [count] * 3 for hour, count in expected.items()}
+    AsOfCache(db).evict(tight)  # nobody is reading now
+    assert len(listed(db)) == 1

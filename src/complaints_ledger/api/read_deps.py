@@ -16,12 +16,12 @@ from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.inputs import LedgerDay, LedgerInstant, Name, refuse_future
 from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
-from complaints_ledger.readside.as_of_cache import AsOfLimits
-from complaints_ledger.readside.as_of_reads import limits_of
+from complaints_ledger.readside.as_of_limits import AsOfLimits
 from complaints_ledger.readside.discovery import available_projections
 from complaints_ledger.readside.failures import Failures
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.readside.tracking import Tracking
+from complaints_ledger.settings import Settings
 
 AGGREGATE_READERS = frozenset(
     {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN}
@@ -71,7 +71,8 @@ async def as_of_query(
 
 async def as_of_limits(request: Request) -> AsOfLimits:
     """How many as-of builds, of how many rows, the settings let the cache keep."""
-    return limits_of(request.app.state.settings)
+    settings: Settings = request.app.state.settings
+    return settings.as_of_limits
 
 
 ViewsDep = Annotated[ViewDatabase, Depends(views)]

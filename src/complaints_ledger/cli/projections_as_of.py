@@ -17,8 +17,8 @@ from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.cli.render import short_instant
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.persistence.view_db import ViewDatabase
-from complaints_ledger.readside.as_of_cache import AsOfBuild, AsOfCache, AsOfLimits, Cleaned
-from complaints_ledger.readside.as_of_reads import limits_of
+from complaints_ledger.readside.as_of_cache import AsOfBuild, AsOfCache, Cleaned
+from complaints_ledger.readside.as_of_limits import AsOfLimits
 from complaints_ledger.readside.failures import Failures
 
 DURATION = re.compile(r"(\d{1,6})([mhd])")
@@ -81,7 +81,7 @@ def as_of_clean(
             if every or age is not None:
                 cleaned = cache.clean(unused_for=age)
             else:
-                cleaned = cache.evict(limits_of(settings))
+                cleaned = cache.evict(settings.as_of_limits)
             left = cache.builds()
     _report(cleaned, left)
 

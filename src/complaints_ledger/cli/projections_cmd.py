@@ -26,8 +26,8 @@ from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.persistence.view_db import ViewDatabase
-from complaints_ledger.readside.as_of_cache import AsOfLimits
-from complaints_ledger.readside.as_of_reads import limits_of, rebuild_as_of
+from complaints_ledger.readside.as_of_limits import AsOfLimits
+from complaints_ledger.readside.as_of_reads import rebuild_as_of
 from complaints_ledger.readside.discovery import select_projections
 from complaints_ledger.readside.failures import Failure
 from complaints_ledger.readside.read_model import ReadModel
@@ -69,7 +69,7 @@ def status(ctx: typer.Context, names: Names = None) -> None:
             row = _status_row(projection, position, head, failures.get(projection.name))
             table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
         console.print(table)
-        print_as_of_builds(console, db, limits_of(state(ctx).settings))
+        print_as_of_builds(console, db, state(ctx).settings.as_of_limits)
 
 
 def _status_row(
@@ -117,7 +117,7 @@ def rebuild(
         instant_ = past_instant(as_of) if as_of else None
         runner = ReadModelRunner(db, page_size=page_size)
         summaries = [
-            _rebuild_with_progress(runner, projection, instant_, limits_of(settings))
+            _rebuild_with_progress(runner, projection, instant_, settings.as_of_limits)
             for projection in select_projections(tuple(names or ()))
         ]
         _print_summaries(summaries)

@@ -20,7 +20,7 @@ from complaints_ledger.cli.parsing import case_id, day, line, past_instant, repo
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.privacy.sharing import case_facts
-from complaints_ledger.readside.as_of_reads import limits_of, views_as_of
+from complaints_ledger.readside.as_of_reads import views_as_of
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness, worklist
 from projections.annual_report_render import render_csv, render_json, render_markdown
@@ -76,7 +76,7 @@ def annual(
         reporting_errors(),
         open_views(settings) as db,
         views_as_of(
-            db, annual_report.PROJECTION, when := _instant(as_of), limits_of(settings)
+            db, annual_report.PROJECTION, when := _instant(as_of), settings.as_of_limits
         ) as namespace,
     ):
         known = annual_report.organisations(db, namespace)
@@ -110,7 +110,7 @@ def timeliness_dashboard(
         reporting_errors(),
         open_views(settings) as db,
         views_as_of(
-            db, timeliness.PROJECTION, when := _instant(as_of), limits_of(settings)
+            db, timeliness.PROJECTION, when := _instant(as_of), settings.as_of_limits
         ) as namespace,
     ):
         rows = dashboard(db, organisation=org, today=_today(today, as_of), namespace=namespace)
@@ -149,7 +149,7 @@ def overdue(
         reporting_errors(),
         open_views(settings) as db,
         views_as_of(
-            db, timeliness.PROJECTION, when := _instant(as_of), limits_of(settings)
+            db, timeliness.PROJECTION, when := _instant(as_of), settings.as_of_limits
         ) as namespace,
     ):
         rows = overdue_cases(db, organisation=org, today=_today(today, as_of), namespace=namespace)
@@ -242,7 +242,7 @@ def audit_trail_export(
         reporting_errors(),
         open_views(settings) as db,
         views_as_of(
-            db, audit_trail.PROJECTION, when := _instant(as_of), limits_of(settings)
+            db, audit_trail.PROJECTION, when := _instant(as_of), settings.as_of_limits
         ) as namespace,
     ):
         _name_the_instant(when, machine_readable=out is None)

@@ -9,20 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.as_of_limits import AsOfLimits
 from complaints_ledger.readside.as_of_readers import unread
 from complaints_ledger.readside.discovery import available_projections
 from complaints_ledger.readside.failures import Failures
 from complaints_ledger.readside.tracking import Position, Tracking, create_once
-from complaints_ledger.settings import DEFAULT_AS_OF_MAX_BUILDS, DEFAULT_AS_OF_MAX_ROWS
 
 BUILDS_TABLE = "readside_as_of_builds"
 AS_OF_MARK = "@rma_"  # in the tracking name of an as-of build: "<projection>@rma_<instant>"
-
-
-@dataclass(frozen=True)
-class AsOfLimits:
-    max_builds: int = DEFAULT_AS_OF_MAX_BUILDS
-    max_rows: int = DEFAULT_AS_OF_MAX_ROWS  # all as-of builds' view rows together
 
 
 @dataclass(frozen=True)
@@ -104,11 +98,13 @@ class AsOfCache:
             built.rebuilt_at or now,
             now,
         )
-        with self.db.transaction():
-            self.db.execute(f"DELETE FROM {BUILDS_TABLE} WHERE name = ?", (build.name,))  # noqa: S608
+        with self.db.transaction():  # readers of one new build may both list it
             self.db.execute(
                 f"INSERT INTO {BUILDS_TABLE} (name, projection, instant, table_prefix, tables, "  # noqa: S608
-                "row_count, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "row_count, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET instant = excluded.instant, "
+                "tables = excluded.tables, row_count = excluded.row_count, "
+                "created_at = excluded.created_at, last_used_at = excluded.last_used_at",
                 (
                     build.name,
                     build.projection,
@@ -176,7 +172,13 @@ class AsOfCache:
         listed = {name for (name,) in self.db.execute(f"SELECT name FROM {BUILDS_TABLE}")}  # noqa: S608
         for position in self.tracking.all():
             if is_as_of(position.name) and position.name not in listed:
-                # Never read since this list existed: the first to go.
+                self._adopt(position)
+
+    def _adopt(self, position: Position) -> None:
+        """List a build nobody is reading (a reader lists its own build itself), as last used
+        when it was built: never read since the list existed, it is the first to go."""
+        with unread(self.db, position.name) as free:
+            if free and self.tracking.get(position.name) is not None:  # not dropped meanwhile
                 self.record(position, used_at=_stamp(position.rebuilt_at))
 
     def _tables_of(self, projection: str, prefix: str) -> tuple[str, ...]:

@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from complaints_ledger.persistence.view_db import ViewDatabase
-from complaints_ledger.readside.as_of_cache import AsOfCache, AsOfLimits
+from complaints_ledger.readside.as_of_cache import AsOfCache
+from complaints_ledger.readside.as_of_limits import AsOfLimits
 from complaints_ledger.readside.as_of_readers import reading
 from complaints_ledger.readside.read_model import ReadModel
 from complaints_ledger.readside.runner import (
@@ -19,11 +20,6 @@ from complaints_ledger.readside.runner import (
     tracking_name,
 )
 from complaints_ledger.readside.tracking import Position
-from complaints_ledger.settings import Settings
-
-
-def limits_of(settings: Settings) -> AsOfLimits:
-    return AsOfLimits(settings.as_of_max_builds, settings.as_of_max_rows)
 
 
 @contextmanager
@@ -75,5 +71,7 @@ def _note_use(
     if built != before:
         cache.record(built)
         cache.evict(limits, keep=name)
-    elif cache.get(name) is not None:  # listed, if built before the list existed
+    elif cache.get(name) is None:  # built before the list existed, and read now
+        cache.record(built)
+    else:
         cache.touch(name)
