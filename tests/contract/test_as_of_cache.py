@@ -190,3 +190,17 @@ def test_readers_at_once_each_read_their_whole_build_while_others_evict(
     assert answers == {hour: [count] * 3 for hour, count in expected.items()}
     AsOfCache(db).evict(tight)  # nobody is reading now
     assert len(listed(db)) == 1
+
+
+def test_a_table_left_by_an_earlier_version_goes_with_its_build(
+    store_url: str, db: ViewDatabase
+) -> None:
+    seed(store_url, 1)
+    leftover = f"{as_of_namespace(instant(1))}_audit_trail_old_events"
+    db.execute(f"CREATE TABLE {leftover} (id INTEGER)")
+    read(db, instant(1))
+    [build] = AsOfCache(db).builds()
+    assert leftover in build.tables
+    AsOfCache(db).clean()
+    assert not db.table_exists(leftover)
+    assert not db.table_exists(events_table(instant(1)))

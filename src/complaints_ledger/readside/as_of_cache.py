@@ -182,12 +182,26 @@ class AsOfCache:
                 self.record(position, used_at=_stamp(position.rebuilt_at))
 
     def _tables_of(self, projection: str, prefix: str) -> tuple[str, ...]:
-        known = available_projections().get(projection)
-        if known is not None:
-            names = tuple(f"{prefix}{table.name}" for table in known.tables)
-            return tuple(name for name in names if self.db.table_exists(name))
-        # A plug-in this process does not know: its tables, found by name.
-        return tuple(name for name in self._table_names() if name.startswith(prefix))
+        """The build's tables: those of the projection's current version, and any left by an
+        earlier version (found by name, leaving out those of a projection named longer, such as
+        `learning_x` beside `learning`)."""
+        known = available_projections()
+        current = (
+            {f"{prefix}{t.name}" for t in known[projection].tables}
+            if projection in known
+            else set()
+        )
+        namespace_prefix = prefix.removesuffix(f"{projection}_")
+        longer = [
+            f"{namespace_prefix}{other}_" for other in known if other.startswith(f"{projection}_")
+        ]
+
+        def belongs(name: str) -> bool:
+            if name in current:
+                return True
+            return name.startswith(prefix) and not any(name.startswith(p) for p in longer)
+
+        return tuple(name for name in self._table_names() if belongs(name))
 
     def _table_names(self) -> list[str]:
         if self.db.dialect.name == "postgres":
