@@ -165,6 +165,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"Reporting year: {_period_text(report['period'])}.",
         "",
+        *([f"As recorded at {report['as_of']}.", ""] if report.get("as_of") else []),
         *_regs_lines(report["regs_16_18"]),
         *_ko41_lines(report["ko41"]),
         "## Definitions",

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from complaints_ledger.persistence.store_url import StoreURL, parse_store_url
+from complaints_ledger.readside.as_of_limits import DEFAULT_MAX_BUILDS, DEFAULT_MAX_ROWS, AsOfLimits
 
 DEFAULT_DATA_DIR = Path(".data")
 DEFAULT_TOKEN_DAYS = 90
@@ -39,6 +40,18 @@ class Settings(BaseSettings):
     retention_years: dict[str, int] = Field(
         default={"complaint": 10, "concern": 10, "compliment": 10},
         description="years each kind of case is kept after it is closed or withdrawn",
+    )
+    as_of_max_builds: int = Field(
+        default=DEFAULT_MAX_BUILDS,
+        ge=1,
+        description="read-model builds as of a past instant kept at once; after a new one the "
+        "least recently read are dropped (docs/projections.md)",
+    )
+    as_of_max_rows: int = Field(
+        default=DEFAULT_MAX_ROWS,
+        ge=1,
+        description="view rows all as-of builds may hold together before the least recently "
+        "read are dropped",
     )
     api_seal_seconds: float = Field(
         default=5.0, gt=0, description="How often the API seals new events and signs a checkpoint"
@@ -109,6 +122,10 @@ class Settings(BaseSettings):
     def _store_is_valid(cls, value: str) -> str:
         parse_store_url(value)
         return value
+
+    @property
+    def as_of_limits(self) -> AsOfLimits:
+        return AsOfLimits(self.as_of_max_builds, self.as_of_max_rows)
 
     @property
     def store_url(self) -> StoreURL:

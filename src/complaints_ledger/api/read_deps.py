@@ -16,10 +16,12 @@ from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.inputs import LedgerDay, LedgerInstant, Name, refuse_future
 from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
+from complaints_ledger.readside.as_of_limits import AsOfLimits
 from complaints_ledger.readside.discovery import available_projections
 from complaints_ledger.readside.failures import Failures
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.readside.tracking import Tracking
+from complaints_ledger.settings import Settings
 
 AGGREGATE_READERS = frozenset(
     {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN}
@@ -67,7 +69,14 @@ async def as_of_query(
     return as_of
 
 
+async def as_of_limits(request: Request) -> AsOfLimits:
+    """How many as-of builds, of how many rows, the settings let the cache keep."""
+    settings: Settings = request.app.state.settings
+    return settings.as_of_limits
+
+
 ViewsDep = Annotated[ViewDatabase, Depends(views)]
+AsOfLimitsDep = Annotated[AsOfLimits, Depends(as_of_limits)]
 AsOfQuery = Annotated[datetime | None, Depends(as_of_query)]
 TodayQuery = Annotated[
     LedgerDay | None, Query(description="Judge 'overdue' on this day (default: today in the UK).")

@@ -42,7 +42,7 @@ def history(
     """The case as recorded, then its events in order."""
     with reporting_errors():
         complaint_id = parsing.case_id(case_id)
-        when = parsing.instant(as_of) if as_of is not None else None
+        when = parsing.past_instant(as_of) if as_of is not None else None
         with open_ledger(state(ctx).settings) as ledger:
             case = ledger.as_of(complaint_id, when) if when else ledger.get(complaint_id)
             entries = ledger.history(complaint_id, as_of=when)

@@ -15,7 +15,13 @@ import typer
 
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError
-from complaints_ledger.inputs import TextPolicyError, clean_line, clean_text, outside_lifetime
+from complaints_ledger.inputs import (
+    TextPolicyError,
+    clean_line,
+    clean_text,
+    outside_lifetime,
+    refuse_future,
+)
 from projections.annual_report_counts import reporting_year_bounds
 
 Moment = TypeVar("Moment", date, datetime)
@@ -47,6 +53,14 @@ def instant(text: str, option: str = "--as-of") -> datetime:
             field=option.lstrip("-").replace("-", "_"),
         )
     return _in_lifetime(value, option)
+
+
+def past_instant(text: str, option: str = "--as-of") -> datetime:
+    """An instant to look back at: RFC 3339, and not later than now (nothing is recorded yet)."""
+    value = instant(text, option)
+    if (why := refuse_future(value, datetime.now(UTC))) is not None:
+        raise InvalidValueError(f"{option} {why}", field=option.lstrip("-").replace("-", "_"))
+    return value
 
 
 def day(text: str, option: str = "--today") -> date:

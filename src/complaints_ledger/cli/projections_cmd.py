@@ -20,11 +20,14 @@ from rich.text import Text
 from complaints_ledger.api.sealing import signing_key
 from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import EXIT_HALTED, fail, reporting_errors
-from complaints_ledger.cli.parsing import instant, line
+from complaints_ledger.cli.parsing import line, past_instant
+from complaints_ledger.cli.projections_as_of import as_of_clean, print_as_of_builds
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.readside.as_of_limits import AsOfLimits
+from complaints_ledger.readside.as_of_reads import rebuild_as_of
 from complaints_ledger.readside.discovery import select_projections
 from complaints_ledger.readside.failures import Failure
 from complaints_ledger.readside.read_model import ReadModel
@@ -41,7 +44,9 @@ from complaints_ledger.settings import Settings
 logger = structlog.get_logger(__name__)
 FOLLOWER_STALL_SECONDS = 60.0
 
-app = typer.Typer(help="Read models: status, rebuild (now or as of a past instant), run.")
+app = typer.Typer(
+    help="Read models: status, rebuild (now or as of a past instant), run, as-of clean-up."
+)
 console = Console()
 
 Names = Annotated[
@@ -64,21 +69,11 @@ def status(ctx: typer.Context, names: Names = None) -> None:
             position, head = runner.status(projection)
             row = _status_row(projection, position, head, failures.get(projection.name))
             table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
-        for built in runner.tracking.all():
-            if "@rma_" in built.name:
-                failure = failures.get(built.name)
-                table.add_row(
-                    built.name,
-                    str(built.version),
-                    str(built.position),
-                    "-",
-                    "-",
-                    Text(_halted_state(failure)) if failure else f"as of {built.as_of}",
-                )
         console.print(table)
         for projection in selected:  # what stored deadlines were counted with (ADR 0016)
             if projection.inputs and (note := projection.inputs.state(db, projection)):
                 console.print(Text(f"{projection.name}: {note}"))
+        print_as_of_builds(console, db, state(ctx).settings.as_of_limits)
 
 
 def _status_row(
@@ -121,11 +116,12 @@ def rebuild(
     """Drop and rebuild from position 0, a page per transaction; live views serve until the swap."""
     if not names and not every:
         fail("name the projections to rebuild, or use --all (field: names)")
-    with reporting_errors(), open_views(state(ctx).settings) as db:
-        instant_ = instant(as_of) if as_of else None
+    settings = state(ctx).settings
+    with reporting_errors(), open_views(settings) as db:
+        instant_ = past_instant(as_of) if as_of else None
         runner = ReadModelRunner(db, page_size=page_size)
         summaries = [
-            _rebuild_with_progress(runner, projection, instant_)
+            _rebuild_with_progress(runner, projection, instant_, settings.as_of_limits)
             for projection in select_projections(tuple(names or ()))
         ]
         _print_summaries(summaries)
@@ -148,7 +144,7 @@ def exit_if_halted(failures: list[Failure]) -> None:
 
 
 def _rebuild_with_progress(
-    runner: ReadModelRunner, projection: ReadModel, as_of: datetime | None
+    runner: ReadModelRunner, projection: ReadModel, as_of: datetime | None, limits: AsOfLimits
 ) -> RebuildSummary:
     columns = (
         TextColumn(f"[bold]{projection.name}"),
@@ -166,7 +162,9 @@ def _rebuild_with_progress(
             rate = f"{done / elapsed:,.0f}" if elapsed > 0 else "-"
             progress.update(task, completed=done, total=total, rate=rate)
 
-        return runner.rebuild(projection, as_of=as_of, progress=report)
+        if as_of is not None:
+            return rebuild_as_of(runner, projection, as_of, limits, report)
+        return runner.rebuild(projection, progress=report)
 
 
 def _print_summaries(summaries: list[RebuildSummary]) -> None:
@@ -181,6 +179,9 @@ def _print_summaries(summaries: list[RebuildSummary]) -> None:
             str(summary.resumed_from) if summary.resumed_from else "-",
         )
     console.print(table)
+
+
+app.command("as-of-clean")(as_of_clean)
 
 
 @app.command("run")

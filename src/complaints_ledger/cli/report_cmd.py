@@ -16,10 +16,11 @@ from rich.text import Text
 
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
-from complaints_ledger.cli.parsing import case_id, day, instant, line, reporting_year
+from complaints_ledger.cli.parsing import case_id, day, line, past_instant, reporting_year
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.privacy.sharing import case_facts
+from complaints_ledger.readside.as_of_reads import views_as_of
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness, worklist
 from projections.annual_report_render import render_csv, render_json, render_markdown
@@ -70,8 +71,14 @@ def annual(
     """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
     with reporting_errors():
         reporting_year(year)
-    with reporting_errors(), open_views(state(ctx).settings) as db:
-        namespace = current_namespace(db, annual_report.PROJECTION, _instant(as_of))
+    settings = state(ctx).settings
+    with (
+        reporting_errors(),
+        open_views(settings) as db,
+        views_as_of(
+            db, annual_report.PROJECTION, when := _instant(as_of), settings.as_of_limits
+        ) as namespace,
+    ):
         known = annual_report.organisations(db, namespace)
         if org not in known:
             fail(
@@ -79,6 +86,8 @@ def annual(
                 f"(known: {', '.join(known)}) (field: org)"
             )
         report = annual_report.annual_report(db, organisation=org, year=year, namespace=namespace)
+    if when is not None:
+        report["as_of"] = when.isoformat()
     render = {
         AnnualFormat.MD: render_markdown,
         AnnualFormat.CSV: render_csv,
@@ -96,9 +105,16 @@ def timeliness_dashboard(
     as_json: Json = False,
 ) -> None:
     """Timeliness per organisation, service, regime and month: on time, late, overdue, at risk."""
-    with reporting_errors(), open_views(state(ctx).settings) as db:
-        namespace = current_namespace(db, timeliness.PROJECTION, _instant(as_of))
+    settings = state(ctx).settings
+    with (
+        reporting_errors(),
+        open_views(settings) as db,
+        views_as_of(
+            db, timeliness.PROJECTION, when := _instant(as_of), settings.as_of_limits
+        ) as namespace,
+    ):
         rows = dashboard(db, organisation=org, today=_today(today, as_of), namespace=namespace)
+    _name_the_instant(when, machine_readable=as_json)
     _print(
         rows,
         as_json,
@@ -128,9 +144,16 @@ def overdue(
     as_json: Json = False,
 ) -> None:
     """Cases with a statutory deadline past due, most overdue first."""
-    with reporting_errors(), open_views(state(ctx).settings) as db:
-        namespace = current_namespace(db, timeliness.PROJECTION, _instant(as_of))
+    settings = state(ctx).settings
+    with (
+        reporting_errors(),
+        open_views(settings) as db,
+        views_as_of(
+            db, timeliness.PROJECTION, when := _instant(as_of), settings.as_of_limits
+        ) as namespace,
+    ):
         rows = overdue_cases(db, organisation=org, today=_today(today, as_of), namespace=namespace)
+    _name_the_instant(when, machine_readable=as_json)
     _print(rows, as_json, ("case_id", "organisation", "deadline", "due", "working_days_overdue"))
 
 
@@ -214,8 +237,15 @@ def audit_trail_export(
     as_of: AsOf = None,
 ) -> None:
     """Every event with recorded and occurred time, actor and organisation, as JSON lines or CSV."""
-    with reporting_errors(), open_views(state(ctx).settings) as db:
-        namespace = current_namespace(db, audit_trail.PROJECTION, _instant(as_of))
+    settings = state(ctx).settings
+    with (
+        reporting_errors(),
+        open_views(settings) as db,
+        views_as_of(
+            db, audit_trail.PROJECTION, when := _instant(as_of), settings.as_of_limits
+        ) as namespace,
+    ):
+        _name_the_instant(when, machine_readable=out is None)
         if case is not None:
             rows = iter(audit_trail.case_events(db, str(case_id(case)), namespace))
         else:
@@ -275,15 +305,27 @@ def _write(chunks: Any, out: Path | None) -> None:
 
 
 def _instant(text: str | None) -> datetime | None:
-    return instant(text) if text else None
+    return past_instant(text) if text else None
 
 
 def _today(text: str | None, as_of: str | None) -> date:
     if text:
         return day(text)
     if as_of:
-        return uk_local_date(instant(as_of))
+        return uk_local_date(past_instant(as_of))
     return uk_local_date(datetime.now().astimezone())
+
+
+def _name_the_instant(when: datetime | None, *, machine_readable: bool) -> None:
+    """Say which instant an as-of answer describes: above a table, or on stderr beside JSON or
+    CSV so that what is piped on stays as it was."""
+    if when is None:
+        return
+    note = f"as recorded at {when.isoformat()}"
+    if machine_readable:
+        typer.echo(note, err=True)
+    else:
+        console.print(note)
 
 
 def _print(

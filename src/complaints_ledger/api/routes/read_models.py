@@ -3,6 +3,7 @@ audit trail."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from complaints_ledger.api.deps import LedgerDep, PolicyDep, PrincipalDep
 from complaints_ledger.api.problems import documented
 from complaints_ledger.api.read_deps import (
+    AsOfLimitsDep,
     AsOfQuery,
     OrganisationQuery,
     TodayQuery,
@@ -22,6 +24,7 @@ from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.inputs import Name, ReportingYear
 from complaints_ledger.privacy.pseudonyms import audience_of
 from complaints_ledger.privacy.sharing import case_facts
+from complaints_ledger.readside.as_of_reads import views_as_of
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness
 from projections.annual_report_counts import reporting_year_bounds
@@ -36,6 +39,7 @@ def timeliness_dashboard(
     principal: PrincipalDep,
     policy: PolicyDep,
     db: ViewsDep,
+    limits: AsOfLimitsDep,
     organisation: OrganisationQuery = None,
     as_of: AsOfQuery = None,
     today: TodayQuery = None,
@@ -43,20 +47,20 @@ def timeliness_dashboard(
 ) -> dict[str, Any]:
     """Timeliness per organisation, service, regime and month, and the cases overdue now."""
     scope = scoped_organisation(policy, principal, organisation)
-    namespace = current_namespace(db, timeliness.PROJECTION, as_of)
     day = today_or(today, as_of)
-    return {
-        "today": day.isoformat(),
-        "as_of": as_of.isoformat() if as_of else None,
-        "rows": dashboard(
-            db,
-            organisation=scope,
-            today=day,
-            at_risk_working_days=at_risk_working_days,
-            namespace=namespace,
-        ),
-        "overdue": overdue_cases(db, organisation=scope, today=day, namespace=namespace),
-    }
+    with views_as_of(db, timeliness.PROJECTION, as_of, limits) as namespace:
+        return {
+            "today": day.isoformat(),
+            "as_of": _instant_text(as_of),
+            "rows": dashboard(
+                db,
+                organisation=scope,
+                today=day,
+                at_risk_working_days=at_risk_working_days,
+                namespace=namespace,
+            ),
+            "overdue": overdue_cases(db, organisation=scope, today=day, namespace=namespace),
+        }
 
 
 @router.get("/learning-register", responses=READ_MODEL_PROBLEMS)
@@ -64,6 +68,7 @@ def learning(
     principal: PrincipalDep,
     policy: PolicyDep,
     db: ViewsDep,
+    limits: AsOfLimitsDep,
     organisation: OrganisationQuery = None,
     theme: Annotated[Name | None, Query(description="Only lessons on this theme.")] = None,
     shared_only: Annotated[bool, Query()] = False,
@@ -72,16 +77,16 @@ def learning(
 ) -> dict[str, Any]:
     """Every lesson with its actions (open, done or overdue); no personal data."""
     scope = scoped_organisation(policy, principal, organisation)
-    namespace = current_namespace(db, learning_register.PROJECTION, as_of)
-    lessons = learning_register.lessons(
-        db,
-        organisation=scope,
-        theme=theme,
-        shared_only=shared_only,
-        today=today_or(today, as_of),
-        namespace=namespace,
-    )
-    return {"lessons": lessons}
+    with views_as_of(db, learning_register.PROJECTION, as_of, limits) as namespace:
+        lessons = learning_register.lessons(
+            db,
+            organisation=scope,
+            theme=theme,
+            shared_only=shared_only,
+            today=today_or(today, as_of),
+            namespace=namespace,
+        )
+    return {"as_of": _instant_text(as_of), "lessons": lessons}
 
 
 @router.get("/learning-register/you-said-we-did", responses=READ_MODEL_PROBLEMS)
@@ -122,6 +127,7 @@ def annual(
     year: Annotated[
         ReportingYear, Query(description="Reporting year from 1 April: 2026 or 2026-27.")
     ],
+    limits: AsOfLimitsDep,
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
@@ -130,10 +136,13 @@ def annual(
         reporting_year_bounds(year)
     except ValueError as error:
         raise InvalidValueError(str(error), field="year") from None
-    namespace = current_namespace(db, annual_report.PROJECTION, as_of)
-    if scope not in annual_report.organisations(db, namespace):
-        raise InvalidValueError(f"no complaints are recorded for {scope!r}", field="organisation")
-    return annual_report.annual_report(db, organisation=scope, year=year, namespace=namespace)
+    with views_as_of(db, annual_report.PROJECTION, as_of, limits) as namespace:
+        if scope not in annual_report.organisations(db, namespace):
+            raise InvalidValueError(
+                f"no complaints are recorded for {scope!r}", field="organisation"
+            )
+        report = annual_report.annual_report(db, organisation=scope, year=year, namespace=namespace)
+    return {**report, "as_of": _instant_text(as_of)}
 
 
 @router.get("/complaints/{case_id}/audit-trail", responses=READ_MODEL_PROBLEMS)
@@ -144,18 +153,24 @@ def case_audit_trail(
     principal: PrincipalDep,
     policy: PolicyDep,
     db: ViewsDep,
+    limits: AsOfLimitsDep,
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Every event of the case with recorded and occurred time, actor and organisation."""
     complaint = ledger.get(case_id)
     policy.check_can_read_case(principal, complaint)
-    namespace = current_namespace(db, audit_trail.PROJECTION, as_of)
-    events = audit_trail.case_events(db, str(case_id), namespace)
+    with views_as_of(db, audit_trail.PROJECTION, as_of, limits) as namespace:
+        events = audit_trail.case_events(db, str(case_id), namespace)
     ledger.record_read(
         case_id, principal.actor, what="audit trail", purpose=request.headers.get("Purpose")
     )
     return {
         "id": str(case_id),
-        "as_of": as_of.isoformat() if as_of else None,
+        "as_of": _instant_text(as_of),
         "events": events,
     }
+
+
+def _instant_text(as_of: datetime | None) -> str | None:
+    """The instant an answer describes (None: the live views, as of now)."""
+    return as_of.isoformat() if as_of is not None else None
