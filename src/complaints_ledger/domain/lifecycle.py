@@ -166,6 +166,7 @@ class Lifecycle(CaseBase):
         def apply(self, case: Lifecycle) -> None:
             case.status = case.status_before_close
             case.stopped_at = None
+            case.records.pop("exclusion", None)  # a reg 8 decision found wrong: clocks run again
 
     # ---- commands ------------------------------------------------------------------------
 
