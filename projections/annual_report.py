@@ -22,6 +22,7 @@ from projections.annual_report_counts import (
     build_report,
     reporting_year_bounds,
 )
+from projections.refusal_counts import REFUSED
 
 __all__ = [
     "DEFINITIONS",
@@ -52,8 +53,9 @@ CASES = Table(
         "ombudsman_decision": "text",  # the latest decision
         "ombudsman_decided_at": "text",
         "ombudsman_remedy_compliance": "text",  # of a decision in the first shape (one answer)
-        "resolution": "text",  # "closed" or "withdrawn"; NULL while unresolved
-        "resolved_at": "text",  # latest Closed/Withdrawn not followed by Reopened
+        "resolution": "text",  # "closed", "withdrawn" or "refused"; NULL while unresolved
+        "resolved_at": "text",  # latest Closed/Withdrawn/ExclusionDecided not followed by Reopened
+        "refused_ground": "text",  # reg 8(1) ground of a complaint refused, while it stands
     },
     key=("case_id",),
     indexes=(("organisation",),),
@@ -193,8 +195,17 @@ def _on_closed(event: EventRecord, views: Views) -> None:
     _update_case(event, views, {"resolution": "closed", "resolved_at": utc_text(event.occurred_at)})
 
 
+def _on_exclusion_decided(event: EventRecord, views: Views) -> None:
+    changes = {
+        "resolution": REFUSED,
+        "resolved_at": utc_text(event.occurred_at),
+        "refused_ground": event.data["ground"],
+    }
+    _update_case(event, views, changes)
+
+
 def _on_reopened(event: EventRecord, views: Views) -> None:
-    _update_case(event, views, {"resolution": None, "resolved_at": None})
+    _update_case(event, views, {"resolution": None, "resolved_at": None, "refused_ground": None})
 
 
 def _on_fact_corrected(event: EventRecord, views: Views) -> None:
@@ -239,8 +250,9 @@ def _on_lesson_recorded(event: EventRecord, views: Views) -> None:
 
 PROJECTION = ReadModel(
     name="annual_report",
-    # 2: stored values escaped by the read side (docs/projections.md); 3: ombudsman remedies
-    version=3,
+    # 2: stored values escaped by the read side (docs/projections.md); 3: ombudsman remedies;
+    # 4: complaints refused under reg 8 (resolution "refused", refused_ground)
+    version=4,
     tables=(CASES, ACTIONS, LESSONS, REMEDIES),
     handlers={
         "Received": _on_received,
@@ -252,6 +264,7 @@ PROJECTION = ReadModel(
         "RemedyComplianceRecorded": _on_remedy_compliance,
         "Withdrawn": _on_withdrawn,
         "Closed": _on_closed,
+        "ExclusionDecided": _on_exclusion_decided,
         "Reopened": _on_reopened,
         "FactCorrected": _on_fact_corrected,
         "ActionPlanned": _on_action_planned,

@@ -16,10 +16,11 @@ from typing import Any
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import WELL_FOUNDED_OUTCOMES, Kind, Outcome
 from projections.ombudsman_counts import OMBUDSMAN_DEFINITIONS, ombudsman_counts
+from projections.refusal_counts import REFUSAL_DEFINITIONS, REFUSED, refusal_counts
 
 NO_OUTCOME = "no_outcome"
 OUTCOME_KEYS = (*(str(o) for o in Outcome), NO_OUTCOME)
-RESOLUTIONS = ("closed", "withdrawn")
+RESOLUTIONS = ("closed", "withdrawn", REFUSED)
 COMPLAINANT_STATUSES = ("complainant", "representative")
 YEAR_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
@@ -55,7 +56,8 @@ DEFINITIONS: dict[str, str] = {
         "once, in the year of the first such escalation."
     ),
     "resolved": (
-        "A complaint is resolved at its latest Closed or Withdrawn event not followed by "
+        "A complaint is resolved at its latest Closed, Withdrawn or ExclusionDecided (refused "
+        "under reg 8) event not followed by "
         "Reopened (the time it occurred, never earlier than the receipt); a reopened complaint "
         "is unresolved again. Counts use the ledger's current knowledge, so a complaint reopened "
         "after a report was published returns to the open pool for every year since its receipt; "
@@ -82,6 +84,7 @@ DEFINITIONS: dict[str, str] = {
     ),
     "age_band": "Not recorded by the ledger: every complaint is counted under not_recorded.",
     **OMBUDSMAN_DEFINITIONS,
+    **REFUSAL_DEFINITIONS,
     "actions": (
         "Actions planned or completed in the year on the organisation's complaints; status at the "
         "year's end: completed, overdue (due before 1 April and not completed) or planned."
@@ -271,6 +274,7 @@ def build_report(
         "regs_16_18": {
             **_regs_16_18(cases, actions, lessons, bounds),
             **ombudsman_counts(complaints, remedies, bounds.start, bounds.end),
+            **refusal_counts(complaints, bounds.start, bounds.end),
         },
         "ko41": _ko41(complaints, bounds),
         "definitions": dict(DEFINITIONS),

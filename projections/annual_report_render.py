@@ -16,6 +16,7 @@ from complaints_ledger.readside.csv_cells import csv_cell
 CSV_HEADER = ("section", "measure", "key", "value")
 REGS_MEASURES = (
     ("complaints_received", "Complaints received"),
+    ("complaints_refused", "Complaints refused: not dealt with under the Regulations (reg 8)"),
     ("responses_sent", "Complaints responded to"),
     ("well_founded", "Complaints decided well-founded (upheld or partly upheld)"),
     ("responses_within_notified_period", "Responses within the period the complainant was told"),
@@ -136,6 +137,9 @@ def _regs_lines(regs: dict[str, Any]) -> list[str]:
         f"Well-founded means: {regs['well_founded_definition']}",
         "",
         *_counts_table("Subjects of complaints received", "Subject", regs["subjects"]),
+        *_counts_table(
+            "Complaints refused, by ground of reg 8(1)", "Ground", regs["refused_by_ground"]
+        ),
         *_counts_table("Ombudsman decisions", "Decision", regs["ombudsman_decisions"]),
         *_counts_table(
             "Ombudsman remedies at the year's end", "Status", regs["ombudsman_remedies"]

@@ -59,7 +59,7 @@ CASE_COLUMNS: dict[str, str] = {
     "stage_2_requested_at": "text",
     "stage_2_acknowledged_at": "text",
     "stage_2_responded_at": "text",
-    "stopped_at": "text",  # withdrawn or closed; a reopening clears it
+    "stopped_at": "text",  # withdrawn or closed (reg 8: receipt); a reopening clears it
     "matter_occurred_on": "text",
     "matter_noticed_on": "text",
 }
@@ -175,6 +175,13 @@ def _closed(row: Row, event: EventRecord) -> None:
     row["status"], row["stopped_at"] = "closed", event.data["occurred_at"]
 
 
+def _exclusion_decided(row: Row, _: EventRecord) -> None:
+    """Reg 8: the Regulations never applied, so the clocks count as stopped from receipt (as the
+    aggregate counts them: domain/exclusions.py) and no unmet deadline is ever missed."""
+    row["status_before_close"] = row["status"]
+    row["status"], row["stopped_at"] = "closed", row["received_at"]
+
+
 def _reopened(row: Row, _: EventRecord) -> None:
     row["status"], row["stopped_at"] = row["status_before_close"], None
 
@@ -220,6 +227,7 @@ CLOCK_EVENTS: dict[str, Callable[[Row, EventRecord], None]] = {
     "ReferralPassedOn": _referral_passed_on,
     "Withdrawn": _withdrawn,
     "Closed": _closed,
+    "ExclusionDecided": _exclusion_decided,
     "Reopened": _reopened,
     "InvestigationStarted": _investigation_started,
     "ResponseSent": _response_sent,

@@ -54,6 +54,7 @@ TRAILING_COMMENT = re.compile(r"^\s*(\w+)\s*:[^#=]*#\s*(.+?)\s*$")
 # checks that every discovered event is named here exactly once.
 PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("1. Receipt", ("Received", "LateComplaintAccepted")),
+    ("1b. Not dealt with under the Regulations (SI 2009/309 reg 8)", ("ExclusionDecided",)),
     (
         "1a. No wrong door: referral",
         (

@@ -241,7 +241,7 @@ def test_withdrawn_is_resolved_with_no_outcome_and_reopened_is_unresolved_again(
     counts = ko41(db, 2026, SOUTHSHIRE)
     assert (counts["new"], counts["resolved"], counts["carried_forward"]) == (1, 1, 0)
     assert counts["outcomes"] == {"upheld": 0, "partly_upheld": 0, "not_upheld": 0, "no_outcome": 1}
-    assert counts["resolutions"] == {"closed": 0, "withdrawn": 1}
+    assert counts["resolutions"] == {"closed": 0, "withdrawn": 1, "refused": 0}
 
     assert flows(db, 2026) == (0, 1, 0, 1)
     assert ko41(db, 2026)["outcomes"]["upheld"] == 0

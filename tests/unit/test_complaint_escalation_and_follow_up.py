@@ -177,7 +177,7 @@ def test_stage_2_extension_up_to_twenty_working_days_then_a_manager() -> None:
 def test_spso_stage_2_extension_must_be_agreed_with_the_complainant() -> None:
     case = responded(regime=RegimeId.SPSO_MCHP)
     case.escalate(stamp(day(16)), route=EscalationRoute.STAGE_2, reason="r")
-    with pytest.raises(RuleViolationError) as caught:
+    with pytest.raises(InvalidValueError) as caught:
         case.extend_deadline(
             stamp(day(20)),
             deadline=ExtendedDeadline.STAGE_2_RESPONSE,

@@ -119,6 +119,12 @@ class CaseView(BaseModel):
     investigators: dict[str, str]
     ombudsman: list[str]
     late_acceptance: dict[str, Any] | None
+    exclusion: dict[str, Any] | None = Field(
+        default=None,
+        description="A reg 8 decision (SI 2009/309): ground, rule, reason, decided_at, "
+        "decided_by and clocks_stopped, the reason the clocks stopped; null when the complaint "
+        "is dealt with under the Regulations.",
+    )
     pending_referral: dict[str, Any] | None
     referral_chain: list[ReferralStepView] = Field(
         default_factory=list,

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from complaints_ledger.application.outcome_view import outcome_views
+from complaints_ledger.domain.exclusions import stop_reason
 from complaints_ledger.domain.referrals import referral_chain
 
 if TYPE_CHECKING:
@@ -68,6 +69,13 @@ def time_limit_view(check: TimeLimitCheck) -> dict[str, Any]:
     }
 
 
+def exclusion_view(exclusion: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A reg 8 decision and why the clocks stopped (None: the case is dealt with as usual)."""
+    if exclusion is None:
+        return None
+    return {**json_safe(exclusion), "clocks_stopped": stop_reason(exclusion)}
+
+
 def action_views(complaint: Complaint, today: date) -> list[dict[str, Any]]:
     return [
         {
@@ -110,6 +118,7 @@ def case_view(
         "ombudsman": list(complaint.ombudsman_bodies),
         **outcome_views(complaint, today),
         "late_acceptance": json_safe(complaint.late_acceptance),
+        "exclusion": exclusion_view(complaint.exclusion),
         "pending_referral": json_safe(complaint.pending_referral),
         "referral_chain": json_safe(referral_chain(complaint.records)),
         "records": json_safe(complaint.records),

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from complaints_ledger.application.exclusion_commands import ExclusionCommands
 from complaints_ledger.application.outcome_commands import OutcomeCommands
 from complaints_ledger.domain.correction_types import names_organisation
 from complaints_ledger.domain.errors import InvalidValueError
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 Command = Callable[["Complaint", Stamp], None]
 
 
-class LedgerCommands(OutcomeCommands, ABC):
+class LedgerCommands(OutcomeCommands, ExclusionCommands, ABC):
     @abstractmethod
     def _execute(self, case_id: UUID, ctx: CommandContext, command: Command) -> int:
         """Load the case, run the command with a stamp, save; return the new version."""

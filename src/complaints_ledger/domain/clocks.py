@@ -187,6 +187,23 @@ _STEPS: dict[RegimeId, tuple[_Step, _Step, _Step, _Step]] = {
         _Step("stage_2_response", "SPSO MCHP stage 2 (investigation)", "stage 2 response", 20, _S2),
     ),
 }
+_WSI = "WSI 2014/1794"
+_WALES = (
+    _Step("acknowledgement", f"{_WSI} reg 15(2)", "acknowledgement", 2),
+    _Step("response", f"{_WSI} reg 16(3)-(4)", "local resolution discussion", 10, _S1),
+    _Step(
+        "stage_2_response",
+        f"{_WSI}, formal investigation",
+        "formal investigation response",
+        25,
+        _S2,
+    ),
+)
+_HSC = "HSC Complaints Procedure (NI)"
+_NI = (
+    _Step("acknowledgement", f"{_HSC}, acknowledgement", "acknowledgement", 2),
+    _Step("response", f"{_HSC}, response", "response", 20, _S1),
+)
 
 
 @dataclass(frozen=True)
@@ -354,6 +371,29 @@ def _spso(clock: _Clock) -> list[Deadline]:
     ]
 
 
+def _wales(clock: _Clock) -> list[Deadline]:
+    """Wales 2014: acknowledge in 2 WD; discuss within 10 WD of it; formal investigation 25 WD."""
+    ack, discussion, investigation = _WALES
+    result = _ack_then_respond(clock, (ack, discussion), clock.receipt, _RECEIPT, stage_2=False)
+    requested = clock.facts.stage_2_requested_at
+    if requested is None:
+        return result
+    met_at, counts_from = clock.facts.stage_2_responded_at, "the day of the request"
+    return [
+        *result,
+        clock.working_days(investigation, uk_local_date(requested), counts_from, met_at),
+    ]
+
+
+def _northern_ireland(clock: _Clock) -> list[Deadline]:
+    """HSC (NI): acknowledge within 2 and respond within 20 working days of receipt."""
+    facts, (ack, response) = clock.facts, _NI
+    return [
+        clock.working_days(ack, clock.receipt, _RECEIPT, facts.acknowledged_at),
+        clock.working_days(response, clock.receipt, _RECEIPT, facts.responded_at),
+    ]
+
+
 def _paused_days(clock: _Clock) -> frozenset[date]:
     """Working days inside the target's pauses: start < d <= end. A pause still open runs to
     the response, the case stopping, or today, whichever comes first."""
@@ -385,6 +425,13 @@ def _internal_target(clock: _Clock, target: int) -> Deadline:
     return clock.deadline(step, due, clock.facts.responded_at, text, holidays)
 
 
+_REGIME_CLOCKS = {
+    RegimeId.SPSO_MCHP: _spso,
+    RegimeId.WALES_2014: _wales,
+    RegimeId.NI_HSC: _northern_ireland,
+}
+
+
 def deadlines(
     facts: ClockFacts,
     today: date,
@@ -405,8 +452,8 @@ def deadlines(
     if facts.kind == Kind.COMPLAINT:
         if facts.regime == RegimeId.ENGLAND_2009:
             result = _england(clock)
-        elif facts.regime == RegimeId.SPSO_MCHP:
-            result = _spso(clock)
+        elif facts.regime in _REGIME_CLOCKS:
+            result = _REGIME_CLOCKS[facts.regime](clock)
         else:
             result = _code_regime(clock)
     if facts.internal_target_working_days is not None:

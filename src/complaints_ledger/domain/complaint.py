@@ -25,6 +25,7 @@ from complaints_ledger.domain.case_state import (
 from complaints_ledger.domain.corrections import Corrections
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.escalation import Escalation
+from complaints_ledger.domain.exclusions import Exclusions
 from complaints_ledger.domain.follow_up import FollowUp
 from complaints_ledger.domain.handling import Handling
 from complaints_ledger.domain.lifecycle import Lifecycle
@@ -65,7 +66,15 @@ class Intake:
 
 
 class Complaint(
-    Lifecycle, Referrals, Handling, Escalation, Outcomes, FollowUp, Corrections, Privacy
+    Exclusions,
+    Lifecycle,
+    Referrals,
+    Handling,
+    Escalation,
+    Outcomes,
+    FollowUp,
+    Corrections,
+    Privacy,
 ):
     # The shape of the state that snapshots hold. v1 lacked `represented` and
     # `earliest_follow_up_at`; a v1 snapshot cannot know the latter, so it stays unset.

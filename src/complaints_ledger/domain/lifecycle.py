@@ -8,6 +8,7 @@ from typing import Any
 from complaints_ledger.domain import clocks
 from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
+from complaints_ledger.domain.extension_consent import require_consent
 from complaints_ledger.domain.referrals import add_chain_step
 from complaints_ledger.domain.values import (
     WELL_FOUNDED_OUTCOMES,
@@ -31,7 +32,16 @@ WITHDRAWABLE = frozenset(
         Status.ESCALATED,
     }
 )
-CODE_REGIMES = frozenset({RegimeId.LGSCO_CODE, RegimeId.HOUSING_OMBUDSMAN_CODE, RegimeId.SPSO_MCHP})
+# Regimes with stage 1 extensions and a second local stage (Northern Ireland has no second stage)
+CODE_REGIMES = frozenset(
+    {
+        RegimeId.LGSCO_CODE,
+        RegimeId.HOUSING_OMBUDSMAN_CODE,
+        RegimeId.SPSO_MCHP,
+        RegimeId.WALES_2014,
+    }
+)
+EXTENDABLE_REGIMES = CODE_REGIMES | {RegimeId.NI_HSC}
 
 
 class Lifecycle(CaseBase):
@@ -156,6 +166,7 @@ class Lifecycle(CaseBase):
         def apply(self, case: Lifecycle) -> None:
             case.status = case.status_before_close
             case.stopped_at = None
+            case.records.pop("exclusion", None)  # a reg 8 decision found wrong: clocks run again
 
     # ---- commands ------------------------------------------------------------------------
 
@@ -227,7 +238,7 @@ class Lifecycle(CaseBase):
         self._check_stamp(stamp, command="extend a deadline")
         self._require_status("extend a deadline", HANDLING)
         reason = require_text(reason, "reason")
-        if self.regime not in CODE_REGIMES:
+        if self.regime not in EXTENDABLE_REGIMES:
             raise RuleViolationError(
                 "england-2009 has no extensions: agree a longer response period with the "
                 "complainant before the current one expires",
@@ -251,6 +262,7 @@ class Lifecycle(CaseBase):
     ) -> None:
         if deadline == ExtendedDeadline.STAGE_2_RESPONSE and self.stage != STAGE_2:
             raise RuleViolationError("no stage 2 response is due yet", field="deadline")
+        require_consent(self.regime, deadline, consent)
         limit = clocks.extension_limit_working_days(self.regime, deadline)
         already = sum(e.working_days for e in self.extensions if e.deadline == deadline)
         if limit is None:

@@ -38,6 +38,8 @@ class RegimeId(StrEnum):
     LGSCO_CODE = "lgsco-code"
     HOUSING_OMBUDSMAN_CODE = "housing-ombudsman-code"
     SPSO_MCHP = "spso-mchp"
+    WALES_2014 = "wales-2014"
+    NI_HSC = "ni-hsc"
 
 
 class Status(StrEnum):

@@ -24,6 +24,7 @@ from complaints_ledger.application.catalogue.aftercare import (
     WITHDRAW,
 )
 from complaints_ledger.application.catalogue.command import CaseCommand, CommandCall
+from complaints_ledger.application.catalogue.exclusions import DECIDE_EXCLUSION
 from complaints_ledger.application.catalogue.outcomes import (
     ACKNOWLEDGE_REGULATOR_NOTIFICATION,
     RECORD_OMBUDSMAN_OUTCOME,
@@ -61,6 +62,7 @@ CATALOGUE: tuple[CaseCommand[Any], ...] = (
     RECALL_REFERRAL,
     PASS_ON_REFERRAL,
     ACCEPT_LATE_COMPLAINT,
+    DECIDE_EXCLUSION,
     START_INVESTIGATION,
     RECORD_EVIDENCE,
     UPDATE_COMPLAINANT,
