@@ -26,6 +26,7 @@ from complaints_ledger.api.responses import (
     json_response,
 )
 from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
+from complaints_ledger.application.access_records import RECEIVE, case_work, returned_by
 from complaints_ledger.application.case_view import case_view, history_entry_view
 from complaints_ledger.application.catalogue import CaseCommand, CommandCall
 from complaints_ledger.application.context import CommandContext
@@ -44,8 +45,6 @@ from complaints_ledger.privacy.pseudonyms import (
     pseudonymise_case_view,
     pseudonymise_personal,
 )
-
-RECEIVE = "receive"  # logging a new case: POST /complaints, `case receive`
 
 
 @dataclass(frozen=True)
@@ -243,8 +242,8 @@ class CaseCommands:
         self.context.ledger.record_read(
             case_id,
             self.context.principal.actor,
-            what=f"case returned by {command}",
-            purpose=self.purpose or f"case work: {command}",
+            what=returned_by(command),
+            purpose=self.purpose or case_work(command),
         )
 
     def _created(self, case_id: UUID) -> JSONResponse:

@@ -13,6 +13,17 @@ from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.values import Actor
 
 LISTING = "who read the case"
+RECEIVE = "receive"  # the command that logs a new case: POST /complaints, `case receive`
+
+
+def returned_by(command: str) -> str:
+    """What a command's answer reads: the case as the command left it."""
+    return f"case returned by {command}"
+
+
+def case_work(command: str) -> str:
+    """The purpose of reading a command's answer when the caller gives none."""
+    return f"case work: {command}"
 
 
 def access_record_view(read: dict[str, Any]) -> dict[str, Any]:
