@@ -169,6 +169,16 @@ def test_an_export_whose_read_cannot_be_recorded_writes_no_file(
     assert not bundle.exists()
 
 
+def test_one_cases_audit_trail_records_the_operator(terminal: Terminal, case_id: str) -> None:
+    trail = terminal.ok("report", "audit-trail", "--case", case_id, "--by", "aud.it")
+    assert json.loads(trail.stdout.splitlines()[0])["case_id"] == case_id
+    assert terminal.seen(case_id)[-1] == ("aud.it", "admin", f"audit trail {TERMINAL}", None)
+    unknown = str(UUID(int=9))
+    assert_one_error_line(
+        terminal.cli("report", "audit-trail", "--case", unknown, "--by", "a"), "field: id"
+    )
+
+
 # --------------------------------------------------------------------------- subjects
 
 
