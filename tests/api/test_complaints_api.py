@@ -401,6 +401,7 @@ READS: dict[str, tuple[str, dict[str, str]]] = {
 @pytest.mark.parametrize("read", READS)
 def test_another_organisations_case_is_not_found_on_reads(api: Api, read: str) -> None:
     case_id = api.logged()
+    reads_before = api.ledger.reads_of(UUID(case_id))  # the case its POST returned
     path, params = READS[read]
     response = api.client.get(
         path.format(case_id), params=params, headers=api.auth(Role.OFFICER, OTHER)
@@ -408,7 +409,7 @@ def test_another_organisations_case_is_not_found_on_reads(api: Api, read: str) -
     assert response.status_code == 404
     assert "Canary" not in response.text
     assert set(response.json()) <= {"type", "title", "status", "detail", "field"}
-    assert api.ledger.reads_of(UUID(case_id)) == []
+    assert api.ledger.reads_of(UUID(case_id)) == reads_before
 
 
 @pytest.mark.parametrize(("action", "payload", "who"), LIFECYCLE, ids=[a for a, _, _ in LIFECYCLE])
@@ -424,11 +425,12 @@ def test_another_organisations_case_is_not_found_on_commands(
 
 def test_every_read_of_a_case_is_recorded_before_it_is_returned(api: Api) -> None:
     case_id = api.logged()
+    logged = len(api.ledger.reads_of(UUID(case_id)))  # the case its POST returned
     headers = {**api.auth(Role.AUDITOR), "Purpose": "complaint review"}
     for path, params in READS.values():
         response = api.client.get(path.format(case_id), params=params, headers=headers)
         assert response.status_code == 200
-    reads = api.ledger.reads_of(UUID(case_id))
+    reads = api.ledger.reads_of(UUID(case_id))[logged:]
     assert [r["what"].split(" as of ")[0] for r in reads] == ["case", "history", "case"]
     assert {(r["principal"], r["role"], r["organisation"], r["purpose"]) for r in reads} == {
         (f"auditor@{COUNCIL}", "auditor", COUNCIL, "complaint review")

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi import FastAPI
@@ -233,7 +234,12 @@ def test_any_unicode_in_a_new_complaint_is_stored_clean_or_refused(
     response = ledger.create({**ledger.with_about(organisation=about), "summary": summary})
     assert response.status_code < 500, response.text
     if response.status_code == 201:
-        assert ledger.events() == before + 1
+        # The case's one event, and its access log opened with the read of the case returned.
+        assert ledger.events() == before + 3
+        stored: ComplaintsLedger = ledger.app.state.store.ledger
+        case_id = UUID(response.json()["id"])
+        assert [entry.type for entry in stored.history(case_id)] == ["Received"]
+        assert [r["what"] for r in stored.reads_of(case_id)] == ["case returned by receive"]
         assert response.json()["case"]["about"]["organisation"] == clean_line(about)
     else:
         assert ledger.events() == before

@@ -70,7 +70,7 @@ def test_a_case_bundle_from_the_api_verifies_offline(client: TestClient) -> None
     latest = client.get("/integrity/checkpoints/latest").json()
     assert latest["tree_size"] >= bundle.json()["checkpoint"]["tree_size"]
     reads = client.app.state.store.ledger.reads_of(case_id)  # type: ignore[attr-defined]
-    assert [r["what"] for r in reads] == ["bundle"]
+    assert [r["what"] for r in reads] == ["case returned by receive", "bundle"]
 
 
 def test_another_organisations_bundle_is_not_found(client: TestClient) -> None:

@@ -45,6 +45,8 @@ CROSS_ORGANISATION_AGGREGATES = frozenset({Role.ANALYST, Role.HEALTHWATCH, Role.
 # Data subjects' rights (erasure, subject access): the organisation holding the case answers them.
 SUBJECT_RIGHTS_HANDLERS = frozenset({Role.MANAGER, Role.ADMIN})
 RETENTION_RUNNERS = frozenset({Role.ADMIN})
+# Who read a case (its access log): the holding organisation's managers and auditors.
+READ_LOG_READERS = frozenset({Role.MANAGER, Role.AUDITOR})
 BOUND_KINDS = {
     Role.OMBUDSMAN: OrganisationKind.OMBUDSMAN,
     Role.REGULATOR: OrganisationKind.REGULATOR,
@@ -114,6 +116,19 @@ class Policy:
             raise NotPermittedError(
                 f"{action} is for {holder}, which holds this case; {principal.organisation} "
                 "may not answer it",
+                field="organisation",
+            )
+
+    def check_can_list_reads(self, principal: Principal, complaint: Complaint) -> None:
+        """Who read a case is for managers and auditors of the organisation holding it: 404 when
+        the case is not the caller's to see, then 403 for another role or organisation."""
+        self._check_sees(principal, complaint)
+        self.require_role(principal, READ_LOG_READERS, "listing who read a case")
+        holder = complaint.handling_organisation
+        if principal.organisation != holder:
+            raise NotPermittedError(
+                f"who read this case is for {holder}, which holds it; "
+                f"{principal.organisation} may read the case but not its access log",
                 field="organisation",
             )
 

@@ -27,6 +27,7 @@ from complaints_ledger.api.routes import (
     operations,
     privacy,
     read_models,
+    reads,
 )
 from complaints_ledger.api.sealing import BackgroundSealer, signing_key
 from complaints_ledger.api.security import SecurityHeaders, StrictFraming, add_docs_page
@@ -98,6 +99,7 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(operations.router)
     app.include_router(complaints.router)
+    app.include_router(reads.router)
     app.include_router(commands.router)
     app.include_router(listing.router)
     app.include_router(read_models.router)

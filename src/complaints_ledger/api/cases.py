@@ -1,6 +1,7 @@
 """What the complaint routes do: check access first, audit every read, run commands idempotently.
 
 Order for every `{id}` route: load the case (404), ask the policy (404/403), then anything else.
+A command's answer is the case, so it is a read too: recorded before it is returned.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from complaints_ledger.api.responses import (
     json_response,
 )
 from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
+from complaints_ledger.application.access_records import RECEIVE, case_work, returned_by
 from complaints_ledger.application.calendar_service import CalendarBook
 from complaints_ledger.application.case_view import case_view, history_entry_view
 from complaints_ledger.application.catalogue import CaseCommand, CommandCall
@@ -141,11 +143,16 @@ class CaseCommands:
     """Commands: the caller is the actor; If-Match and Idempotency-Key apply to each."""
 
     def __init__(
-        self, context: RequestContext, if_match: str | None, idempotency_key: str | None
+        self,
+        context: RequestContext,
+        if_match: str | None,
+        idempotency_key: str | None,
+        purpose: str | None = None,
     ) -> None:
         self.context = context
         self.if_match = if_match
         self.idempotency_key = idempotency_key
+        self.purpose = purpose
 
     def receive(self, body: ComplaintCreate) -> JSONResponse:
         context = self.context
@@ -183,7 +190,10 @@ class CaseCommands:
         complaint = context.ledger.get(case_id)
         context.policy.check_can_run(context.principal, command.name, complaint, body, path)
         key = context.request_key(self.idempotency_key, body)
-        if key is not None and (replay := self._replay(case_id, complaint, key)) is not None:
+        if (
+            key is not None
+            and (replay := self._replay(case_id, complaint, key, command.name)) is not None
+        ):
             return replay
         ctx = CommandContext(
             actor=context.principal.actor,
@@ -195,25 +205,28 @@ class CaseCommands:
             version = command(context.ledger, CommandCall(case_id, ctx, body, path))
         except (ConflictError, DuplicateCommandError):
             if key is not None:
-                replay = self._replay(case_id, context.ledger.get(case_id), key)
+                replay = self._replay(case_id, context.ledger.get(case_id), key, command.name)
                 if replay is not None:
                     return replay
             raise
         context.metrics.events_appended.inc(max(version - complaint.version, 1))
-        return self._case_response(context.at_version(case_id, version))
+        return self._case_response(context.at_version(case_id, version), command.name)
 
-    def _replay(self, case_id: UUID, complaint: Complaint, key: RequestKey) -> JSONResponse | None:
+    def _replay(
+        self, case_id: UUID, complaint: Complaint, key: RequestKey, command: str
+    ) -> JSONResponse | None:
         """The first response to this key, if a request with it already changed the case."""
         if not any(key.used_by(cid) for cid in complaint.correlation_ids):
             return None
         version = idempotency.prior_version(self.context.ledger.history(case_id), key)
         if version is None:  # pragma: no cover - correlation ids come from the history
             return None
-        return self._case_response(self.context.at_version(case_id, version))
+        return self._case_response(self.context.at_version(case_id, version), command)
 
-    def _case_response(self, complaint: Complaint) -> JSONResponse:
+    def _case_response(self, complaint: Complaint, command: str) -> JSONResponse:
         """The case after the command, with people as pseudonyms for a caller who may not see
-        them (a regulator notified without an identified person)."""
+        them (a regulator notified without an identified person); its read recorded first."""
+        self._record_returned(complaint.id, command)
         pseudonyms = pseudonyms_for(self.context, complaint)
         calendar = CalendarBook(self.context.ledger).for_case(complaint)
         if pseudonyms is None:
@@ -227,7 +240,18 @@ class CaseCommands:
         case_id = idempotency.received_with(self.context.ledger, key)
         return None if case_id is None else self._created(case_id)
 
+    def _record_returned(self, case_id: UUID, command: str) -> None:
+        """The case is in the answer: record the read, or fail (503) without the data. The
+        change itself is kept; a retry with the same Idempotency-Key returns it."""
+        self.context.ledger.record_read(
+            case_id,
+            self.context.principal.actor,
+            what=returned_by(command),
+            purpose=self.purpose or case_work(command),
+        )
+
     def _created(self, case_id: UUID) -> JSONResponse:
+        self._record_returned(case_id, RECEIVE)
         location = str(self.context.request.url_for("read_case", case_id=str(case_id)))
         complaint = self.context.at_version(case_id, 1)
         calendar = CalendarBook(self.context.ledger).for_case(complaint)

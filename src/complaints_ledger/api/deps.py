@@ -84,6 +84,14 @@ Purpose = Annotated[
     Name | None,
     Header(alias="Purpose", description="Why the case is being read; kept in the access record."),
 ]
+ReturnedPurpose = Annotated[
+    Name | None,
+    Header(
+        alias="Purpose",
+        description="Why the case this returns is read; kept in the access record "
+        "(default: 'case work: <command>').",
+    ),
+]
 IfMatch = Annotated[
     str | None,
     Header(
@@ -120,15 +128,18 @@ async def case_reader(context: ContextDep, purpose: Purpose = None) -> CaseReade
 
 
 async def case_commands(
-    context: ContextDep, if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+    context: ContextDep,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+    purpose: ReturnedPurpose = None,
 ) -> CaseCommands:
-    return CaseCommands(context, if_match, idempotency_key)
+    return CaseCommands(context, if_match, idempotency_key, purpose)
 
 
 async def complaint_receiver(
-    context: ContextDep, idempotency_key: IdempotencyKey = None
+    context: ContextDep, idempotency_key: IdempotencyKey = None, purpose: ReturnedPurpose = None
 ) -> CaseCommands:
-    return CaseCommands(context, None, idempotency_key)  # a new case has no version to match
+    return CaseCommands(context, None, idempotency_key, purpose)  # a new case: no version
 
 
 ReaderDep = Annotated[CaseReader, Depends(case_reader)]

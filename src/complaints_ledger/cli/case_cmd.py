@@ -2,6 +2,8 @@
 
 Each command's options are its API body's fields (cli/body_options.py); the caller
 (cli/caller.py) is held to the access policy the API applies. Errors are one line, exit 2.
+With `--json` the case is printed, so, as over the API, the caller's read of it is recorded
+first (`--purpose`, default `case work: <command>`); the one-line summary shows no personal data.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import typer
 from pydantic import BaseModel
 
 from complaints_ledger.access import Policy, Principal
+from complaints_ledger.application.access_records import RECEIVE, case_work, returned_by
 from complaints_ledger.application.calendar_service import CalendarBook
 from complaints_ledger.application.case_view import case_view
 from complaints_ledger.application.catalogue import CATALOGUE, CaseCommand, CommandCall
@@ -39,6 +42,7 @@ from complaints_ledger.cli.body_options import body_options, keyword, parse_body
 from complaints_ledger.cli.caller import caller, caller_options
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
+from complaints_ledger.cli.operator import AT_THE_TERMINAL, ReadPurpose
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import DuplicateCommandError, InvalidValueError
 from complaints_ledger.inputs import TextPolicyError, clean_line
@@ -83,6 +87,7 @@ def _run(entry: CaseCommand[Any], values: Values) -> None:
             )
             version = entry(ledger, CommandCall(case_id, ctx, body, path))
             view = _view(ledger, case_id, version)
+            _record_if_printed(ledger, values, case_id, principal, entry.name)
     _report(values, view, f"{entry.cli_name}: case {case_id} is now at version {version}")
 
 
@@ -98,7 +103,21 @@ def _receive(values: Values) -> None:
                 case_id = _logged(ledger, body, principal, key)
                 summary = f"received: case {case_id} (version 1)"
             document = {"id": str(case_id), "version": 1, "case": _view(ledger, case_id, 1)}
+            _record_if_printed(ledger, values, case_id, principal, RECEIVE)
     _report(values, document, summary)
+
+
+def _record_if_printed(
+    ledger: ComplaintsLedger, values: Values, case_id: UUID, principal: Principal, command: str
+) -> None:
+    """`--json` prints the case: record the caller's read of it first."""
+    if values["as_json"]:
+        ledger.record_read(
+            case_id,
+            principal.actor,
+            what=f"{returned_by(command)} {AT_THE_TERMINAL}",
+            purpose=values.get("purpose") or case_work(command),
+        )
 
 
 def _request_key(
@@ -160,8 +179,11 @@ def _command(run: Callable[[Values], None], params: list[Parameter]) -> Callable
         *params,
         *caller_options(),
         keyword(
-            "as_json", Annotated[bool, typer.Option("--json", help="Print JSON.")], default=False
+            "as_json",
+            Annotated[bool, typer.Option("--json", help="Print the case as JSON.")],
+            default=False,
         ),
+        keyword("purpose", ReadPurpose),
     ]
     command.__signature__ = Signature(signature)  # type: ignore[attr-defined]
     return command

@@ -17,6 +17,7 @@ from complaints_ledger.application.case_view import (
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
+from complaints_ledger.cli.operator import ReadBy, ReadPurpose, operator_name, record_terminal_read
 from complaints_ledger.domain.calendars import uk_local_date
 
 CaseId = Annotated[
@@ -38,14 +39,20 @@ def history(
         ),
     ] = None,
     as_json: AsJson = False,
+    by: ReadBy = None,
+    purpose: ReadPurpose = None,
 ) -> None:
-    """The case as recorded, then its events in order."""
+    """The case as recorded, then its events in order (recorded in the case's access log as
+    read by you: --by, --purpose)."""
     with reporting_errors():
         complaint_id = parsing.case_id(case_id)
         when = parsing.past_instant(as_of) if as_of is not None else None
+        reader = operator_name(by)
         with open_ledger(state(ctx).settings) as ledger:
             case = ledger.as_of(complaint_id, when) if when else ledger.get(complaint_id)
             entries = ledger.history(complaint_id, as_of=when)
+            what = "history" if when is None else f"history as of {when.isoformat()}"
+            record_terminal_read(ledger, complaint_id, reader, what=what, purpose=purpose)
             calendar = CalendarBook(ledger).for_case(case)
         today = uk_local_date(when) if when else parsing.uk_today()
         view = case_view(case, today, calendar)

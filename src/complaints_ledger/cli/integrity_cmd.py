@@ -11,8 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from complaints_ledger.cli.context import state
+from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.operator import ReadBy, ReadPurpose, operator_name, record_terminal_read
 from complaints_ledger.cli.parsing import case_id
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.integrity.bundle import export_bundle, verify_bundle
@@ -142,16 +143,22 @@ def export_command(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="The case id.")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the bundle (JSON).")],
+    by: ReadBy = None,
+    purpose: ReadPurpose = None,
 ) -> None:
-    """Write the case's events, their inclusion proofs and a signed checkpoint to a file."""
+    """Write the case's events, their inclusion proofs and a signed checkpoint to a file
+    (recorded in the case's access log as read by you: --by, --purpose)."""
     settings = state(ctx).settings
     with reporting_errors(), open_views(settings) as db:
         wanted = case_id(case)
+        reader = operator_name(by)
         sealer = LogSealer(db)
         signed = sealer.checkpoint(load_key(settings.signing_key_file))
         if signed is None or not sealer.case_leaves(str(wanted)):
             fail(f"no complaint {wanted} (field: id)")
         bundle = export_bundle(sealer, wanted, signed)
+        with open_ledger(settings) as ledger:
+            record_terminal_read(ledger, wanted, reader, what="bundle", purpose=purpose)
     out.write_text(json.dumps(bundle, indent=2))
     console.print(f"wrote {out}: {len(bundle['events'])} events, checkpoint {signed.tree_size}")
 

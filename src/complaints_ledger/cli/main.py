@@ -24,6 +24,7 @@ from complaints_ledger.cli.integrity_cmd import (
 from complaints_ledger.cli.keyring_cmd import keys_retire, keys_rotate, keys_status
 from complaints_ledger.cli.privacy_cmd import erase, hold_app, retention_app, subject_app
 from complaints_ledger.cli.projections_cmd import app as projections_app
+from complaints_ledger.cli.reads_cmd import reads
 from complaints_ledger.cli.report_cmd import app as report_app
 from complaints_ledger.cli.serve_cmd import serve
 from complaints_ledger.log_setup import configure_logging
@@ -62,6 +63,7 @@ app.command("demo")(demo)
 app.add_typer(case_app, name="case")
 app.command("history")(history)
 app.command("deadlines")(deadlines)
+app.command("reads")(reads)
 app.command("serve")(serve)
 app.add_typer(projections_app, name="projections")
 app.add_typer(calendar_app, name="calendar")

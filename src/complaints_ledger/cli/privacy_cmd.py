@@ -1,7 +1,8 @@
 """Personal data from the command line: erase, subject export/find, hold place/lift, retention run.
 
 Every command that changes a case acts as `Actor(--by, <the case's handling organisation>, admin)`:
-an operator with admin rights, named in the case's history.
+an operator with admin rights, named in the case's history. `subject export` and `subject find`
+record the operator's read in each case's access log first (cli/operator.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.operator import ReadBy, ReadPurpose, operator_name, record_terminal_read
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.persistence.subject_table import SubjectRecord
@@ -49,6 +51,8 @@ retention_app = typer.Typer(
     no_args_is_help=True,
 )
 notices = Console(stderr=True, highlight=False)
+SUBJECT_ACCESS = "subject access request"  # an export's purpose, unless --purpose gives one
+LOOKUP = "subject lookup by contact details"
 PRIVATE_FILE_MODE = 0o600
 
 SubjectId = Annotated[
@@ -112,7 +116,8 @@ def _erasure_summary(result: ErasureResult) -> str:
 def export_subject(
     ctx: typer.Context,
     subject: SubjectId,
-    by: By,
+    by: ReadBy = None,
+    purpose: ReadPurpose = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -125,14 +130,16 @@ def export_subject(
     """Everything the ledger holds about one data subject (a subject access request), as JSON."""
     with reporting_errors():
         wanted = parse_subject_id(subject)
+        reader = operator_name(by)
         with open_ledger(state(ctx).settings) as ledger:
             record = ledger.subject_keys.require(wanted)
             # Recorded first, like every read of case data: who exported it, and when.
-            ledger.record_read(
+            record_terminal_read(
+                ledger,
                 record.case_id,
-                _operator(ledger, record.case_id, by),
+                reader,
                 what=f"subject access export of {wanted}",
-                purpose="subject access request",
+                purpose=purpose or SUBJECT_ACCESS,
             )
             document = subject_export(ledger, wanted)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -173,18 +180,24 @@ def find_subjects(
         ),
     ] = None,
     as_json: AsJson = False,
+    by: ReadBy = None,
+    purpose: ReadPurpose = None,
 ) -> None:
-    """Data subjects with these contact details, on every case.
+    """Data subjects with these contact details, on every case (each case found records the
+    lookup in its access log as read by you: --by, --purpose).
 
     A person is indexed by each of their email, phone number, and name with address: any one
     finds them; give every detail you know, each is looked up."""
     with reporting_errors():
         identities = _identities(email, phone, name, address)
+        reader = operator_name(by)
         with open_ledger(state(ctx).settings) as ledger:
             found: dict[UUID, SubjectRecord] = {}
             for identity in identities:
                 for record in ledger.subject_keys.with_identity(identity):
                     found.setdefault(record.subject_id, record)
+            for case_id in dict.fromkeys(record.case_id for record in found.values()):
+                record_terminal_read(ledger, case_id, reader, what=LOOKUP, purpose=purpose)
     rows = [_subject_row(record) for record in sorted(found.values(), key=lambda r: r.created_at)]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))

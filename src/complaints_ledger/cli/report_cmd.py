@@ -16,6 +16,7 @@ from rich.text import Text
 
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.operator import ReadBy, ReadPurpose, operator_name, record_terminal_read
 from complaints_ledger.cli.parsing import case_id, day, line, past_instant, reporting_year
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.domain.calendars import uk_local_date
@@ -235,8 +236,11 @@ def audit_trail_export(
         Path | None, typer.Option("--out", help="Write to this file, not stdout.")
     ] = None,
     as_of: AsOf = None,
+    by: ReadBy = None,
+    purpose: ReadPurpose = None,
 ) -> None:
-    """Every event with recorded and occurred time, actor and organisation, as JSON lines or CSV."""
+    """Every event with recorded and occurred time, actor and organisation, as JSON lines or CSV
+    (one case's, with --case, is recorded in its access log as read by you: --by, --purpose)."""
     settings = state(ctx).settings
     with (
         reporting_errors(),
@@ -247,7 +251,11 @@ def audit_trail_export(
     ):
         _name_the_instant(when, machine_readable=out is None)
         if case is not None:
-            rows = iter(audit_trail.case_events(db, str(case_id(case)), namespace))
+            wanted = case_id(case)
+            reader = operator_name(by)
+            rows = iter(audit_trail.case_events(db, str(wanted), namespace))
+            with open_ledger(settings) as ledger:
+                record_terminal_read(ledger, wanted, reader, what="audit trail", purpose=purpose)
         else:
             rows = audit_trail.export_rows(db, organisation=org, namespace=namespace)
         chunks = (

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from complaints_ledger.domain import clocks
+from complaints_ledger.domain.calendars import AdjustedCalendar
 from complaints_ledger.domain.case_state import CaseBase, envelope, require_text
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Channel, Kind, RegimeId, Stamp, Status
@@ -129,8 +130,10 @@ class Exclusions(CaseBase):
         # The Regulations never applied: stopped from receipt, so no unmet deadline is missed.
         return replace(facts, stopped_at=facts.received_at)
 
-    def deadlines(self, today: date) -> tuple[clocks.Deadline, ...]:
-        found = super().deadlines(today)
+    def deadlines(
+        self, today: date, calendar: AdjustedCalendar | None = None
+    ) -> tuple[clocks.Deadline, ...]:
+        found = super().deadlines(today, calendar)
         exclusion = self.exclusion
         if exclusion is None:
             return found
