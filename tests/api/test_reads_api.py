@@ -58,15 +58,19 @@ def test_a_replayed_post_is_a_read_too(api: Api) -> None:
     assert whats == ["case returned by receive", *["case returned by acknowledge"] * 2]
 
 
-def test_a_post_whose_read_cannot_be_recorded_returns_no_case(
+def test_a_post_whose_read_cannot_be_recorded_is_acknowledged_without_the_case(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case_id = api.logged()
     refuse_reads(monkeypatch, api)
     response = api.run(case_id, "acknowledgement", {}, Idempotency_Key="ack-1")
-    assert_problem(response, 503)
+    assert response.status_code == 200, response.text
     assert "Canary" not in response.text
-    # The change itself is kept: a retry with the same key, once reads are recorded, returns it.
+    assert response.json()["case"] is None
+    assert "could not be recorded" in response.json()["withheld"]
+    assert response.headers["ETag"] == '"2"'
+    # The change is committed and acknowledged: a retry with the same key, once reads are
+    # recorded again, returns the case without running the command twice.
     assert api.events(case_id) == ["Received", "Acknowledged"]
     monkeypatch.undo()
     retried = api.run(case_id, "acknowledgement", {}, Idempotency_Key="ack-1")
@@ -75,13 +79,17 @@ def test_a_post_whose_read_cannot_be_recorded_returns_no_case(
     assert api.events(case_id) == ["Received", "Acknowledged"]
 
 
-def test_a_new_case_whose_read_cannot_be_recorded_is_not_returned(
+def test_a_new_case_whose_read_cannot_be_recorded_is_acknowledged_without_its_data(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     refuse_reads(monkeypatch, api)
     response = api.log()
-    assert_problem(response, 503)
+    assert response.status_code == 201, response.text
     assert "Canary" not in response.text
+    case_id = response.json()["id"]
+    assert response.headers["Location"].endswith(f"/complaints/{case_id}")
+    assert response.json()["case"] is None
+    assert api.events(case_id) == ["Received"]
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.AUDITOR])

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import structlog
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
@@ -24,6 +25,7 @@ from complaints_ledger.api.responses import (
     created_response,
     expected_version,
     json_response,
+    withheld_response,
 )
 from complaints_ledger.api.schemas import CommandBody, ComplaintCreate
 from complaints_ledger.application.access_records import RECEIVE, case_work, returned_by
@@ -38,6 +40,7 @@ from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import (
     ConflictError,
     DuplicateCommandError,
+    StoreUnavailableError,
 )
 from complaints_ledger.domain.privacy import SubjectRole
 from complaints_ledger.privacy.pseudonyms import (
@@ -46,6 +49,8 @@ from complaints_ledger.privacy.pseudonyms import (
     pseudonymise_case_view,
     pseudonymise_personal,
 )
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -226,7 +231,8 @@ class CaseCommands:
     def _case_response(self, complaint: Complaint, command: str) -> JSONResponse:
         """The case after the command, with people as pseudonyms for a caller who may not see
         them (a regulator notified without an identified person); its read recorded first."""
-        self._record_returned(complaint.id, command)
+        if not self._record_returned(complaint.id, command):
+            return withheld_response(complaint.id, complaint.version)
         pseudonyms = pseudonyms_for(self.context, complaint)
         calendar = CalendarBook(self.context.ledger).for_case(complaint)
         if pseudonyms is None:
@@ -240,19 +246,27 @@ class CaseCommands:
         case_id = idempotency.received_with(self.context.ledger, key)
         return None if case_id is None else self._created(case_id)
 
-    def _record_returned(self, case_id: UUID, command: str) -> None:
-        """The case is in the answer: record the read, or fail (503) without the data. The
-        change itself is kept; a retry with the same Idempotency-Key returns it."""
-        self.context.ledger.record_read(
-            case_id,
-            self.context.principal.actor,
-            what=returned_by(command),
-            purpose=self.purpose or case_work(command),
-        )
+    def _record_returned(self, case_id: UUID, command: str) -> bool:
+        """Record that the case is in the answer; False when the store refused the record.
+
+        The change is already committed, so it is acknowledged either way: without a
+        recorded read the answer holds no personal data (`withheld_response`)."""
+        try:
+            self.context.ledger.record_read(
+                case_id,
+                self.context.principal.actor,
+                what=returned_by(command),
+                purpose=self.purpose or case_work(command),
+            )
+        except StoreUnavailableError as error:
+            log.warning("case_withheld", case_id=str(case_id), command=command, error=str(error))
+            return False
+        return True
 
     def _created(self, case_id: UUID) -> JSONResponse:
-        self._record_returned(case_id, RECEIVE)
         location = str(self.context.request.url_for("read_case", case_id=str(case_id)))
+        if not self._record_returned(case_id, RECEIVE):
+            return withheld_response(case_id, 1, location=location)
         complaint = self.context.at_version(case_id, 1)
         calendar = CalendarBook(self.context.ledger).for_case(complaint)
         return created_response(complaint, self.context.today(), location, calendar)

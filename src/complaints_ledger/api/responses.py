@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from fastapi.responses import JSONResponse
 
@@ -35,6 +36,19 @@ def created_response(
         "case": case_view(complaint, today, calendar),
     }
     return json_response(document, complaint.version, status=201, location=location)
+
+
+WITHHELD = (
+    "The change is recorded; the case is not shown because its read could not be recorded "
+    "(the store is unavailable). GET the case when the store is back."
+)
+
+
+def withheld_response(case_id: UUID, version: int, *, location: str | None = None) -> JSONResponse:
+    """A committed change acknowledged without personal data: its read could not be recorded."""
+    document = {"id": str(case_id), "version": version, "case": None, "withheld": WITHHELD}
+    status = 201 if location is not None else 200
+    return json_response(document, version, status=status, location=location)
 
 
 def json_response(
