@@ -132,9 +132,22 @@ OUTCOMES: list[Step] = [
         OFFICER,
     ),
 ]
+EXCLUDED: list[Step] = [
+    (
+        "decide-exclusion",
+        {"ground": "previously_investigated", "reason": "Investigated under the Regulations"},
+        OFFICER,
+    ),
+]
 EVERY_STEP = {
     command: values
-    for command, values, _ in LIFECYCLE + LATE + EXTENDED + REFERRED + REROUTED + OUTCOMES
+    for command, values, _ in LIFECYCLE
+    + LATE
+    + EXTENDED
+    + REFERRED
+    + REROUTED
+    + OUTCOMES
+    + EXCLUDED
 }
 
 
@@ -233,6 +246,7 @@ def test_every_catalogue_command_runs_from_the_terminal(terminal: Terminal) -> N
     terminal.steps(terminal.receive(), REFERRED)
     terminal.steps(terminal.receive(), REROUTED)
     terminal.steps(terminal.receive(), OUTCOMES)
+    terminal.steps(terminal.receive(), EXCLUDED)
     ran = {entry.name for entry in CATALOGUE if {entry.cli_name, *entry.aliases} & terminal.ran}
     assert ran == {entry.name for entry in CATALOGUE}
     history = terminal.history(lifecycle)
