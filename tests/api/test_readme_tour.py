@@ -12,19 +12,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from tests.api.test_serve_processes import _wait_ready as wait_ready
 from tests.local_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-STARTUP_SECONDS = 60
 TOUR_HEADING = "## The HTTP API in five requests"
 EXPORT_LINE = re.compile(r"^\s+(export [A-Z_]+_TOKEN=\S+)$", re.MULTILINE)
 # Stands in for curl: sends each request to the test's port instead of 8000 (the URL and
@@ -77,7 +75,7 @@ def demo_server(tmp_path: Path) -> Iterator[tuple[int, str]]:
         f"{serve} --port {port}", shell=True, cwd=tmp_path, env=env, stdout=log, stderr=log
     )
     try:
-        wait_ready(port, server, tmp_path / "server.log")
+        wait_ready(f"http://127.0.0.1:{port}", server, tmp_path / "server.log")
         yield port, printed
     finally:
         server.send_signal(signal.SIGINT)
@@ -87,19 +85,6 @@ def demo_server(tmp_path: Path) -> Iterator[tuple[int, str]]:
             server.kill()
             server.wait()
         log.close()
-
-
-def wait_ready(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert server.poll() is None, log.read_text()
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
 def run_tour(port: int, exports: list[str], folder: Path) -> list[tuple[int, Any]]:
