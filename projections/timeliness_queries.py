@@ -189,14 +189,23 @@ def overdue_cases(
     """Every open statutory deadline past due today (a case with two appears twice), most
     overdue first. Working days overdue count on the regime's calendar, day `due` not counted."""
     found = [
-        _overdue_row(case, name, today)
+        overdue
         for case in _cases(db, organisation, namespace)
-        if case["stopped_at"] is None
+        for overdue in overdue_deadlines(case, today)
+    ]
+    return sorted(found, key=lambda r: (-r["working_days_overdue"], r["due"], r["case_id"]))
+
+
+def overdue_deadlines(case: Row, today: date) -> list[dict[str, Any]]:
+    """The case's statutory deadlines past due and unmet today, while it is live."""
+    if case["stopped_at"] is not None:
+        return []
+    return [
+        _overdue_row(case, name, today)
         for name in STATUTORY_DEADLINES
         if case[f"{name}_met_at"] is None
         and deadline_status(case, name, today) == DeadlineStatus.MISSED
     ]
-    return sorted(found, key=lambda r: (-r["working_days_overdue"], r["due"], r["case_id"]))
 
 
 def _overdue_row(case: Row, name: str, today: date) -> dict[str, Any]:
@@ -221,6 +230,8 @@ CASE_LIST_KEYS = (
     "status",
     "received_at",
     "overdue",
+    "overdue_deadlines",
+    "next_deadline",
     "next_due",
 )
 
@@ -241,10 +252,14 @@ def case_list(
 def _listed(row: Row, today: date) -> dict[str, Any]:
     received = as_moment(row["received_at"])
     unmet = sorted(
-        row[f"{name}_due"]
+        (row[f"{name}_due"], name)
         for name in STATUTORY_DEADLINES
         if deadline_status(row, name, today) == DeadlineStatus.OPEN
     )
+    overdue = [
+        {key: found[key] for key in ("deadline", "due", "working_days_overdue")}
+        for found in overdue_deadlines(row, today)
+    ]
     return {
         "case_id": row["case_id"],
         "organisation": row["handling_organisation"],
@@ -253,11 +268,8 @@ def _listed(row: Row, today: date) -> dict[str, Any]:
         "service": row["service"],
         "status": row["status"],
         "received_at": received.astimezone(UTC).isoformat() if received else None,
-        "overdue": any(
-            deadline_status(row, name, today) == DeadlineStatus.MISSED
-            and row[f"{name}_met_at"] is None
-            and row["stopped_at"] is None
-            for name in STATUTORY_DEADLINES
-        ),
-        "next_due": unmet[0] if unmet else None,
+        "overdue": bool(overdue),
+        "overdue_deadlines": overdue,
+        "next_deadline": unmet[0][1] if unmet else None,
+        "next_due": unmet[0][0] if unmet else None,
     }

@@ -117,6 +117,12 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case_insensitive_choice(cls, value: object) -> object:
+        # LOG_LEVEL=WARNING is how most tools spell it; accept any case.
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("store")
     @classmethod
     def _store_is_valid(cls, value: str) -> str:

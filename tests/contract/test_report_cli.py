@@ -140,8 +140,13 @@ def test_json_lists_agree_with_the_query_functions(demo: str, db: ViewDatabase) 
     today = datetime.now(UTC).date()
     later = today + timedelta(days=120)  # open deadlines are past due by then
 
-    board = json.loads(report(demo, "dashboard", "--json", "--today", later.isoformat()).stdout)
-    assert board == as_json(dashboard(db, today=later))
+    document = json.loads(report(demo, "dashboard", "--json", "--today", later.isoformat()).stdout)
+    assert set(document) == {"today", "as_of", "rows", "overdue", "totals"}  # as the API's
+    board = document["rows"]
+    assert [{k: v for k, v in row.items() if k != "within_target_percent"} for row in board] == (
+        as_json(dashboard(db, today=later))
+    )
+    assert document["overdue"] == as_json(overdue_cases(db, today=later))
     assert sum(row["received"] + row["concerns"] + row["compliments"] for row in board) == 30
 
     late = json.loads(report(demo, "overdue", "--json", "--today", later.isoformat()).stdout)
@@ -245,7 +250,8 @@ def test_dashboard_as_of_shows_the_figures_recorded_then(demo: str, db: ViewData
     instant = received[len(received) // 2]
     as_of = instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def total(rows: list[dict[str, Any]]) -> int:
+    def total(document: dict[str, Any]) -> int:
+        rows = document["rows"]
         return sum(row["received"] + row["concerns"] + row["compliments"] for row in rows)
 
     then = json.loads(report(demo, "dashboard", "--json", "--as-of", as_of).stdout)
@@ -282,8 +288,8 @@ def test_as_of_two_instants_within_one_second_give_their_own_figures(sqlite_url:
         ledger.close()
 
     def received(as_of: str) -> int:
-        rows = json.loads(report(sqlite_url, "dashboard", "--json", "--as-of", as_of).stdout)
-        return sum(row["received"] for row in rows)
+        shown = json.loads(report(sqlite_url, "dashboard", "--json", "--as-of", as_of).stdout)
+        return sum(row["received"] for row in shown["rows"])
 
     assert received("2026-03-02T09:00:00.400Z") == 1
     assert received("2026-03-02T09:00:00.800Z") == 2

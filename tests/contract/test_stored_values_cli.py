@@ -74,7 +74,7 @@ def test_run_once_and_rebuild_all_exit_0_over_an_event_holding_nul(
     assert {row[5] for row in status(url).values()} == {"current"}
     shown = cli("--store", url, "report", "dashboard", "--org", COUNCIL, "--json")
     assert shown.exit_code == 0, shown.output
-    assert SHOWN_SERVICE in {row["service"] for row in orjson.loads(shown.stdout)}
+    assert SHOWN_SERVICE in {row["service"] for row in orjson.loads(shown.stdout)["rows"]}
     table = cli("--store", url, "report", "dashboard", "--org", COUNCIL)
     assert table.exit_code == 0, table.output
     assert "\x00" not in table.stdout

@@ -163,14 +163,16 @@ def list_tokens(
     console.print(table)
 
 
+# (principal, organisation, role, the shell variable docs/api.md and the README tour use)
 DEMO_PRINCIPALS = (
-    ("demo-officer", "Northshire County Council", Role.OFFICER),
-    ("demo-manager", "Northshire County Council", Role.MANAGER),
-    ("demo-auditor", "Northshire County Council", Role.AUDITOR),
-    ("demo-healthwatch", "Healthwatch Northshire", Role.HEALTHWATCH),
-    ("demo-ombudsman", "Local Government and Social Care Ombudsman", Role.OMBUDSMAN),
-    ("demo-analyst", "Northshire County Council", Role.ANALYST),
-    ("demo-regulator", "Care Quality Commission", Role.REGULATOR),
+    ("demo-officer", "Northshire County Council", Role.OFFICER, "OFFICER_TOKEN"),
+    ("demo-manager", "Northshire County Council", Role.MANAGER, "MANAGER_TOKEN"),
+    ("demo-auditor", "Northshire County Council", Role.AUDITOR, "AUDITOR_TOKEN"),
+    ("demo-admin", "Northshire County Council", Role.ADMIN, "ADMIN_TOKEN"),
+    ("demo-healthwatch", "Healthwatch Northshire", Role.HEALTHWATCH, "HEALTHWATCH_TOKEN"),
+    ("demo-ombudsman", "Local Government and Social Care Ombudsman", Role.OMBUDSMAN, "LGSCO_TOKEN"),
+    ("demo-analyst", "Northshire County Council", Role.ANALYST, "ANALYST_TOKEN"),
+    ("demo-regulator", "Care Quality Commission", Role.REGULATOR, "REGULATOR_TOKEN"),
 )
 
 
@@ -179,7 +181,7 @@ def demo_tokens(ctx: typer.Context) -> None:
     """Fresh tokens for the demo organisations, one per role (earlier demo tokens are revoked)."""
     settings = state(ctx).settings
     with reporting_errors(), open_ledger(settings) as ledger:
-        missing = [org for _, org, _ in DEMO_PRINCIPALS if ledger.organisation(org) is None]
+        missing = [org for _, org, _, _ in DEMO_PRINCIPALS if ledger.organisation(org) is None]
         if missing:
             fail(
                 f"load the demo first (`complaints-ledger demo`): {missing[0]!r} is not registered"
@@ -190,11 +192,14 @@ def demo_tokens(ctx: typer.Context) -> None:
                 if info.principal.startswith("demo-") and info.revoked_at is None:
                     tokens.revoke(info.token_id)
             issued = [
-                (tokens.create(principal=name, organisation=org, role=role)[0], name, org, role)
-                for name, org, role in DEMO_PRINCIPALS
+                (tokens.create(principal=name, organisation=org, role=role)[0], org, role, var)
+                for name, org, role, var in DEMO_PRINCIPALS
             ]
         finally:
             tokens.close()
     typer.echo("Demo tokens (use as `Authorization: Bearer <token>`):")
-    for raw, _name, org, role in issued:
+    for raw, org, role, _var in issued:
         typer.echo(f"  {role:<12} {org:<45} {raw}")
+    typer.echo("To use them as the README tour and docs/api.md do, paste into your shell:")
+    for raw, _org, _role, var in issued:
+        typer.echo(f"  export {var}={raw}")

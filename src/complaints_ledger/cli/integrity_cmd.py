@@ -18,7 +18,12 @@ from complaints_ledger.cli.parsing import case_id
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.integrity.bundle import export_bundle, verify_bundle
 from complaints_ledger.integrity.checkpoints import Checkpoint
-from complaints_ledger.integrity.keys import generate_key, load_key, public_key_text
+from complaints_ledger.integrity.keys import (
+    generate_key,
+    load_key,
+    parse_public_key,
+    public_key_text,
+)
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import Report, verify
 from complaints_ledger.privacy.keyring import create_keyring, load_keyring
@@ -168,6 +173,8 @@ def verify_bundle_command(
     public_key: Annotated[str, typer.Option("--public-key", help="The ledger's published key.")],
 ) -> None:
     """Check a case bundle offline, with nothing but the bundle and the public key."""
+    with reporting_errors():  # a malformed key is a usage error (exit 2), not a failed check
+        parse_public_key(public_key)
     problems = verify_bundle(_read_json(bundle), public_key)
     _finish(problems, f"{bundle}: every event is in the signed log and the case's chain holds")
 

@@ -25,7 +25,8 @@ from complaints_ledger.readside.as_of_reads import views_as_of
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness, worklist
 from projections.annual_report_render import render_csv, render_json, render_markdown
-from projections.timeliness_queries import dashboard, overdue_cases
+from projections.timeliness_queries import overdue_cases
+from projections.timeliness_summary import timeliness_report
 
 app = typer.Typer(
     help="Reports from the read models (each brings its read model up to date first)."
@@ -43,6 +44,18 @@ Organisation = Annotated[
 Today = Annotated[
     str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Judge 'overdue' on this day.")
 ]
+
+
+TOTAL_COLUMNS = (
+    "received",
+    "acknowledged_on_time",
+    "acknowledged_late",
+    "responded_on_time",
+    "responded_late",
+    "overdue_now",
+    "within_target_percent",
+)
+DASHBOARD_COLUMNS = ("organisation", "service", "regime", "month", *TOTAL_COLUMNS, "at_risk")
 
 
 class AnnualFormat(StrEnum):
@@ -105,7 +118,9 @@ def timeliness_dashboard(
     as_of: AsOf = None,
     as_json: Json = False,
 ) -> None:
-    """Timeliness per organisation, service, regime and month: on time, late, overdue, at risk."""
+    """Timeliness per organisation, service, regime and month: on time, late, overdue, at risk,
+    % within target; then totals per organisation and per month. --json prints the same document
+    as GET /dashboards/timeliness."""
     settings = state(ctx).settings
     with (
         reporting_errors(),
@@ -114,26 +129,17 @@ def timeliness_dashboard(
             db, timeliness.PROJECTION, when := _instant(as_of), settings.as_of_limits
         ) as namespace,
     ):
-        rows = dashboard(db, organisation=org, today=_today(today, as_of), namespace=namespace)
-    _name_the_instant(when, machine_readable=as_json)
-    _print(
-        rows,
-        as_json,
-        columns=(
-            "organisation",
-            "service",
-            "regime",
-            "month",
-            "received",
-            "acknowledged_on_time",
-            "acknowledged_late",
-            "responded_on_time",
-            "responded_late",
-            "overdue_now",
-            "at_risk",
-            "median_working_days_to_respond",
-        ),
-    )
+        report = timeliness_report(
+            db, organisation=org, today=_today(today, as_of), as_of=when, namespace=namespace
+        )
+    if as_json:
+        _print_json(report)
+        return
+    _name_the_instant(when, machine_readable=False)
+    _table(report["rows"], DASHBOARD_COLUMNS)
+    for title, key in (("Totals by organisation", "by_organisation"), ("By month", "by_month")):
+        console.print(title)
+        _table(report["totals"][key], (key.removeprefix("by_"), *TOTAL_COLUMNS))
 
 
 @app.command("overdue")
@@ -324,6 +330,12 @@ def _today(text: str | None, as_of: str | None) -> date:
     return uk_local_date(datetime.now().astimezone())
 
 
+def _print_json(document: object) -> None:
+    sys.stdout.write(
+        orjson.dumps(document, option=orjson.OPT_INDENT_2, default=str).decode() + "\n"
+    )
+
+
 def _name_the_instant(when: datetime | None, *, machine_readable: bool) -> None:
     """Say which instant an as-of answer describes: above a table, or on stderr beside JSON or
     CSV so that what is piped on stays as it was."""
@@ -340,10 +352,12 @@ def _print(
     rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ...] | None = None
 ) -> None:
     if as_json:
-        sys.stdout.write(
-            orjson.dumps(rows, option=orjson.OPT_INDENT_2, default=str).decode() + "\n"
-        )
-        return
+        _print_json(rows)
+    else:
+        _table(rows, columns)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> None:
     if not rows:
         console.print("nothing to show")
         return

@@ -37,8 +37,9 @@ class Checkpoint:
         return signed_message(self.tree_size, self.root, self.time, self.key_id)
 
     def verifies_with(self, public_key: str) -> bool:
-        return key_id(public_key) == self.key_id and verify_signature(
-            public_key, self.message, self.signature
+        # the signature check first: it refuses a malformed key, which key_id cannot decode
+        return verify_signature(public_key, self.message, self.signature) and (
+            key_id(public_key) == self.key_id
         )
 
     def as_dict(self) -> dict[str, Any]:
