@@ -79,7 +79,8 @@ def moves_between(before: dict[str, Any], after: dict[str, Any]) -> set[tuple[st
 def status_notes(url: str) -> list[str]:
     result = cli("--store", url, "projections", "status", "timeliness", "worklist")
     assert result.exit_code == 0, result.output
-    return [line for line in result.stdout.splitlines() if ": " in line and "│" not in line]
+    notes = (line for line in result.stdout.splitlines() if ": " in line and "│" not in line)
+    return [note for note in notes if note.startswith(("timeliness: ", "worklist: "))]
 
 
 def catch_up(db: ViewDatabase) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -118,11 +119,12 @@ def test_history_without_by_records_the_os_user(
     terminal: Terminal, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("getpass.getuser", lambda: "pat.operator")
-    terminal.ok("history", case_id, "--json", "--as-of", "2030-01-01T00:00Z")
+    past = datetime.now(UTC)  # after the case was recorded, not in the future
+    terminal.ok("history", case_id, "--json", "--as-of", past.isoformat())
     principal, _, what, purpose = terminal.seen(case_id)[-1]
     assert (principal, what, purpose) == (
         "pat.operator",
-        f"history as of 2030-01-01T00:00:00+00:00 {TERMINAL}",
+        f"history as of {past.isoformat()} {TERMINAL}",
         None,
     )
 

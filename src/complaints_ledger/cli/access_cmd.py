@@ -14,6 +14,7 @@ from complaints_ledger.application.context import CommandContext
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import line
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.domain.registry import Organisation, OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Role
 
@@ -64,7 +65,7 @@ def list_organisations(ctx: typer.Context) -> None:
                 organisation.bound_body or "",
                 organisation.registered_at.isoformat(),
             )
-    console.print(table)
+    console.print(readable(table))
 
 
 @token_app.command("create")
@@ -160,7 +161,7 @@ def list_tokens(
             info.expires_at,
             info.revoked_at or "",
         )
-    console.print(table)
+    console.print(readable(table))
 
 
 # (principal, organisation, role, the shell variable docs/api.md and the README tour use)

@@ -16,6 +16,7 @@ from complaints_ledger.cli import parsing
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.readside_support import open_views
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.domain.calendars import Calendar
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Role
@@ -70,13 +71,13 @@ def show(
     table = Table("day", "bank holiday")
     for holiday in document["holidays"]:
         table.add_row(holiday["day"], Text(holiday["name"]))
-    console.print(table)
+    console.print(readable(table))
     if document["adjustments"]:
         columns = ("day", "change", "name", "reason", "by", "recorded_at")
         changes = Table(*(c.replace("_", " ") for c in columns))
         for adjustment in document["adjustments"]:
             changes.add_row(*(Text(str(adjustment[c] or "")) for c in columns))
-        console.print(changes)
+        console.print(readable(changes))
 
 
 @app.command("add-holiday")
@@ -142,4 +143,4 @@ def what_if_command(
     for move in moves:
         cells = (move.case_id, move.organisation, move.deadline, move.old, move.new)
         table.add_row(*map(Text, cells))  # Text, not markup: names are stored values
-    console.print(table)
+    console.print(readable(table))

@@ -14,6 +14,7 @@ from complaints_ledger.application.ledger import system_clock
 from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import CliState, open_ledger, state, with_store
 from complaints_ledger.cli.errors import reporting_errors
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.demo import (
     DemoSummary,
     SimulatedClock,
@@ -105,7 +106,7 @@ def _organisations_table(summary: DemoSummary) -> Table:
         counts = summary.by_organisation[organisation]
         cells = [str(counts.get(status, 0) or "") for status in statuses]
         table.add_row(organisation, *cells, str(sum(counts.values())))
-    return table
+    return readable(table)
 
 
 def _examples(console: Console, summary: DemoSummary, cli: CliState) -> None:

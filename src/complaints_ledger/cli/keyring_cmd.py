@@ -12,6 +12,7 @@ from rich.text import Text
 from complaints_ledger.cli import render
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.privacy.keyring import load_keyring
 from complaints_ledger.privacy.rotation import retire_master_keys, rotate_master_key
 
@@ -68,7 +69,7 @@ def keys_status(ctx: typer.Context) -> None:
     for key_id in sorted(set(in_use) - set(keyring.master_keys)):
         missing = Text("NOT IN THE KEYRING: these subjects' data cannot be read", style="red")
         table.add_row(Text(key_id), missing, str(in_use[key_id]))
-    console.print(table)
+    console.print(readable(table))
 
 
 def _subject_keys(count: int) -> str:

@@ -24,6 +24,7 @@ from complaints_ledger.cli import parsing, render
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.operator import ReadBy, ReadPurpose, operator_name, record_terminal_read
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Actor, Role
 from complaints_ledger.persistence.subject_table import SubjectRecord
@@ -211,7 +212,7 @@ def find_subjects(
         table.add_column(column, no_wrap=True)
     for row in rows:
         table.add_row(*(Text(str(row[column] or "no")) for column in row))
-    console.print(table)
+    console.print(readable(table))
 
 
 def _identities(
@@ -341,7 +342,7 @@ def _decisions_table(decisions: list[CaseDecision]) -> Table:
                 )
             )
         )
-    return table
+    return readable(table)
 
 
 def _retention_summary(report: RetentionReport) -> str:

@@ -15,6 +15,7 @@ from complaints_ledger.cli.context import state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.readside_support import open_views
 from complaints_ledger.cli.render import short_instant
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.readside.as_of_cache import AsOfBuild, AsOfCache, Cleaned
@@ -53,7 +54,7 @@ def print_as_of_builds(console: Console, db: ViewDatabase, limits: AsOfLimits) -
             short_instant(build.last_used_at),
             Text(failure.describe()) if failure else "built",
         )
-    console.print(table)
+    console.print(readable(table))
 
 
 def as_of_clean(

@@ -23,6 +23,7 @@ from complaints_ledger.cli.errors import EXIT_HALTED, fail, reporting_errors
 from complaints_ledger.cli.parsing import line, past_instant
 from complaints_ledger.cli.projections_as_of import as_of_clean, print_as_of_builds
 from complaints_ledger.cli.readside_support import open_views
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.persistence.view_db import ViewDatabase
@@ -69,7 +70,7 @@ def status(ctx: typer.Context, names: Names = None) -> None:
             position, head = runner.status(projection)
             row = _status_row(projection, position, head, failures.get(projection.name))
             table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
-        console.print(table)
+        console.print(readable(table))
         for projection in selected:  # what stored deadlines were counted with (ADR 0016)
             if projection.inputs and (note := projection.inputs.state(db, projection)):
                 console.print(Text(f"{projection.name}: {note}"))
@@ -178,7 +179,7 @@ def _print_summaries(summaries: list[RebuildSummary]) -> None:
             "live tables" if summary.namespace == "rmb" else f"{summary.namespace}_*",
             str(summary.resumed_from) if summary.resumed_from else "-",
         )
-    console.print(table)
+    console.print(readable(table))
 
 
 app.command("as-of-clean")(as_of_clean)

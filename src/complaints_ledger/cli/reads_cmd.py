@@ -22,6 +22,7 @@ from complaints_ledger.cli.caller import caller, caller_options
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.operator import ReadPurpose
+from complaints_ledger.cli.tables import readable
 
 COLUMNS = ("at", "principal", "role", "organisation", "what", "purpose")
 CaseArgument = Annotated[
@@ -54,7 +55,7 @@ def _table(records: list[dict[str, Any]]) -> Table:
     for record in records:
         shown = {**record, "at": render.short_instant(record["at"])}
         table.add_row(*(Text(str(shown[column] or "-")) for column in COLUMNS))
-    return table
+    return readable(table)
 
 
 reads.__signature__ = Signature(  # type: ignore[attr-defined]

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from complaints_ledger.cli.tables import readable
 from complaints_ledger.readside.storable import storable_text
 
 WIDE_ENOUGH = 140
-PAYLOAD_LIMIT = 160
 
 
 def make_console() -> Console:
@@ -40,13 +40,15 @@ def short_instant(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
-def compact(data: dict[str, Any], limit: int = PAYLOAD_LIMIT) -> str:
-    """An event's payload on one line: key=value pairs, empty values left out."""
-    parts = [
-        f"{key}={_value(value)}" for key, value in data.items() if value not in (None, "", [], {})
+def details(data: dict[str, Any]) -> str:
+    """An event's payload, one `key: value` per line, empty values left out; whole, since a
+    history is the record an auditor reads (`history --json` gives the exact stored form)."""
+    lines = [
+        f"{key.replace('_', ' ')}: {_value(value)}"
+        for key, value in data.items()
+        if value not in (None, "", [], {})
     ]
-    text = storable_text("; ".join(parts))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return storable_text("\n".join(lines))
 
 
 def _value(value: Any) -> str:
@@ -96,20 +98,21 @@ def case_header(console: Console, case: dict[str, Any], as_of: datetime | None) 
 
 
 def events_table(events: list[dict[str, Any]]) -> Table:
+    """Three columns, so that an 80-column terminal leaves the details room: the event (its type,
+    when it was recorded and happened, by whom) and then what it says."""
     table = Table(title="Events", title_justify="left", expand=False)
-    for name in ("#", "Type", "Recorded at", "Occurred at", "Actor"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("Details", overflow="fold")
+    for name in ("#", "Event", "Details"):
+        table.add_column(name)
     for event in events:
         actor = event["actor"]
-        table.add_row(
-            str(event["version"]),
-            event["type"],
-            short_instant(event["recorded_at"]),
-            short_instant(event["occurred_at"]),
-            Text(f"{actor.get('principal')} ({actor.get('role')})"),
-            Text(compact(event["data"])),
-        )
+        about = Text(event["type"], style="bold")
+        about.append(f"\nrecorded {short_instant(event['recorded_at'])}")
+        about.append(f"\noccurred {short_instant(event['occurred_at'])}")
+        about.append(f"\nby {actor.get('principal')} ({actor.get('role')})")
+        table.add_row(str(event["version"]), about, Text(details(event["data"])))
+    table = readable(table)
+    table.columns[0].no_wrap = True
+    table.columns[1].min_width = 30
     return table
 
 
@@ -129,7 +132,7 @@ def deadlines_table(deadlines: list[dict[str, Any]]) -> Table:
             "yes" if deadline["statutory"] else "no",
             Text(deadline["rule"]),
         )
-    return table
+    return readable(table)
 
 
 def explanations(console: Console, deadlines: list[dict[str, Any]]) -> None:

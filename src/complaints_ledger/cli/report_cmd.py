@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from complaints_ledger.cli.context import open_ledger, state
@@ -19,6 +20,7 @@ from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.operator import ReadBy, ReadPurpose, operator_name, record_terminal_read
 from complaints_ledger.cli.parsing import case_id, day, line, past_instant, reporting_year
 from complaints_ledger.cli.readside_support import open_views
+from complaints_ledger.cli.tables import rows_table
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.privacy.sharing import case_facts
 from complaints_ledger.readside.as_of_reads import views_as_of
@@ -136,7 +138,9 @@ def timeliness_dashboard(
         _print_json(report)
         return
     _name_the_instant(when, machine_readable=False)
-    _table(report["rows"], DASHBOARD_COLUMNS)
+    for organisation, rows in groupby(report["rows"], key=itemgetter("organisation")):
+        console.print(Text(organisation, style="bold"))  # one heading, not a column: fits 80
+        _table(list(rows), DASHBOARD_COLUMNS[1:])
     for title, key in (("Totals by organisation", "by_organisation"), ("By month", "by_month")):
         console.print(title)
         _table(report["totals"][key], (key.removeprefix("by_"), *TOTAL_COLUMNS))
@@ -361,9 +365,4 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -
     if not rows:
         console.print("nothing to show")
         return
-    shown = columns or tuple(rows[0])
-    table = Table(*shown)
-    for row in rows:
-        # Text, not markup: a stored name such as "[bold]x" is shown as it is.
-        table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in shown))
-    console.print(table)
+    console.print(rows_table(rows, columns or tuple(rows[0])))
