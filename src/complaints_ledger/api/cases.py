@@ -98,7 +98,7 @@ class CaseReader:
         pseudonyms = self._pseudonyms(current)
         if pseudonyms is not None:
             view = pseudonymise_case_view(view, pseudonyms)
-        return json_response(view, complaint.version)
+        return json_response({**view, "as_of": _instant(as_of)}, complaint.version)
 
     def history(self, case_id: UUID, as_of: datetime | None) -> JSONResponse:
         current = self._visible(case_id)
@@ -108,7 +108,7 @@ class CaseReader:
         pseudonyms = self._pseudonyms(current)
         if pseudonyms is not None:
             events = [_pseudonymised_entry(event, pseudonyms) for event in events]
-        return json_response({"events": events}, entries[-1].version)
+        return json_response({"as_of": _instant(as_of), "events": events}, entries[-1].version)
 
     def _visible(self, case_id: UUID) -> Complaint:
         complaint = self.context.ledger.get(case_id)
@@ -270,3 +270,8 @@ class CaseCommands:
         complaint = self.context.at_version(case_id, 1)
         calendar = CalendarBook(self.context.ledger).for_case(complaint)
         return created_response(complaint, self.context.today(), location, calendar)
+
+
+def _instant(as_of: datetime | None) -> str | None:
+    """The instant a read describes, as the answer names it (null: as recorded now)."""
+    return as_of.isoformat() if as_of is not None else None

@@ -58,7 +58,8 @@ def history(
         view = case_view(case, today, calendar)
         events = [history_entry_view(entry) for entry in entries]
     if as_json:
-        _print_json({"case": view, "events": events})
+        instant = when.isoformat() if when else None
+        _print_json({"as_of": instant, "case": view, "events": events})
         return
     console = render.make_console()
     render.case_header(console, view, when)

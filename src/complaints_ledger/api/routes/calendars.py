@@ -40,6 +40,10 @@ class HolidayChange(BaseModel):
     name: Name | None = Field(None, description="As explanations name it (adding only).")
 
 
+# A change is a POST: the body limits (413, 415) and malformed JSON (400) apply before the route.
+CHANGE_PROBLEMS = (400, 401, 403, 409, 413, 415, 422, 503)
+
+
 @router.get("/calendars/{nation}", responses=documented(401, 422, 503))
 def read_calendar(
     nation: Calendar,
@@ -75,7 +79,7 @@ def calendar_what_if(
 
 
 @router.post(
-    "/calendars/{nation}/holidays", status_code=201, responses=documented(401, 403, 409, 422, 503)
+    "/calendars/{nation}/holidays", status_code=201, responses=documented(*CHANGE_PROBLEMS)
 )
 def add_holiday(
     nation: Calendar,
@@ -96,7 +100,7 @@ def add_holiday(
 @router.post(
     "/calendars/{nation}/holiday-removals",
     status_code=201,
-    responses=documented(401, 403, 409, 422, 503),
+    responses=documented(*CHANGE_PROBLEMS),
 )
 def remove_holiday(
     nation: Calendar,
