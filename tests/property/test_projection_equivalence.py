@@ -3,7 +3,8 @@
 Hypothesis writes random small histories through the application (a few cases; acknowledge,
 investigate, discuss (Wales), respond, refer and accept (or decline, recall, pass on), withdraw,
 close, reopen, lessons, actions, escalations, extensions, corrections; a simulated clock moving
-on by random amounts; refusals skipped). For every built-in projection the tables must be identical when built
+on by random amounts; refusals skipped). For every built-in projection the tables must be
+identical when built
 
 - incrementally: `catch_up` with a small page size after every few commands,
 - from scratch: `rebuild`,
