@@ -103,6 +103,17 @@ class Settings(BaseSettings):
         description="longest an API token may last; a token stored without an expiry (made "
         "before tokens had one) expires this many days after it was created",
     )
+    session_secret_file: Path = Field(
+        default=DEFAULT_DATA_DIR / "session-secret",
+        description="the secret that signs web session cookies (made, readable by its owner "
+        "only, when missing; replacing it signs everyone out)",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="a web session ends after this long without a request"
+    )
+    session_absolute_hours: int = Field(
+        default=10, ge=1, description="a web session ends this long after sign-in, however used"
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     api_max_body_bytes: int = Field(
