@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from complaints_ledger.access.sessions import SessionStore
 from complaints_ledger.access.users import FIRST_LOCK, USERS_TABLE, UserStore
 from complaints_ledger.cli.main import app
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.persistence.store_url import parse_store_url
 from complaints_ledger.persistence.view_db import ViewDatabases
+from complaints_ledger.settings import Settings
 from tests.builders import assert_one_error_line
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account's
@@ -172,6 +175,32 @@ def test_user_add_needs_a_registered_organisation_and_a_good_password(store_url:
     )
     assert prompted.exit_code == 0, prompted.output
     assert PASSWORD not in prompted.stdout  # typed, never echoed
+
+
+def test_disabling_an_account_ends_its_sessions(store_url: str, tmp_path: Path) -> None:
+    settings = Settings(store=store_url, session_secret_file=tmp_path / "secret")
+    users = UserStore(settings.store_url)
+    sessions = SessionStore.for_settings(settings)
+    try:
+        users.add(
+            email="pat@northshire.example",
+            organisation=COUNCIL,
+            role=Role.OFFICER,
+            password=PASSWORD,
+        )
+        signed_in = users.authenticate("pat@northshire.example", PASSWORD).principal
+        assert signed_in is not None
+        cookie, _ = sessions.start(signed_in)
+        env = {"COLUMNS": "200", "COMPLAINTS_LEDGER_SESSION_SECRET_FILE": str(tmp_path / "secret")}
+        done = CliRunner().invoke(
+            app, ["--store", store_url, "user", "disable", "pat@northshire.example"], env=env
+        )
+        assert done.exit_code == 0, done.output
+        assert "1 session(s) ended" in done.stdout
+        assert sessions.resume(cookie) is None
+    finally:
+        users.close()
+        sessions.close()
 
 
 def test_user_demo_prints_a_working_sign_in_for_every_role(store_url: str) -> None:

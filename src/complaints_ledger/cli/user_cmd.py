@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from complaints_ledger.access.sessions import SessionStore
 from complaints_ledger.access.users import UserStore
 from complaints_ledger.cli.access_cmd import (
     DEMO_PRINCIPALS,
@@ -50,6 +51,14 @@ def _users(settings: Settings) -> Iterator[UserStore]:
         users.close()
 
 
+def _end_sessions(settings: Settings, email: str) -> int:
+    sessions = SessionStore.for_settings(settings)
+    try:
+        return sessions.end_all_for(email.strip().lower())
+    finally:
+        sessions.close()
+
+
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -81,18 +90,22 @@ def add_user(
 def set_password(
     ctx: typer.Context, email: EmailArgument, password_stdin: PasswordStdin = False
 ) -> None:
-    """Give an account a new password (it also lifts a lock after failed sign-ins)."""
-    with reporting_errors(), _users(state(ctx).settings) as users:
+    """Give an account a new password (it also lifts a lock and ends its open sessions)."""
+    settings = state(ctx).settings
+    with reporting_errors(), _users(settings) as users:
         users.set_password(email, _password(password_stdin))
-    console.print(f"new password set for {email.strip().lower()}")
+        ended = _end_sessions(settings, email)
+    console.print(f"new password set for {email.strip().lower()}; {ended} session(s) ended")
 
 
 @user_app.command("disable")
 def disable_user(ctx: typer.Context, email: EmailArgument) -> None:
-    """The account can no longer sign in; its open sessions end at their next request."""
-    with reporting_errors(), _users(state(ctx).settings) as users:
+    """The account can no longer sign in, and its open sessions end now."""
+    settings = state(ctx).settings
+    with reporting_errors(), _users(settings) as users:
         users.disable(email)
-    console.print(f"disabled {email.strip().lower()}")
+        ended = _end_sessions(settings, email)
+    console.print(f"disabled {email.strip().lower()}; {ended} session(s) ended")
 
 
 @user_app.command("enable")
