@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from complaints_ledger.demo.profile import Profile
     from complaints_ledger.demo.timeline import Command
 
-LEDGER_COMMANDS = frozenset(name for name in vars(LedgerCommands) if not name.startswith("_"))
+# The case commands, those of the mixins (outcomes, exclusions) included.
+LEDGER_COMMANDS = frozenset(name for name in dir(LedgerCommands) if not name.startswith("_"))
 OUTCOMES = ((Outcome.UPHELD, 28), (Outcome.PARTLY_UPHELD, 37), (Outcome.NOT_UPHELD, 35))
 
 
@@ -52,6 +53,7 @@ class PlannerBase:
         self.outcome: Outcome | None = None
         self.actions: list[str] = []
         self.lessons = 0
+        self.remedy_ids = 0  # ombudsman remedies so far: R1, R2, ...
         self.later_steps: list[tuple[datetime, int, str, Actor, dict[str, Any]]] = []
 
     # ---- time ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from complaints_ledger.domain.values import Kind
+from complaints_ledger.domain.values import Kind, Remedy
 
 COMPLAINTS: dict[str, tuple[str, ...]] = {
     "assessment and care planning": (
@@ -85,6 +85,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "dignity and privacy": ("Dignity in care training for all care staff", "Registered Manager"),
     "discharge and transfers": ("Agree a joint discharge checklist with the ward", "Head of Flow"),
     "medication": ("Medication competency checks for all staff", "Clinical Lead"),
+}
+# The remedy a well-founded complaint about each subject calls for, besides an apology.
+SUBJECT_REMEDIES = {
+    "charging": Remedy.REFUND,
+    "assessment and care planning": Remedy.FRESH_ASSESSMENT,
+    "staff attitude": Remedy.TRAINING,
+    "dignity and privacy": Remedy.TRAINING,
+    "medication": Remedy.TRAINING,
 }
 LESSONS: dict[str, tuple[str, str]] = {
     "assessment and care planning": (
