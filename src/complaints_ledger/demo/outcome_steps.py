@@ -97,10 +97,9 @@ class OmbudsmanSteps(PlannerBase):
             chosen = [Remedy.APOLOGY]
         else:
             return ()
-        for subject in self.profile.intake.subjects:
-            remedy = SUBJECT_REMEDIES.get(subject)
-            if remedy is not None and remedy not in chosen:
-                chosen.append(remedy)
+        # The first subject that calls for a remedy of its own, then a service improvement.
+        subject_remedies = (SUBJECT_REMEDIES.get(s) for s in self.profile.intake.subjects)
+        chosen += [r for r in subject_remedies if r is not None][:1]
         chosen.append(Remedy.PROCEDURE_CHANGE)
         return tuple(self.requested(remedy, decided_on) for remedy in chosen)
 
