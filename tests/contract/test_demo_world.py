@@ -27,7 +27,7 @@ from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.settings import Settings
 
 # A size and seed whose world holds every feature below, planned to a fixed 'today'.
-SEED, SIZE = 6, 120
+SEED, SIZE = 16, 120
 TODAY = date(2026, 11, 20)
 WELSH_COUNCIL = "Cwmderwen County Borough Council"
 NI_TRUST = "Lagan Vale Health and Social Care Trust"

@@ -23,11 +23,11 @@ class ExclusionSteps(PlannerBase):
             or profile.regime != RegimeId.ENGLAND_2009
             or profile.late
             or "safeguarding" in profile.intake.subjects
-            or not self.chance(EXCLUDED_SHARE)
+            or not self.extra_chance(EXCLUDED_SHARE)
         ):
             return False
         oral = profile.intake.channel in ORAL_CHANNELS and not profile.referred
-        if oral and self.chance(0.6):
+        if oral and self.extra_chance(0.6):
             self.resolved_orally()
         else:
             self.already_investigated()
@@ -54,7 +54,7 @@ class ExclusionSteps(PlannerBase):
         self.do("acknowledge", ack, discussion_offered=False)
         day = self.wd(self.today, self.rng.randint(2, 8))
         body = self.profile.ombudsman
-        if self.chance(0.4):
+        if self.extra_chance(0.4):
             ground = ExclusionGround.INVESTIGATED_BY_OMBUDSMAN
             reason = (
                 f"The {body} is already investigating the same matter; we will act on its "

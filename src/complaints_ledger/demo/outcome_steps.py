@@ -66,7 +66,7 @@ class OmbudsmanSteps(PlannerBase):
         """The ombudsman's decision on `day` (or just after the last step), and the checks on
         its remedies, which are returned."""
         body = self.profile.ombudsman
-        caseworker = bodies.ombudsman_actor(self.rng, body)
+        caseworker = bodies.ombudsman_actor(self.extra, body)
         decided_on = max(day, self.today)
         remedies = self.requested_remedies(decision, decided_on)
         self.do(
@@ -105,20 +105,20 @@ class OmbudsmanSteps(PlannerBase):
 
     def requested(self, remedy: Remedy, decided_on: date) -> RequestedRemedy:
         wording, days = REMEDY_TERMS[remedy]
-        description = wording.format(amount=50 * self.rng.randint(3, 15))
+        description = wording.format(amount=50 * self.extra.randint(3, 15))
         return RequestedRemedy(remedy, description, decided_on + timedelta(days=days))
 
     def check_remedy(
         self, remedy_id: str, remedy: RequestedRemedy, decided_on: date, caseworker: Actor
     ) -> None:
         """The ombudsman records what became of one remedy, when the evidence arrives."""
-        roll = self.rng.random()
+        roll = self.extra.random()
         if roll < ON_TIME:
             span = max(1, (remedy.due_on - decided_on).days - 1)
-            done = decided_on + timedelta(days=self.rng.randint(1, span))
+            done = decided_on + timedelta(days=self.extra.randint(1, span))
             outcome = RemedyOutcome.COMPLIED
         elif roll < ON_TIME + LATE:
-            done = remedy.due_on + timedelta(days=self.rng.randint(3, 45))
+            done = remedy.due_on + timedelta(days=self.extra.randint(3, 45))
             outcome = RemedyOutcome.LATE
         else:
             return  # not done: overdue once its date has passed
@@ -146,7 +146,7 @@ class OmbudsmanSteps(PlannerBase):
         self.later(
             "record_ombudsman_outcome",
             self.days(day, 15, 40),
-            bodies.ombudsman_actor(self.rng, body),
+            bodies.ombudsman_actor(self.extra, body),
             body=body,
             decision=decision,
             finding=self.finding(decision),
@@ -158,13 +158,13 @@ class OmbudsmanSteps(PlannerBase):
 
     def regulator_acknowledgement(self, regulator: Regulator) -> None:
         """The regulator's inspector acknowledges the notification it received."""
-        if not self.chance(REGULATOR_ACKNOWLEDGES):
+        if not self.extra_chance(REGULATOR_ACKNOWLEDGES):
             return
-        reference = f"ENQ-{self.today:%Y}-{self.rng.randrange(100000):05d}"
+        reference = f"ENQ-{self.today:%Y}-{self.extra.randrange(100000):05d}"
         self.later(
             "acknowledge_regulator_notification",
             self.days(self.today, 1, 12),
-            bodies.regulator_actor(self.rng, regulator),
+            bodies.regulator_actor(self.extra, regulator),
             regulator=regulator,
             reference=reference,
             note="Received; passed to the inspector for the service, who will follow it up",

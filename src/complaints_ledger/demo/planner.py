@@ -42,8 +42,11 @@ def call(command: str, **kwargs: Any) -> Command:
 
 
 class PlannerBase:
-    def __init__(self, rng: random.Random, case: int, profile: Profile) -> None:
+    def __init__(
+        self, rng: random.Random, extra: random.Random, case: int, profile: Profile
+    ) -> None:
         self.rng = rng
+        self.extra = extra  # draws for the later additions (runner.plan_dataset)
         self.profile = profile
         self.builder = CaseBuilder(rng, case)
         self.org = profile.handler
@@ -86,6 +89,9 @@ class PlannerBase:
 
     def chance(self, probability: float) -> bool:
         return chance(self.rng, probability)
+
+    def extra_chance(self, probability: float) -> bool:
+        return chance(self.extra, probability)
 
     # ---- people -------------------------------------------------------------------------
 

@@ -61,11 +61,11 @@ class Profile:
         return self.referral_reason is not None
 
 
-def choose_profile(rng: random.Random, anchor: date) -> Profile:
+def choose_profile(rng: random.Random, extra: random.Random, anchor: date) -> Profile:
     received_day = anchor - timedelta(days=_days_ago(rng))
-    receiver = weighted(rng, world.RECEIVERS)
+    receiver = _receiver(rng, extra)
     handler, reason = _handler(rng, receiver)
-    detour = choose_detour(rng, receiver, handler)
+    detour = choose_detour(extra, receiver, handler)
     service = _service(rng, handler, received_day)
     kind = weighted(rng, KINDS)
     regime = service.regime or handler.regime
@@ -82,6 +82,12 @@ def choose_profile(rng: random.Random, anchor: date) -> Profile:
     return Profile(
         receiver, handler, service, kind, regime, received_at, logged, late, reason, intake, detour
     )
+
+
+def _receiver(rng: random.Random, extra: random.Random) -> orgs.Organisation:
+    if chance(extra, world.DEVOLVED_SHARE):
+        return weighted(extra, world.DEVOLVED_RECEIVERS)
+    return weighted(rng, world.RECEIVERS)
 
 
 def _days_ago(rng: random.Random) -> int:

@@ -50,13 +50,19 @@ class DemoPlan:
 
 
 def plan_dataset(seed: int, complaints: int, anchor: date) -> DemoPlan:
-    """Plan `complaints` cases; case n's plan depends only on the seed, n and the anchor day."""
+    """Plan `complaints` cases; case n's plan depends only on the seed, n and the anchor day.
+
+    Each case draws from two streams: `rng` for what every case has, and `extra` for whether it
+    has one of the later additions (Wales and Northern Ireland, referral detours, exclusions,
+    ombudsman remedies, regulator acknowledgements). Adding those changed only the cases that
+    have them: the rest of a seed's world stayed as it was."""
     master = random.Random(seed)  # noqa: S311 - invented data, not security
     cutoff = datetime.combine(anchor, time(0), UTC)
     cases = []
     for case in range(complaints):
-        rng = random.Random(master.getrandbits(64))  # noqa: S311
-        cases.append(tuple(plan_case(rng, case, anchor).recorded_before(cutoff)))
+        bits = master.getrandbits(64)
+        rng, extra = random.Random(bits), random.Random(f"extra-{bits}")  # noqa: S311
+        cases.append(tuple(plan_case(rng, extra, case, anchor).recorded_before(cutoff)))
     return DemoPlan(seed=seed, anchor=anchor, cases=tuple(cases))
 
 

@@ -193,5 +193,5 @@ def _receive(profile: Profile) -> Command:
     return run
 
 
-def plan_case(rng: random.Random, case: int, anchor: date) -> CaseBuilder:
-    return CasePlanner(rng, case, choose_profile(rng, anchor)).plan()
+def plan_case(rng: random.Random, extra: random.Random, case: int, anchor: date) -> CaseBuilder:
+    return CasePlanner(rng, extra, case, choose_profile(rng, extra, anchor)).plan()

@@ -13,7 +13,8 @@ ALL: tuple[orgs.Organisation, ...] = (
     orgs.HEALTHWATCH_NORTHSHIRE,
     *devolved.ALL,
 )
-# Who receives new feedback, and how often (Healthwatch passes everything on: no wrong door).
+# Who receives new feedback, and how often (Healthwatch passes everything on: no wrong door):
+# in England and Scotland...
 RECEIVERS: tuple[tuple[orgs.Organisation, int], ...] = (
     (orgs.NORTHSHIRE, 24),
     (orgs.RIVERSIDE, 20),
@@ -24,6 +25,12 @@ RECEIVERS: tuple[tuple[orgs.Organisation, int], ...] = (
     (orgs.PROVIDERS[3], 5),
     (orgs.NHS, 9),
     (orgs.HEALTHWATCH_NORTHSHIRE, 8),
+)
+# ...and in Wales and Northern Ireland, on the same scale.
+DEVOLVED_RECEIVERS: tuple[tuple[orgs.Organisation, int], ...] = (
     (devolved.CWMDERWEN, 6),
     (devolved.LAGAN_VALE, 5),
+)
+DEVOLVED_SHARE = sum(w for _, w in DEVOLVED_RECEIVERS) / sum(
+    w for _, w in (*RECEIVERS, *DEVOLVED_RECEIVERS)
 )
