@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 SAFEGUARDING_REASONS = {
     RegimeId.SPSO_MCHP: "Adult Support and Protection referral to Glenburn social work",
-    RegimeId.WALES_2014: "Report of an adult at risk to the safeguarding team (s128 Social "
-    "Services and Well-being (Wales) Act 2014)",
+    RegimeId.WALES_2014: "Enquiries about an adult at risk opened by the safeguarding team "
+    "(s126 Social Services and Well-being (Wales) Act 2014)",
     RegimeId.NI_HSC: "Referral to the trust's adult protection gateway team",
 }
 ENGLAND_SAFEGUARDING = (
