@@ -29,12 +29,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 # Loads the demo data (once), creates the checkpoint signing key if missing and signs a
-# checkpoint, prints fresh demo tokens, then serves the API until Ctrl-C.
+# checkpoint, prints fresh demo tokens and web sign-ins, then serves the API until Ctrl-C.
 demo: $(STAMP)
 	$(BIN)/complaints-ledger demo
 	$(BIN)/complaints-ledger keys init --if-missing
 	$(BIN)/complaints-ledger checkpoint
 	$(BIN)/complaints-ledger token demo
+	$(BIN)/complaints-ledger user demo
 	$(BIN)/complaints-ledger serve
 
 lint: $(STAMP)

@@ -35,6 +35,7 @@ STATUTORY_DEADLINES = (
     "response",
     "stage_2_acknowledgement",
     "stage_2_response",
+    "written_resolution",  # wales-2014 reg 16(5)
 )
 # What the clocks count from, as the aggregate holds it (ISO text; extensions as JSON text).
 CASE_COLUMNS: dict[str, str] = {
@@ -62,6 +63,9 @@ CASE_COLUMNS: dict[str, str] = {
     "stopped_at": "text",  # withdrawn or closed (reg 8: receipt); a reopening clears it
     "matter_occurred_on": "text",
     "matter_noticed_on": "text",
+    # wales-2014 reg 16: the first discussion, and the one that resolved the matter
+    "local_resolution_discussed_at": "text",
+    "local_resolution_resolved_at": "text",
 }
 # Derived from the facts by complaints_ledger.domain.clocks.deadlines: never depends on today;
 # with the calendar version they were counted with (projections/calendar_inputs.py).
@@ -152,6 +156,8 @@ def _referral_accepted(row: Row, event: EventRecord) -> None:
             "referred_from": None,
             "referred_to": None,
             "status": "received",
+            "local_resolution_discussed_at": None,  # the origin's discussions do not count
+            "local_resolution_resolved_at": None,
         }
     )
 
@@ -164,6 +170,18 @@ def _referral_returned(row: Row, event: EventRecord) -> None:
 def _referral_passed_on(row: Row, event: EventRecord) -> None:
     row["referred_from"] = event.data["from_organisation"]
     row["referred_to"] = event.data["to_organisation"]
+
+
+def _local_resolution_discussed(row: Row, event: EventRecord) -> None:
+    """Wales reg 16: the first discussion meets stage 1; the first that resolved the matter
+    starts the written resolution's 5 working days (as domain/local_resolution.py counts)."""
+    held = event.data["occurred_at"]
+    columns = ["local_resolution_discussed_at"]
+    columns += ["local_resolution_resolved_at"] if event.data["resolved"] else []
+    for column in columns:
+        earlier = as_moment(row[column])
+        if earlier is None or datetime.fromisoformat(held) < earlier:
+            row[column] = held
 
 
 def _withdrawn(row: Row, event: EventRecord) -> None:
@@ -230,6 +248,7 @@ CLOCK_EVENTS: dict[str, Callable[[Row, EventRecord], None]] = {
     "ExclusionDecided": _exclusion_decided,
     "Reopened": _reopened,
     "InvestigationStarted": _investigation_started,
+    "LocalResolutionDiscussed": _local_resolution_discussed,
     "ResponseSent": _response_sent,
     "Escalated": _escalated,
     "FactCorrected": _fact_corrected,
@@ -289,6 +308,8 @@ def clock_facts(row: Row) -> ClockFacts:
         matter_noticed_on=as_day(row["matter_noticed_on"]),
         internal_target_working_days=None,
         first_received_at=as_moment(row["first_received_at"]),
+        local_resolution_discussed_at=as_moment(row["local_resolution_discussed_at"]),
+        local_resolution_resolved_at=as_moment(row["local_resolution_resolved_at"]),
     )
 
 
@@ -331,8 +352,9 @@ def _on_case_event(event: EventRecord, views: Views) -> None:
 
 PROJECTION = ReadModel(
     name="timeliness",
-    # 2: stored values escaped by the read side (docs/projections.md); 3: calendar_version
-    version=3,
+    # 2: stored values escaped by the read side (docs/projections.md); 3: calendar_version;
+    # 4: the Welsh local resolution discussion and written_resolution (reg 16(5))
+    version=4,
     tables=(CASES,),
     handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
     inputs=CalendarInputs(lambda: CASES),

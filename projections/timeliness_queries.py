@@ -27,6 +27,7 @@ DEADLINE_WORDS = {
     "response": ("responded", "response"),
     "stage_2_acknowledgement": ("stage_2_acknowledged", "stage_2_acknowledgement"),
     "stage_2_response": ("stage_2_responded", "stage_2_response"),
+    "written_resolution": ("written_resolution_sent", "written_resolution"),  # wales-2014
 }
 COUNT_KEYS = (
     "received",

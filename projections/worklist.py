@@ -102,8 +102,9 @@ def _derive(row: Row) -> None:
 
 PROJECTION = ReadModel(
     name="worklist",
-    # 2: stored values escaped by the read side (docs/projections.md); 3: calendar_version
-    version=3,
+    # 2: stored values escaped by the read side (docs/projections.md); 3: calendar_version;
+    # 4: the Welsh local resolution discussion and written_resolution (reg 16(5))
+    version=4,
     tables=(CASES,),
     handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
     inputs=CalendarInputs(lambda: CASES),

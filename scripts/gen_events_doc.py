@@ -74,6 +74,7 @@ PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
         "4. Communication and the internal target",
         ("ComplainantUpdated", "TargetPaused", "TargetResumed"),
     ),
+    ("4a. Wales: local resolution (WSI 2014/1794 reg 16)", ("LocalResolutionDiscussed",)),
     (
         "5. Resolution: response and action plan",
         ("ResponseSent", "ActionPlanned", "ActionCompleted"),

@@ -234,7 +234,8 @@ def test_referral_late_acceptance_response_period_extension_and_withdrawal(api: 
 
 def test_as_of_shows_the_case_as_it_was_recorded(api: Api) -> None:
     case_id = api.logged()
-    before = {"as_of": api.clock.now.isoformat()}
+    asked = api.clock.now
+    before = {"as_of": asked.isoformat()}
     api.run(case_id, "acknowledgement")
     then = api.client.get(f"/complaints/{case_id}", params=before, headers=api.auth())
     assert (then.status_code, then.json()["status"], then.headers["ETag"]) == (
@@ -242,8 +243,14 @@ def test_as_of_shows_the_case_as_it_was_recorded(api: Api) -> None:
         "received",
         '"1"',
     )
+    assert datetime.fromisoformat(then.json()["as_of"]) == asked
     history = api.client.get(f"/complaints/{case_id}/history", params=before, headers=api.auth())
     assert [e["type"] for e in history.json()["events"]] == ["Received"]
+    assert history.json()["as_of"] == then.json()["as_of"]  # the instant asked, named
+    live = api.client.get(f"/complaints/{case_id}", headers=api.auth()).json()
+    live_history = api.client.get(f"/complaints/{case_id}/history", headers=api.auth()).json()
+    assert live["as_of"] is None  # as recorded now
+    assert live_history["as_of"] is None
     early = {"as_of": START.isoformat()}
     too_early = api.client.get(f"/complaints/{case_id}", params=early, headers=api.auth())
     assert too_early.status_code == 404

@@ -139,6 +139,14 @@ EXCLUDED: list[Step] = [
         OFFICER,
     ),
 ]
+WELSH: list[Step] = [  # wales-2014 reg 16: a discussion that resolves it, then its written terms
+    ("acknowledge", {"discussion_offered": True}, OFFICER),
+    (
+        "record-local-resolution",
+        {"resolved": True, "summary": "Agreed a new visit rota with the complainant"},
+        OFFICER,
+    ),
+]
 EVERY_STEP = {
     command: values
     for command, values, _ in LIFECYCLE
@@ -148,6 +156,7 @@ EVERY_STEP = {
     + REROUTED
     + OUTCOMES
     + EXCLUDED
+    + WELSH
 }
 
 
@@ -247,6 +256,7 @@ def test_every_catalogue_command_runs_from_the_terminal(terminal: Terminal) -> N
     terminal.steps(terminal.receive(), REROUTED)
     terminal.steps(terminal.receive(), OUTCOMES)
     terminal.steps(terminal.receive(), EXCLUDED)
+    terminal.steps(terminal.receive(regime="wales-2014"), WELSH)
     ran = {entry.name for entry in CATALOGUE if {entry.cli_name, *entry.aliases} & terminal.ran}
     assert ran == {entry.name for entry in CATALOGUE}
     history = terminal.history(lifecycle)

@@ -106,6 +106,8 @@ def test_as_of_mid_way_shows_fewer_events(store_url: str) -> None:
     then_doc, now_doc = json.loads(then.stdout), json.loads(now.stdout)
     assert len(then_doc["events"]) == middle < len(now_doc["events"])
     assert then_doc["case"]["version"] == middle
+    assert datetime.fromisoformat(then_doc["as_of"]) == recorded[middle - 1]  # the instant asked
+    assert now_doc["as_of"] is None  # as recorded now
     assert now_doc["events"][:middle] == then_doc["events"]
     text = cli("--store", store_url, "history", str(case_id), "--as-of", as_of)
     assert "as recorded at" in text.stdout

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from complaints_ledger.application.context import CommandContext
+from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.values import (
     Actor,
     EscalationRoute,
@@ -166,6 +167,19 @@ def table_rows(db: ViewDatabase, namespace: str = "rm") -> list[tuple[Any, ...]]
     return db.execute(f"SELECT {', '.join(CASES.columns)} FROM {name} ORDER BY case_id")
 
 
+def assert_projected_as_the_domain(
+    case: Complaint, row: dict[str, Any], today: date, name: str
+) -> None:
+    """The row's stored due dates and their statuses today are exactly the aggregate's."""
+    expected = {d.name: (d.due.isoformat(), d.status) for d in case.deadlines(today) if d.statutory}
+    projected = {
+        deadline: (row[f"{deadline}_due"], deadline_status(row, deadline, today))
+        for deadline in STATUTORY_DEADLINES
+        if row[f"{deadline}_due"] is not None
+    }
+    assert projected == expected, (name, today)
+
+
 def test_dashboard_counts_each_complaint_once_where_it_is_handled(story: Story, db: Any) -> None:
     tell_the_year(story)
     ReadModelRunner(db).rebuild(PROJECTION)
@@ -298,15 +312,7 @@ def test_due_dates_and_statuses_are_the_domains(story: Story, db: Any) -> None:
     for name, case_id in story.cases.items():
         case, row = story.ledger.get(case_id), rows[str(case_id)]
         for today in (date(2026, 6, 4), TODAY, date(2026, 12, 16), date(2027, 7, 1)):
-            expected = {
-                d.name: (d.due.isoformat(), d.status) for d in case.deadlines(today) if d.statutory
-            }
-            projected = {
-                deadline: (row[f"{deadline}_due"], deadline_status(row, deadline, today))
-                for deadline in STATUTORY_DEADLINES
-                if row[f"{deadline}_due"] is not None
-            }
-            assert projected == expected, (name, today)
+            assert_projected_as_the_domain(case, row, today, name)
     a = rows[str(story.cases["A"])]
     assert a["status"] == "responded"  # reopened: back where it was, its clocks running again
     assert a["stopped_at"] is None

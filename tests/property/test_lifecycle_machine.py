@@ -27,7 +27,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from complaints_ledger.domain.clocks import deadlines, uk_local_date
+from complaints_ledger.domain.clocks import add_working_days, calendar_for, deadlines, uk_local_date
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import DuplicateCommandError, LedgerError
 from complaints_ledger.domain.values import (
@@ -307,6 +307,13 @@ class LifecycleMachine(RuleBasedStateMachine):
             lambda c: c.record_evidence(stamp, evidence_kind="visit log", source="p", notes=notes)
         )
 
+    @rule(gap=gaps, backdate=backdates, resolved=st.booleans(), summary=texts)
+    def record_local_resolution(
+        self, gap: int, backdate: int, resolved: bool, summary: str
+    ) -> None:
+        stamp = self.stamp(gap, backdate, self.case.handling_organisation, Role.OFFICER)
+        self.attempt(lambda c: c.record_local_resolution(stamp, resolved=resolved, summary=summary))
+
     @rule(gap=gaps, message=texts)
     def update_complainant(self, gap: int, message: str) -> None:
         stamp = self.stamp(gap, 0, self.case.handling_organisation, Role.OFFICER)
@@ -512,6 +519,19 @@ class LifecycleMachine(RuleBasedStateMachine):
         unpaused = replace(facts, target_pauses=())
         statutory = [d for d in deadlines(facts, self.today()) if d.statutory]
         assert statutory == [d for d in deadlines(unpaused, self.today()) if d.statutory]
+
+    @invariant()
+    def written_terms_are_due_only_after_a_welsh_resolution(self) -> None:
+        """reg 16(5): 5 working days from the discussion that resolved the matter, else none."""
+        found = {d.name: d for d in self.case.deadlines(self.today())}
+        resolved = self.case.local_resolution_resolved_at
+        if resolved is None or self.case.kind != Kind.COMPLAINT:
+            assert "written_resolution" not in found
+            return
+        assert self.case.regime == RegimeId.WALES_2014
+        calendar = calendar_for(self.case.regime)
+        due = add_working_days(calendar, uk_local_date(resolved), 5)
+        assert found["written_resolution"].due == max(due, uk_local_date(self.case.received_at))
 
     @invariant()
     def status_and_facts_agree(self) -> None:

@@ -1,9 +1,10 @@
 """Every read model is a pure function of the events: however it is built, it holds the same rows.
 
 Hypothesis writes random small histories through the application (a few cases; acknowledge,
-investigate, respond, refer and accept (or decline, recall, pass on), withdraw, close, reopen,
-lessons, actions, escalations, extensions, corrections; a simulated clock moving on by random
-amounts; refusals skipped). For every built-in projection the tables must be identical when built
+investigate, discuss (Wales), respond, refer and accept (or decline, recall, pass on), withdraw,
+close, reopen, lessons, actions, escalations, extensions, corrections; a simulated clock moving
+on by random amounts; refusals skipped). For every built-in projection the tables must be
+identical when built
 
 - incrementally: `catch_up` with a small page size after every few commands,
 - from scratch: `rebuild`,
@@ -110,6 +111,7 @@ others = st.one_of(
     step("acknowledge", case=case_numbers, agreed=st.one_of(st.none(), st.integers(20, 200))),
     step("investigate", case=case_numbers, investigator=st.sampled_from(["i.patel", "r.singh"])),
     step("respond", case=case_numbers, outcome=st.sampled_from(list(Outcome))),
+    step("discuss", case=case_numbers, resolved=st.booleans()),  # Wales reg 16
     step("refer", case=case_numbers, to=organisations),
     step("accept", case=case_numbers, regime=st.one_of(st.none(), st.sampled_from(list(RegimeId)))),
     step("decline", case=case_numbers, suggest=st.one_of(st.none(), organisations)),
@@ -250,6 +252,8 @@ def _handling_step(case: Complaint, params: dict[str, Any]) -> Next:
         return "accept_late", {}
     if params["refer_to"] not in {None, case.handling_organisation}:
         return "refer", {"to": params["refer_to"]}
+    if case.regime == RegimeId.WALES_2014 and not case.records.get("local_resolution"):
+        return "discuss", {"resolved": params["two"]}
     taken = set(case.investigators.values())
     free = next(name for name in ("i.patel", "s.okafor", "r.singh") if name not in taken)
     return "investigate", {"investigator": free}
@@ -325,6 +329,9 @@ COMMANDS: dict[str, Command] = {
         signed_by="Director",
         ombudsman_rights_given=True,
         summary="Our findings",
+    ),
+    "discuss": lambda ledger, case_id, ctx, p: ledger.record_local_resolution(
+        case_id, ctx, resolved=p["resolved"], summary="Talked it through"
     ),
     "refer": lambda ledger, case_id, ctx, p: ledger.refer(
         case_id, ctx, to_organisation=p["to"], reason="Theirs", consent_to_share=True

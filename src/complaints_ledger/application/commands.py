@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from complaints_ledger.application.exclusion_commands import ExclusionCommands
+from complaints_ledger.application.local_resolution_commands import LocalResolutionCommands
 from complaints_ledger.application.outcome_commands import OutcomeCommands
 from complaints_ledger.domain.correction_types import names_organisation
 from complaints_ledger.domain.errors import InvalidValueError
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 Command = Callable[["Complaint", Stamp], None]
 
 
-class LedgerCommands(OutcomeCommands, ExclusionCommands, ABC):
+class LedgerCommands(OutcomeCommands, ExclusionCommands, LocalResolutionCommands, ABC):
     @abstractmethod
     def _execute(self, case_id: UUID, ctx: CommandContext, command: Command) -> int:
         """Load the case, run the command with a stamp, save; return the new version."""

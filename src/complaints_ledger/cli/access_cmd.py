@@ -11,6 +11,7 @@ from rich.table import Table
 from complaints_ledger.access import TokenStore
 from complaints_ledger.access.policy import BOUND_KINDS
 from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import line
@@ -90,7 +91,7 @@ def create_token(
         fail("the system role is not for people (field: role)")
     settings = state(ctx).settings
     with reporting_errors(), open_ledger(settings) as ledger:
-        bound = _bound_body(ledger.organisation(org), org, role)
+        bound = bound_body(ledger.organisation(org), org, role)
         tokens = TokenStore.for_settings(settings)
         try:
             raw, info = tokens.create(principal=principal, organisation=org, role=role, days=days)
@@ -105,7 +106,7 @@ def create_token(
     typer.echo(raw)
 
 
-def _bound_body(organisation: Organisation | None, org: str, role: Role) -> str:
+def bound_body(organisation: Organisation | None, org: str, role: Role) -> str:
     """`, for <body>` for an ombudsman's or regulator's token (its organisation must be registered
     as one, naming its body), else nothing; `fail` for an organisation that is not registered."""
     if organisation is None:
@@ -177,16 +178,19 @@ DEMO_PRINCIPALS = (
 )
 
 
+def require_demo_organisations(ledger: ComplaintsLedger) -> None:
+    """`fail` unless the demo's organisations are registered (`complaints-ledger demo` ran)."""
+    missing = [org for _, org, _, _ in DEMO_PRINCIPALS if ledger.organisation(org) is None]
+    if missing:
+        fail(f"load the demo first (`complaints-ledger demo`): {missing[0]!r} is not registered")
+
+
 @token_app.command("demo")
 def demo_tokens(ctx: typer.Context) -> None:
     """Fresh tokens for the demo organisations, one per role (earlier demo tokens are revoked)."""
     settings = state(ctx).settings
     with reporting_errors(), open_ledger(settings) as ledger:
-        missing = [org for _, org, _, _ in DEMO_PRINCIPALS if ledger.organisation(org) is None]
-        if missing:
-            fail(
-                f"load the demo first (`complaints-ledger demo`): {missing[0]!r} is not registered"
-            )
+        require_demo_organisations(ledger)
         tokens = TokenStore.for_settings(settings)
         try:
             for info in tokens.list():

@@ -27,6 +27,7 @@ from complaints_ledger.cli.projections_cmd import app as projections_app
 from complaints_ledger.cli.reads_cmd import reads
 from complaints_ledger.cli.report_cmd import app as report_app
 from complaints_ledger.cli.serve_cmd import serve
+from complaints_ledger.cli.user_cmd import user_app
 from complaints_ledger.log_setup import configure_logging
 from complaints_ledger.settings import Settings
 
@@ -70,6 +71,7 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(report_app, name="report")
 app.add_typer(org_app, name="org")
 app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
 keys_app.command("rotate")(keys_rotate)
 keys_app.command("retire")(keys_retire)

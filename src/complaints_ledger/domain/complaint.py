@@ -29,6 +29,7 @@ from complaints_ledger.domain.exclusions import Exclusions
 from complaints_ledger.domain.follow_up import FollowUp
 from complaints_ledger.domain.handling import Handling
 from complaints_ledger.domain.lifecycle import Lifecycle
+from complaints_ledger.domain.local_resolution import LocalResolution
 from complaints_ledger.domain.outcomes import Outcomes
 from complaints_ledger.domain.privacy import Privacy
 from complaints_ledger.domain.referrals import Referrals
@@ -67,6 +68,7 @@ class Intake:
 
 class Complaint(
     Exclusions,
+    LocalResolution,
     Lifecycle,
     Referrals,
     Handling,

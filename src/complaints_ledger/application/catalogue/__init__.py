@@ -25,6 +25,7 @@ from complaints_ledger.application.catalogue.aftercare import (
 )
 from complaints_ledger.application.catalogue.command import CaseCommand, CommandCall
 from complaints_ledger.application.catalogue.exclusions import DECIDE_EXCLUSION
+from complaints_ledger.application.catalogue.local_resolution import RECORD_LOCAL_RESOLUTION
 from complaints_ledger.application.catalogue.outcomes import (
     ACKNOWLEDGE_REGULATOR_NOTIFICATION,
     RECORD_OMBUDSMAN_OUTCOME,
@@ -66,6 +67,7 @@ CATALOGUE: tuple[CaseCommand[Any], ...] = (
     START_INVESTIGATION,
     RECORD_EVIDENCE,
     UPDATE_COMPLAINANT,
+    RECORD_LOCAL_RESOLUTION,
     PLAN_ACTION,
     COMPLETE_ACTION,
     SEND_RESPONSE,
