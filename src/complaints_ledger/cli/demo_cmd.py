@@ -96,6 +96,12 @@ def show_summary(console: Console, summary: DemoSummary, cli: CliState) -> None:
         f"Reg 8 exclusions (not dealt with under the Regulations): {exclusions.total()}"
         + (f" ({_counts(exclusions)})" if exclusions else ""),
     )
+    discussions = summary.local_resolutions
+    render.line(
+        console,
+        f"Local resolution discussions (Wales, reg 16): {discussions.total()}, of which "
+        f"resolved {discussions['resolved']}",
+    )
     render.line(console, f"Stage 2 escalations: {summary.stage_2}")
     render.line(console, "Ombudsman referrals: " + _counts(summary.ombudsman_referrals))
     render.line(console, "Ombudsman decisions: " + _counts(summary.ombudsman_decisions))

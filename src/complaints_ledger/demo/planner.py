@@ -57,6 +57,7 @@ class PlannerBase:
         self.actions: list[str] = []
         self.lessons = 0
         self.remedy_ids = 0  # ombudsman remedies so far: R1, R2, ...
+        self.resolved_locally = False  # Wales: a local resolution discussion resolved it
         self.later_steps: list[tuple[datetime, int, str, Actor, dict[str, Any]]] = []
 
     # ---- time ---------------------------------------------------------------------------

@@ -175,7 +175,7 @@ class CasePlanner(Stages, Aftercare, Partners, ExclusionSteps):
         self.plan_actions(self.today)
         code = self.profile.regime in CODE_REGIMES  # a second local stage
         stage_2 = 0.4 if self.outcome == Outcome.NOT_UPHELD else 0.2
-        if code and self.chance(stage_2):
+        if code and not self.resolved_locally and self.chance(stage_2):
             self.stage_two(self.today)
             self.plan_actions(self.today, chance_of_actions=0.5)
         closed = self.close(self.today)

@@ -28,7 +28,7 @@ Item = tuple[date, int, str, Actor | None, dict[str, Any]]  # day, order within 
 CODE_ACK_DAYS, SPSO_STAGE_2_ACK_DAYS = 5, 3
 # Acknowledgement within 3 (england-2009 reg 13), 2 (WSI 2014/1794 reg 15; HSC NI) working days
 ACK_DAYS = {RegimeId.ENGLAND_2009: 3, RegimeId.WALES_2014: 2, RegimeId.NI_HSC: 2}
-WALES_INVESTIGATION_DAYS, NI_RESPONSE_DAYS = 25, 20
+WALES_DISCUSSION_DAYS, WALES_INVESTIGATION_DAYS, NI_RESPONSE_DAYS = 10, 25, 20
 # Codes whose stage 1 extension has a limit: going beyond it needs a manager's good reason.
 LIMITED_EXTENSIONS = frozenset({RegimeId.LGSCO_CODE, RegimeId.HOUSING_OMBUDSMAN_CODE})
 UPDATES = (
@@ -92,9 +92,37 @@ class Stages(OmbudsmanSteps):
             day, items = self.extended_plan(self.receipt_day, 5, response, 5)
         elif regime == RegimeId.NI_HSC:  # counted from receipt
             day, items = self.extended_plan(self.receipt_day, NI_RESPONSE_DAYS, response, 10)
-        else:  # the codes and Wales: counted from the acknowledgement
+        elif regime == RegimeId.WALES_2014:
+            day, items = self.local_resolution_plan(ack_day)
+        else:  # the codes: counted from the acknowledgement
             day, items = self.extended_plan(ack_day, 10, response, 10)
         return max(day, self.wd(ack_day, 1)), items
+
+    def local_resolution_plan(self, ack_day: date) -> tuple[date, list[Item]]:
+        """Wales: a discussion within 10 working days of the acknowledgement (reg 16(3)), or of
+        an extension agreed with the complainant (reg 16(4)); when it resolves the matter, its
+        written terms within 5 working days (reg 16(5)); otherwise a written response later."""
+        roll, items, due = self.rng.random(), list[Item](), WALES_DISCUSSION_DAYS
+        if roll < 0.8:  # noqa: PLR2004 - most are held in time...
+            discussed = self.wd(ack_day, self.rng.randint(2, due))
+        elif roll < 0.9:  # noqa: PLR2004 - ...some later, by agreement...
+            extra = self.rng.randint(3, 10)
+            reason = "The complainant is in hospital; we agreed to meet once they are home"
+            extension: dict[str, Any] = {"deadline": ExtendedDeadline.RESPONSE}
+            extension |= {"working_days": extra, "reason": reason, "complainant_consent": True}
+            items.append(
+                (self.wd(ack_day, self.rng.randint(2, 8)), 1, "extend_deadline", None, extension)
+            )
+            discussed = self.wd(ack_day, self.rng.randint(due + 1, due + extra))
+        else:  # ...and the rest late
+            discussed = self.wd(ack_day, due + self.rng.randint(1, 5))
+        self.resolved_locally = self.chance(0.55)
+        summary = texts.WELSH_DISCUSSIONS[self.resolved_locally]
+        discussion = {"resolved": self.resolved_locally, "summary": summary}
+        items.append((discussed, 2, "record_local_resolution", None, discussion))
+        if self.resolved_locally:  # the written terms, mostly within the 5 working days
+            return self.wd(discussed, self.rng.randint(1, 5 if self.chance(0.9) else 9)), items
+        return self.wd(discussed, self.rng.randint(5, 25)), items
 
     def stalled_plan(self, ack_day: date) -> tuple[date, list[Item]]:
         if self.profile.regime != RegimeId.ENGLAND_2009:
@@ -207,8 +235,11 @@ class Stages(OmbudsmanSteps):
     def respond(self, day: date, *, stage: int) -> None:
         self.outcome = self.pick_outcome()
         body = self.profile.ombudsman
+        considered = "we looked at the records and spoke to the staff involved"
+        if stage == 1 and self.resolved_locally:
+            considered = "the terms of the resolution we agreed when we met"
         summary = (
-            f"Stage {stage} response: we looked at the records and spoke to the staff involved. "
+            f"Stage {stage} response: {considered}. "
             f"Conclusion: {self.outcome.value.replace('_', ' ')}. If you remain unhappy you can "
             f"ask the {bodies.OMBUDSMAN_NAMES[body]} to look at your complaint."
         )

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from complaints_ledger.application.outcome_view import decision_views, remedy_views
 from complaints_ledger.domain.clocks import DeadlineStatus
+from complaints_ledger.domain.local_resolution import LOCAL_RESOLUTION
 from complaints_ledger.domain.outcomes import REMEDIES
 from complaints_ledger.domain.referrals import referral_chain
 from complaints_ledger.domain.regime_rules import NATIONS
@@ -45,6 +46,7 @@ class DemoSummary:
     # Cases whose referral went wrong: declined (then referred again), recalled, passed on.
     referral_detours: Counter[str] = field(default_factory=Counter)
     exclusions: Counter[str] = field(default_factory=Counter)  # reg 8, by ground
+    local_resolutions: Counter[str] = field(default_factory=Counter)  # Wales: resolved or not
     stage_2: int = 0
     ombudsman_referrals: Counter[str] = field(default_factory=Counter)  # by body
     ombudsman_decisions: Counter[str] = field(default_factory=Counter)
@@ -73,6 +75,10 @@ class DemoSummary:
         self.referral_detours.update(steps & set(DETOURS))
         if case.exclusion is not None:
             self.exclusions[str(case.exclusion["ground"])] += 1
+        self.local_resolutions.update(
+            "resolved" if entry["resolved"] else "not resolved"
+            for entry in case.records.get(LOCAL_RESOLUTION, [])
+        )
 
     def add_outcomes(self, case: Complaint) -> None:
         self.ombudsman_referrals.update(case.ombudsman_bodies)

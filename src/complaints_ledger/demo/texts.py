@@ -115,6 +115,13 @@ LESSONS: dict[str, tuple[str, str]] = {
     ),
     "medication": ("Medication safety", "Gaps in MAR charts were not picked up."),
 }
+# Wales, reg 16: what a local resolution discussion agreed, by whether it resolved the matter.
+WELSH_DISCUSSIONS = {
+    True: "Met the complainant at home: we apologised for the missed calls and agreed a review "
+    "of the care plan within two weeks, which they accepted as resolving the complaint.",
+    False: "Discussed the complaint by phone; the complainant asked for a full investigation "
+    "and a written response.",
+}
 STAGE_2_REASONS = (
     "The complainant does not accept the stage 1 findings on missed visits.",
     "The complainant says the stage 1 response did not answer all their points.",
