@@ -1,6 +1,7 @@
-"""The demo world on both stores: Wales and Northern Ireland, referrals that go wrong, reg 8
-exclusions, ombudsman remedies with their compliance and regulator acknowledgements, all
-written through the ledger's own commands by the people entitled to them."""
+"""The demo world on both stores: Wales (with local resolution discussions) and Northern
+Ireland, referrals that go wrong, reg 8 exclusions, ombudsman remedies with their compliance and
+regulator acknowledgements, all written through the ledger's own commands by the people entitled
+to them."""
 
 from __future__ import annotations
 
@@ -124,6 +125,7 @@ def test_the_summary_counts_the_new_things(world: Any) -> None:
     assert {"wales-2014", "ni-hsc"} <= set(summary.regimes)
     assert set(summary.referral_detours) == {"declined", "recalled", "passed_on"}
     assert summary.exclusions.total() > 0
+    assert summary.local_resolutions.total() > 0  # Wales, reg 16
     assert summary.remedies["late"] > 0
     assert summary.remedies["overdue"] > 0
     assert 0 < summary.regulator_acknowledgements <= summary.regulator_notifications
