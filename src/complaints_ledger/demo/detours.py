@@ -78,5 +78,5 @@ def recall_reason(holder: orgs.Organisation, via: orgs.Organisation) -> str:
     if holder.kind == "provider":
         return f"the person pays for their own care, so the complaint is ours, not {via.name}'s"
     if holder.kind == "nhs":
-        return f"the complaint is about our ward's discharge decision, not about {via.name}"
+        return f"the complaint is about our own staff's care, not about {via.name}"
     return f"the care is arranged by us, so the complaint is ours to answer, not {via.name}'s"

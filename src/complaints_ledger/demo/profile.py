@@ -65,9 +65,9 @@ def choose_profile(rng: random.Random, extra: random.Random, anchor: date) -> Pr
     received_day = anchor - timedelta(days=_days_ago(rng))
     receiver = _receiver(rng, extra)
     handler, reason = _handler(rng, receiver)
-    detour = choose_detour(extra, receiver, handler)
     service = _service(rng, handler, received_day)
     kind = weighted(rng, KINDS)
+    detour = None if kind == Kind.COMPLIMENT else choose_detour(extra, receiver, handler)
     regime = service.regime or handler.regime
     channel = _channel(rng, receiver)
     received_at = _receipt_moment(rng, receiver, channel, received_day)
