@@ -113,7 +113,9 @@ def _index(views: Views, organisation: str, case_id: str, relation: str, recorde
 
 PROJECTION = ReadModel(
     name="audit_trail",
-    version=2,  # 2: stored values escaped by the read side (docs/projections.md)
+    # 2: stored values escaped by the read side (docs/projections.md); 3: the events of reg 8
+    # exclusions and Welsh local resolution discussions, missed before, are held too
+    version=3,
     tables=(EVENTS, ORGANISATION_CASES, CASES),
     handlers=dict.fromkeys(event_type_names(), _on_any_event),
     description="Per case: every event with recorded and occurred time, actor and organisation.",

@@ -226,7 +226,8 @@ def test_default_demo_dataset_looks_like_the_real_world(sqlite_url: str) -> None
     assert summary.kinds["concern"] > 0
     assert summary.kinds["compliment"] > 0
     assert set(summary.regimes) == {"england-2009", "lgsco-code", "spso-mchp",
-                                    "housing-ombudsman-code"}  # fmt: skip
+                                    "housing-ombudsman-code", "wales-2014", "ni-hsc"}  # fmt: skip
+    assert set(summary.nations) == {"england", "scotland", "wales", "northern-ireland"}
     assert len(summary.by_organisation) >= 8
     statuses = Counter[str]()
     for counts in summary.by_organisation.values():

@@ -27,6 +27,11 @@ from complaints_ledger.demo import (
 from complaints_ledger.domain.values import Status
 
 STATUS_ORDER = [str(status) for status in Status]
+DETOUR_NAMES = {
+    "declined": "declined (then referred on)",
+    "recalled": "recalled",
+    "passed_on": "passed on",
+}
 
 
 def demo(
@@ -73,6 +78,7 @@ def show_summary(console: Console, summary: DemoSummary, cli: CliState) -> None:
     render.line(console, f"{summary.cases} cases, {summary.events} events", "bold")
     console.print(_organisations_table(summary))
     render.line(console, "Kinds: " + _counts(summary.kinds))
+    render.line(console, "Nations: " + _counts(summary.nations))
     render.line(console, "Regimes: " + _counts(summary.regimes))
     render.line(
         console,
@@ -81,19 +87,38 @@ def show_summary(console: Console, summary: DemoSummary, cli: CliState) -> None:
     )
     render.line(
         console,
-        f"Referrals between organisations (no wrong door): {summary.referrals}; "
-        f"stage 2 escalations: {summary.stage_2}",
+        f"Referrals between organisations (no wrong door): {summary.referrals}; cases whose "
+        "referral was " + _counts(summary.referral_detours, DETOUR_NAMES),
     )
+    exclusions = summary.exclusions
+    render.line(
+        console,
+        f"Reg 8 exclusions (not dealt with under the Regulations): {exclusions.total()}"
+        + (f" ({_counts(exclusions)})" if exclusions else ""),
+    )
+    discussions = summary.local_resolutions
+    render.line(
+        console,
+        f"Local resolution discussions (Wales, reg 16): {discussions.total()}, of which "
+        f"resolved {discussions['resolved']}",
+    )
+    render.line(console, f"Stage 2 escalations: {summary.stage_2}")
     render.line(console, "Ombudsman referrals: " + _counts(summary.ombudsman_referrals))
     render.line(console, "Ombudsman decisions: " + _counts(summary.ombudsman_decisions))
+    render.line(console, "Ombudsman remedies: " + _counts(summary.remedies))
+    render.line(
+        console,
+        f"Regulator notifications: {summary.regulator_notifications}, of which acknowledged "
+        f"{summary.regulator_acknowledgements}",
+    )
     _examples(console, summary, cli)
 
 
-def _counts(counter: dict[str, int]) -> str:
+def _counts(counter: dict[str, int], names: dict[str, str] | None = None) -> str:
     if not counter:
         return "none"
     ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-    return ", ".join(f"{name} {count}" for name, count in ordered)
+    return ", ".join(f"{(names or {}).get(name, name)} {count}" for name, count in ordered)
 
 
 def _organisations_table(summary: DemoSummary) -> Table:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from complaints_ledger.demo import texts
-from complaints_ledger.demo.planner import PlannerBase
+from complaints_ledger.demo.outcome_steps import OmbudsmanSteps
+from complaints_ledger.demo.profile import weighted
 from complaints_ledger.domain.values import (
     WELL_FOUNDED_OUTCOMES,
     EscalationRoute,
     OmbudsmanDecision,
     Outcome,
-    Remedy,
-    RemedyCompliance,
 )
 
 # Ombudsman decisions after the local process ended, LGSCO-like: most are closed after initial
@@ -46,7 +45,7 @@ FORUM_FINDINGS = (
 )
 
 
-class Aftercare(PlannerBase):
+class Aftercare(OmbudsmanSteps):
     def plan_actions(self, day: date, chance_of_actions: float = 0.85) -> None:
         if self.outcome not in WELL_FOUNDED_OUTCOMES or not self.chance(chance_of_actions):
             return
@@ -104,7 +103,7 @@ class Aftercare(PlannerBase):
     def ombudsman_after_close(self, closed_on: date) -> None:
         body = self.profile.ombudsman
         day = self.days(closed_on, 10, 90)
-        reference = f"{day:%y} {self.rng.randrange(1000):03d} {self.rng.randrange(1000):03d}"
+        reference = self.reference(day)
         self.do(
             "escalate",
             day,
@@ -113,30 +112,9 @@ class Aftercare(PlannerBase):
             reason=f"The complainant took the complaint to the {body}",
             reference=reference,
         )
-        decision = self.rng.choices(
-            [d for d, _ in FINAL_DECISIONS], weights=[w for _, w in FINAL_DECISIONS]
-        )[0]
+        decision = weighted(self.rng, FINAL_DECISIONS)
         decided = self.days(day, 90, 300) if decision in INVESTIGATED else self.days(day, 15, 60)
-        remedies: tuple[Remedy, ...] = ()
-        compliance = RemedyCompliance.NOT_APPLICABLE
-        if decision in {
-            OmbudsmanDecision.UPHELD_FAULT_INJUSTICE,
-            OmbudsmanDecision.UPHELD_FAULT_ONLY,
-        }:
-            remedies = (Remedy.APOLOGY, Remedy.PROCEDURE_CHANGE)
-            if decision == OmbudsmanDecision.UPHELD_FAULT_INJUSTICE:
-                remedies = (Remedy.APOLOGY, Remedy.FINANCIAL, Remedy.PROCEDURE_CHANGE)
-            compliance = RemedyCompliance.COMPLIED if self.chance(0.6) else RemedyCompliance.PENDING
-        self.do(
-            "record_ombudsman_decision",
-            decided,
-            self.manager(),
-            body=body,
-            decision=decision,
-            recommended_remedies=remedies,
-            remedy_compliance=compliance,
-        )
-        if remedies:
+        if self.ombudsman_outcome(decided, decision, reference):
             self.carry_out_recommendations(body)
 
     def carry_out_recommendations(self, body: str) -> None:

@@ -7,6 +7,7 @@ Ofcom drama number range 07700 900000-900999.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from complaints_ledger.demo.timeline import chance
 from complaints_ledger.domain.values import ConsentBasis, Person, Representative
@@ -30,6 +31,38 @@ STREETS = (
     "Larch Close", "Mill Lane", "Harbour View", "Station Road", "Orchard Way", "Kiln Street",
     "Beacon Rise", "Foundry Walk", "Willowbank Drive", "Quarry Brae",
 )  # fmt: skip
+WELSH_FEMALE_NAMES = (
+    "Angharad", "Bethan", "Carys", "Cerys", "Eirlys", "Elin", "Ffion", "Gwenllian", "Lowri",
+    "Mared", "Nerys", "Rhiannon", "Sian", "Tegan",
+)  # fmt: skip
+WELSH_MALE_NAMES = (
+    "Alun", "Bryn", "Dafydd", "Dai", "Emrys", "Gareth", "Gethin", "Huw", "Ieuan", "Iestyn",
+    "Owain", "Rhodri", "Rhys", "Tomos",
+)  # fmt: skip
+WELSH_LAST_NAMES = (
+    "Bevan", "Bowen", "Davies", "Evans", "Griffiths", "Howells", "Jenkins", "Llewellyn",
+    "Meredith", "Morgan", "Parry", "Powell", "Prosser", "Pugh", "Rees", "Vaughan", "Watkins",
+)  # fmt: skip
+WELSH_STREETS = (
+    "Heol y Felin", "Maes y Coed", "Ffordd yr Eglwys", "Stryd Fawr", "Bryn Teg", "Heol Newydd",
+    "Tan y Bryn", "Cae Glas",
+)  # fmt: skip
+NI_FEMALE_NAMES = (
+    "Aoife", "Bronagh", "Ciara", "Clodagh", "Eileen", "Gillian", "Niamh", "Orla", "Roisin",
+    "Sinead", "Una", "Yvonne",
+)  # fmt: skip
+NI_MALE_NAMES = (
+    "Brendan", "Ciaran", "Colm", "Conor", "Darren", "Eamon", "Kieran", "Padraig", "Ronan",
+    "Seamus", "Trevor", "William",
+)  # fmt: skip
+NI_LAST_NAMES = (
+    "Doherty", "Hamill", "Kerr", "Magee", "McAllister", "McCartan", "McCullough", "McKeown",
+    "Mulholland", "O'Neill", "Quinn", "Rooney", "Stewart", "Thompson",
+)  # fmt: skip
+NI_STREETS = (
+    "Lough View", "Glen Road", "Drumard Crescent", "Millbrook Park", "Ballycarn Lane",
+    "Orchard Grove", "Meadowvale", "Church Hill",
+)  # fmt: skip
 FEMALE_RELATIONSHIPS = ("daughter", "wife", "niece", "sister")
 MALE_RELATIONSHIPS = ("son", "husband", "nephew", "brother")
 ANY_RELATIONSHIPS = ("friend", "neighbour", "partner")
@@ -44,21 +77,45 @@ ACCESSIBILITY_NEEDS = (
 )
 
 
-def full_name(rng: random.Random, first_names: tuple[str, ...] | None = None) -> str:
-    first = rng.choice(first_names or rng.choice((FEMALE_NAMES, MALE_NAMES)))
-    return f"{first} {rng.choice(LAST_NAMES)}"
+@dataclass(frozen=True)
+class NamePool:
+    """The names people of one area are given, and its streets."""
+
+    female: tuple[str, ...]
+    male: tuple[str, ...]
+    last: tuple[str, ...]
+    streets: tuple[str, ...]
 
 
-def person(rng: random.Random, town: str, first_names: tuple[str, ...] | None = None) -> Person:
-    name = full_name(rng, first_names)
-    handle = name.lower().replace(" ", ".")
+ANYWHERE = NamePool(FEMALE_NAMES, MALE_NAMES, LAST_NAMES, STREETS)
+WALES = NamePool(WELSH_FEMALE_NAMES, WELSH_MALE_NAMES, WELSH_LAST_NAMES, WELSH_STREETS)
+NORTHERN_IRELAND = NamePool(NI_FEMALE_NAMES, NI_MALE_NAMES, NI_LAST_NAMES, NI_STREETS)
+
+
+def full_name(
+    rng: random.Random, first_names: tuple[str, ...] | None = None, pool: NamePool = ANYWHERE
+) -> str:
+    first = rng.choice(first_names or rng.choice((pool.female, pool.male)))
+    return f"{first} {rng.choice(pool.last)}"
+
+
+def person(
+    rng: random.Random,
+    town: str,
+    first_names: tuple[str, ...] | None = None,
+    pool: NamePool = ANYWHERE,
+) -> Person:
+    name = full_name(rng, first_names, pool)
+    handle = name.lower().replace(" ", ".").replace("'", "")
     email = f"{handle}@example.{rng.choice(('org', 'net'))}" if chance(rng, 0.6) else None
     phone = f"07700 900{rng.randrange(1000):03d}" if email is None or chance(rng, 0.5) else None
-    address = f"{rng.randrange(1, 120)} {rng.choice(STREETS)}, {town}"
+    address = f"{rng.randrange(1, 120)} {rng.choice(pool.streets)}, {town}"
     return Person(name=name, email=email, phone=phone, address=address)
 
 
-def representative(rng: random.Random, town: str, *, care_home: bool) -> Representative:
+def representative(
+    rng: random.Random, town: str, *, care_home: bool, pool: NamePool = ANYWHERE
+) -> Representative:
     consent = ConsentBasis.GIVEN
     if care_home and chance(rng, 0.35):  # residents lacking capacity
         consent = ConsentBasis.LACKS_CAPACITY
@@ -66,13 +123,15 @@ def representative(rng: random.Random, town: str, *, care_home: bool) -> Represe
         consent = ConsentBasis.DECEASED
     group, first_names = rng.choice(
         (
-            (FEMALE_RELATIONSHIPS, FEMALE_NAMES),
-            (MALE_RELATIONSHIPS, MALE_NAMES),
+            (FEMALE_RELATIONSHIPS, pool.female),
+            (MALE_RELATIONSHIPS, pool.male),
             (ANY_RELATIONSHIPS, None),
         )
     )
     return Representative(
-        person=person(rng, town, first_names), relationship=rng.choice(group), consent=consent
+        person=person(rng, town, first_names, pool),
+        relationship=rng.choice(group),
+        consent=consent,
     )
 
 

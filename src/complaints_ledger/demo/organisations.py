@@ -1,4 +1,5 @@
-"""The invented organisations of the demo world: councils, providers, an NHS trust, Healthwatch.
+"""The invented organisations of the demo world in England and Scotland: councils, providers, an
+NHS trust, Healthwatch (Wales and Northern Ireland: devolved.py; all of them: world.py).
 
 Each has its complaints staff (officers, investigators, a manager) and the person who signs the
 responses. Services name the subjects complaints about them usually raise, and the regime they
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from complaints_ledger.demo.names import ANYWHERE, NamePool
 from complaints_ledger.domain.calendars import Calendar
 from complaints_ledger.domain.regime_rules import CALENDARS
 from complaints_ledger.domain.values import Actor, Ombudsman, RegimeId, Role
@@ -42,6 +44,8 @@ class Organisation:
     forum: str | None = None
     backlog_since: date | None = None  # short-staffed since: late acknowledgements and responses
     non_statutory: tuple[Service, ...] = ()  # lgsco-code services (councils, from 1 Apr 2026)
+    people: NamePool = ANYWHERE  # the names of the people who complain to it
+    advocacy: str = "Northshire Advocacy Hub (Care Act independent advocate)"
 
     @property
     def calendar(self) -> Calendar:
@@ -149,6 +153,7 @@ GLENBURN = Organisation(
     signatory="Fiona Lennox, Chief Social Work Officer",
     forum="Glenburn Complaints Review Forum",
     backlog_since=date(2026, 8, 1),
+    advocacy="Glenburn Independent Advocacy (independent advocate)",
 )
 PROVIDERS = (
     Organisation(
@@ -235,20 +240,6 @@ HEALTHWATCH_NORTHSHIRE = Organisation(
     signatory="Carol Dyson, Healthwatch Manager",
 )
 ENGLISH_COUNCILS = (NORTHSHIRE, RIVERSIDE)
-ALL = (*ENGLISH_COUNCILS, GLENBURN, *PROVIDERS, NHS, HEALTHWATCH_NORTHSHIRE)
-BY_NAME = {organisation.name: organisation for organisation in ALL}
-# Who receives new feedback, and how often (Healthwatch passes everything on: no wrong door).
-RECEIVERS: tuple[tuple[Organisation, int], ...] = (
-    (NORTHSHIRE, 24),
-    (RIVERSIDE, 20),
-    (GLENBURN, 13),
-    (PROVIDERS[0], 8),
-    (PROVIDERS[1], 5),
-    (PROVIDERS[2], 3),
-    (PROVIDERS[3], 5),
-    (NHS, 9),
-    (HEALTHWATCH_NORTHSHIRE, 8),
-)
 # Where Healthwatch refers feedback to, and how often.
 HEALTHWATCH_TARGETS: tuple[tuple[Organisation, int], ...] = (
     (NORTHSHIRE, 4),

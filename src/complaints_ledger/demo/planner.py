@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from complaints_ledger.demo.profile import Profile
     from complaints_ledger.demo.timeline import Command
 
-LEDGER_COMMANDS = frozenset(name for name in vars(LedgerCommands) if not name.startswith("_"))
+# The case commands, those of the mixins (outcomes, exclusions) included.
+LEDGER_COMMANDS = frozenset(name for name in dir(LedgerCommands) if not name.startswith("_"))
 OUTCOMES = ((Outcome.UPHELD, 28), (Outcome.PARTLY_UPHELD, 37), (Outcome.NOT_UPHELD, 35))
 
 
@@ -41,8 +42,11 @@ def call(command: str, **kwargs: Any) -> Command:
 
 
 class PlannerBase:
-    def __init__(self, rng: random.Random, case: int, profile: Profile) -> None:
+    def __init__(
+        self, rng: random.Random, extra: random.Random, case: int, profile: Profile
+    ) -> None:
         self.rng = rng
+        self.extra = extra  # draws for the later additions (runner.plan_dataset)
         self.profile = profile
         self.builder = CaseBuilder(rng, case)
         self.org = profile.handler
@@ -52,6 +56,8 @@ class PlannerBase:
         self.outcome: Outcome | None = None
         self.actions: list[str] = []
         self.lessons = 0
+        self.remedy_ids = 0  # ombudsman remedies so far: R1, R2, ...
+        self.resolved_locally = False  # Wales: a local resolution discussion resolved it
         self.later_steps: list[tuple[datetime, int, str, Actor, dict[str, Any]]] = []
 
     # ---- time ---------------------------------------------------------------------------
@@ -84,6 +90,9 @@ class PlannerBase:
 
     def chance(self, probability: float) -> bool:
         return chance(self.rng, probability)
+
+    def extra_chance(self, probability: float) -> bool:
+        return chance(self.extra, probability)
 
     # ---- people -------------------------------------------------------------------------
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from complaints_ledger.demo import names, texts
+from complaints_ledger.demo import names, texts, world
 from complaints_ledger.demo import organisations as orgs
+from complaints_ledger.demo.detours import Detour, choose_detour
 from complaints_ledger.demo.timeline import chance, moment, next_working_day
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.complaint import Intake
@@ -49,6 +50,7 @@ class Profile:
     late: bool  # made after the reg 12 time limit: accepted with both limbs recorded
     referral_reason: str | None
     intake: Intake
+    detour: Detour | None = None  # a referral that goes to a wrong door first (partners.py)
 
     @property
     def ombudsman(self) -> Ombudsman:
@@ -59,12 +61,13 @@ class Profile:
         return self.referral_reason is not None
 
 
-def choose_profile(rng: random.Random, anchor: date) -> Profile:
+def choose_profile(rng: random.Random, extra: random.Random, anchor: date) -> Profile:
     received_day = anchor - timedelta(days=_days_ago(rng))
-    receiver = weighted(rng, orgs.RECEIVERS)
+    receiver = _receiver(rng, extra)
     handler, reason = _handler(rng, receiver)
     service = _service(rng, handler, received_day)
     kind = weighted(rng, KINDS)
+    detour = None if kind == Kind.COMPLIMENT else choose_detour(extra, receiver, handler)
     regime = service.regime or handler.regime
     channel = _channel(rng, receiver)
     received_at = _receipt_moment(rng, receiver, channel, received_day)
@@ -77,8 +80,14 @@ def choose_profile(rng: random.Random, anchor: date) -> Profile:
     intake = _intake(rng, (receiver, handler, service), kind, channel, received_day, late=late)
     intake = replace(intake, regime=intake_regime)
     return Profile(
-        receiver, handler, service, kind, regime, received_at, logged, late, reason, intake
+        receiver, handler, service, kind, regime, received_at, logged, late, reason, intake, detour
     )
+
+
+def _receiver(rng: random.Random, extra: random.Random) -> orgs.Organisation:
+    if chance(extra, world.DEVOLVED_SHARE):
+        return weighted(extra, world.DEVOLVED_RECEIVERS)
+    return weighted(rng, world.RECEIVERS)
 
 
 def _days_ago(rng: random.Random) -> int:
@@ -169,7 +178,9 @@ def _intake(
     care_home = any(s in {orgs.RESIDENTIAL, orgs.DIGNITY} for s in subjects)
     representative = None
     if chance(rng, 0.45 if care_home else 0.2):
-        representative = names.representative(rng, handler.town, care_home=care_home)
+        representative = names.representative(
+            rng, handler.town, care_home=care_home, pool=handler.people
+        )
     advocacy = _advocacy(rng, handler) if kind == Kind.COMPLAINT else None
     if advocacy and chance(rng, 0.6):
         channel = Channel.VIA_ADVOCATE
@@ -182,7 +193,7 @@ def _intake(
         about_organisation=service.about or handler.name,
         service=service.name,
         subjects=subjects,
-        complainant=names.person(rng, handler.town),
+        complainant=names.person(rng, handler.town, pool=handler.people),
         summary=texts.summary(rng, kind, subjects),
         representative=representative,
         accessibility_needs=names.accessibility_needs(rng) if chance(rng, 0.12) else (),
@@ -194,8 +205,4 @@ def _intake(
 
 
 def _advocacy(rng: random.Random, handler: orgs.Organisation) -> str | None:
-    if not chance(rng, 0.07):
-        return None
-    if handler.regime == RegimeId.SPSO_MCHP:
-        return "Glenburn Independent Advocacy (independent advocate)"
-    return "Northshire Advocacy Hub (Care Act independent advocate)"
+    return handler.advocacy if chance(rng, 0.07) else None

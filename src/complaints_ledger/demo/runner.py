@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from complaints_ledger.application.context import CommandContext
-from complaints_ledger.demo.organisations import ALL
+from complaints_ledger.demo.bodies import OMBUDSMAN_NAMES, REGULATOR_NAMES
 from complaints_ledger.demo.scenario import plan_case
+from complaints_ledger.demo.world import ALL
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.domain.registry import OrganisationKind
-from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Role
+from complaints_ledger.domain.values import Actor, Ombudsman, Role
 
 if TYPE_CHECKING:
     from complaints_ledger.application.ledger import ComplaintsLedger
@@ -49,13 +50,19 @@ class DemoPlan:
 
 
 def plan_dataset(seed: int, complaints: int, anchor: date) -> DemoPlan:
-    """Plan `complaints` cases; case n's plan depends only on the seed, n and the anchor day."""
+    """Plan `complaints` cases; case n's plan depends only on the seed, n and the anchor day.
+
+    Each case draws from two streams: `rng` for what every case has, and `extra` for whether it
+    has one of the later additions (Wales and Northern Ireland, referral detours, exclusions,
+    ombudsman remedies, regulator acknowledgements). Adding those changed only the cases that
+    have them: the rest of a seed's world stayed as it was."""
     master = random.Random(seed)  # noqa: S311 - invented data, not security
     cutoff = datetime.combine(anchor, time(0), UTC)
     cases = []
     for case in range(complaints):
-        rng = random.Random(master.getrandbits(64))  # noqa: S311
-        cases.append(tuple(plan_case(rng, case, anchor).recorded_before(cutoff)))
+        bits = master.getrandbits(64)
+        rng, extra = random.Random(bits), random.Random(f"extra-{bits}")  # noqa: S311
+        cases.append(tuple(plan_case(rng, extra, case, anchor).recorded_before(cutoff)))
     return DemoPlan(seed=seed, anchor=anchor, cases=tuple(cases))
 
 
@@ -89,19 +96,6 @@ def write_plan(ledger: ComplaintsLedger, clock: SimulatedClock, plan: DemoPlan) 
     return written
 
 
-OMBUDSMAN_ORGANISATIONS = (
-    ("Local Government and Social Care Ombudsman", Ombudsman.LGSCO),
-    ("Parliamentary and Health Service Ombudsman", Ombudsman.PHSO),
-    ("Scottish Public Services Ombudsman", Ombudsman.SPSO),
-)
-
-
-REGULATOR_ORGANISATIONS = (
-    ("Care Quality Commission", Regulator.CQC),
-    ("Care Inspectorate", Regulator.CARE_INSPECTORATE),
-)
-
-
 def first_recorded_at(plan: DemoPlan, default: datetime) -> datetime:
     return min((case[0].recorded_at for case in plan.cases if case), default=default)
 
@@ -115,7 +109,7 @@ def register_organisations(ledger: ComplaintsLedger, clock: SimulatedClock, at: 
     wanted: list[tuple[str, OrganisationKind, Ombudsman | None]] = [
         (organisation.name, OrganisationKind(organisation.kind), None) for organisation in ALL
     ]
-    wanted += [(name, OrganisationKind.OMBUDSMAN, body) for name, body in OMBUDSMAN_ORGANISATIONS]
+    wanted += [(name, OrganisationKind.OMBUDSMAN, body) for body, name in OMBUDSMAN_NAMES.items()]
     registered = 0
     for name, kind, body in wanted:
         if ledger.organisation(name) is None:
@@ -123,7 +117,7 @@ def register_organisations(ledger: ComplaintsLedger, clock: SimulatedClock, at: 
                 CommandContext(operator), name=name, kind=kind, ombudsman_body=body
             )
             registered += 1
-    for name, regulator in REGULATOR_ORGANISATIONS:
+    for regulator, name in REGULATOR_NAMES.items():
         if ledger.organisation(name) is None:
             ledger.register_organisation(
                 CommandContext(operator),

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from complaints_ledger.demo import organisations as orgs
 from complaints_ledger.demo.aftercare import Aftercare
+from complaints_ledger.demo.exclusion_steps import ExclusionSteps
+from complaints_ledger.demo.partners import Partners
 from complaints_ledger.demo.profile import Profile, choose_profile
 from complaints_ledger.demo.stages import Stages
 from complaints_ledger.domain.calendars import uk_local_date
+from complaints_ledger.domain.lifecycle import CODE_REGIMES
 from complaints_ledger.domain.values import (
-    Actor,
     Channel,
     EscalationRoute,
     Kind,
@@ -30,14 +32,38 @@ if TYPE_CHECKING:
     from complaints_ledger.demo.timeline import CaseBuilder, Command
 
 
-class CasePlanner(Stages, Aftercare):
+SAFEGUARDING_REASONS = {
+    RegimeId.SPSO_MCHP: "Adult Support and Protection referral to Glenburn social work",
+    RegimeId.WALES_2014: "Enquiries about an adult at risk opened by the safeguarding team "
+    "(s126 Social Services and Well-being (Wales) Act 2014)",
+    RegimeId.NI_HSC: "Referral to the trust's adult protection gateway team",
+}
+ENGLAND_SAFEGUARDING = (
+    "Possible neglect referred to the adult safeguarding team (s42 Care Act 2014)"
+)
+# Regulators notified of a safeguarding concern, by regime (the nation's care regulator).
+REGULATORS = {
+    RegimeId.SPSO_MCHP: (
+        Regulator.CARE_INSPECTORATE,
+        "Care Inspectorate notified of the allegation",
+    ),
+    RegimeId.WALES_2014: (Regulator.CIW, "Care Inspectorate Wales notified of the allegation"),
+    RegimeId.NI_HSC: (Regulator.RQIA, "RQIA notified of the allegation about the care home"),
+}
+ENGLAND_REGULATOR = (Regulator.CQC, "CQC notified of the allegation (Regulation 18 notification)")
+# Organisations that notify the regulator: care providers, and in Wales and Northern Ireland the
+# council and the trust that arrange the care.
+NOTIFYING_REGIMES = frozenset({RegimeId.WALES_2014, RegimeId.NI_HSC})
+
+
+class CasePlanner(Stages, Aftercare, Partners, ExclusionSteps):
     def plan(self) -> CaseBuilder:
         self.intake_steps()
         if self.profile.kind == Kind.COMPLIMENT:
             self.compliment()
         elif self.profile.kind == Kind.CONCERN:
             self.concern()
-        else:
+        elif not self.excluded():
             self.complaint(self.acknowledge_stage_1())
         self.flush()
         return self.builder
@@ -58,6 +84,7 @@ class CasePlanner(Stages, Aftercare):
             self.correct_receipt()
         if profile.referral_reason is not None:
             self.referral(actor)
+        self.recalled_referral()
         if "safeguarding" in profile.intake.subjects and profile.kind != Kind.COMPLIMENT:
             self.safeguarding()
 
@@ -79,39 +106,15 @@ class CasePlanner(Stages, Aftercare):
             reason=reason,
         )
 
-    def referral(self, actor: Actor) -> None:
-        """No wrong door: passed on with consent; the handling organisation's clocks restart."""
-        profile = self.profile
-        day = self.wd(self.today, self.rng.randint(0, 2))
-        self.do(
-            "refer",
-            day,
-            actor,
-            to_organisation=self.org.name,
-            reason=profile.referral_reason,
-            consent_to_share=True,
-        )
-        accepted = self.wd(self.today, self.rng.randint(0, 2))
-        self.receipt = self.do("accept_referral", accepted, regime=profile.regime)
-
     def safeguarding(self) -> None:
         if not self.chance(0.6):
             return
-        scotland = self.profile.regime == RegimeId.SPSO_MCHP
-        reason = (
-            "Adult Support and Protection referral to Glenburn social work"
-            if scotland
-            else "Possible neglect referred to the adult safeguarding team (s42 Care Act 2014)"
-        )
+        reason = SAFEGUARDING_REASONS.get(self.profile.regime, ENGLAND_SAFEGUARDING)
         day = self.wd(self.today, self.rng.randint(0, 1))
         self.do("escalate", day, route=EscalationRoute.SAFEGUARDING, reason=reason)
-        if self.org.kind == "provider" and self.chance(0.5):
-            regulator = Regulator.CARE_INSPECTORATE if scotland else Regulator.CQC
-            reason = (
-                "Care Inspectorate notified of the allegation"
-                if scotland
-                else "CQC notified of the allegation (Regulation 18 notification)"
-            )
+        notifies = self.org.kind == "provider" or self.profile.regime in NOTIFYING_REGIMES
+        if notifies and self.chance(0.5):
+            regulator, reason = REGULATORS.get(self.profile.regime, ENGLAND_REGULATOR)
             self.do(
                 "escalate",
                 self.today,
@@ -119,6 +122,7 @@ class CasePlanner(Stages, Aftercare):
                 reason=reason,
                 regulator=regulator,
             )
+            self.regulator_acknowledgement(regulator)
 
     # ---- the three kinds ---------------------------------------------------------------------
 
@@ -169,9 +173,9 @@ class CasePlanner(Stages, Aftercare):
         if responded is None:
             return
         self.plan_actions(self.today)
-        code = self.profile.regime != RegimeId.ENGLAND_2009
+        code = self.profile.regime in CODE_REGIMES  # a second local stage
         stage_2 = 0.4 if self.outcome == Outcome.NOT_UPHELD else 0.2
-        if code and self.chance(stage_2):
+        if code and not self.resolved_locally and self.chance(stage_2):
             self.stage_two(self.today)
             self.plan_actions(self.today, chance_of_actions=0.5)
         closed = self.close(self.today)
@@ -189,5 +193,5 @@ def _receive(profile: Profile) -> Command:
     return run
 
 
-def plan_case(rng: random.Random, case: int, anchor: date) -> CaseBuilder:
-    return CasePlanner(rng, case, choose_profile(rng, anchor)).plan()
+def plan_case(rng: random.Random, extra: random.Random, case: int, anchor: date) -> CaseBuilder:
+    return CasePlanner(rng, extra, case, choose_profile(rng, extra, anchor)).plan()

@@ -1,7 +1,8 @@
 """Planning the local stages of a complaint: acknowledgement, investigation, extensions, response.
 
 Each regime's clocks shape the plan: most cases meet their deadlines, some are extended (code
-regimes) or given a longer agreed period (england-2009), some are simply late.
+regimes, Wales, Northern Ireland) or given a longer agreed period (england-2009), some are simply
+late.
 """
 
 from __future__ import annotations
@@ -9,30 +10,27 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from complaints_ledger.demo import texts
-from complaints_ledger.demo.planner import PlannerBase
+from complaints_ledger.demo import bodies, texts
+from complaints_ledger.demo.outcome_steps import OmbudsmanSteps
+from complaints_ledger.demo.texts import SUBJECT_REMEDIES
 from complaints_ledger.domain.calendars import months_beginning_with, working_days_between
 from complaints_ledger.domain.values import (
     WELL_FOUNDED_OUTCOMES,
     Actor,
     EscalationRoute,
     ExtendedDeadline,
-    Ombudsman,
-    OmbudsmanDecision,
     Outcome,
     RegimeId,
     Remedy,
 )
 
 Item = tuple[date, int, str, Actor | None, dict[str, Any]]  # day, order within day, command, ...
-CODE_ACK_DAYS, ENGLAND_ACK_DAYS, SPSO_STAGE_2_ACK_DAYS = 5, 3, 3
-SUBJECT_REMEDIES = {
-    "charging": Remedy.REFUND,
-    "assessment and care planning": Remedy.FRESH_ASSESSMENT,
-    "staff attitude": Remedy.TRAINING,
-    "dignity and privacy": Remedy.TRAINING,
-    "medication": Remedy.TRAINING,
-}
+CODE_ACK_DAYS, SPSO_STAGE_2_ACK_DAYS = 5, 3
+# Acknowledgement within 3 (england-2009 reg 13), 2 (WSI 2014/1794 reg 15; HSC NI) working days
+ACK_DAYS = {RegimeId.ENGLAND_2009: 3, RegimeId.WALES_2014: 2, RegimeId.NI_HSC: 2}
+WALES_DISCUSSION_DAYS, WALES_INVESTIGATION_DAYS, NI_RESPONSE_DAYS = 10, 25, 20
+# Codes whose stage 1 extension has a limit: going beyond it needs a manager's good reason.
+LIMITED_EXTENSIONS = frozenset({RegimeId.LGSCO_CODE, RegimeId.HOUSING_OMBUDSMAN_CODE})
 UPDATES = (
     ("phone", "Called to explain we are waiting for the care records from the provider."),
     ("email", "Update: staff statements are being taken; we will write again next week."),
@@ -43,7 +41,7 @@ UPDATES = (
 )
 
 
-class Stages(PlannerBase):
+class Stages(OmbudsmanSteps):
     # ---- stage 1 --------------------------------------------------------------------------
 
     def acknowledge_stage_1(self) -> date:
@@ -51,7 +49,7 @@ class Stages(PlannerBase):
         if regime == RegimeId.SPSO_MCHP:  # frontline: acknowledged at once
             day = self.wd(receipt, self.rng.randint(0, 1))
         else:
-            due = ENGLAND_ACK_DAYS if regime == RegimeId.ENGLAND_2009 else CODE_ACK_DAYS
+            due = ACK_DAYS.get(regime, CODE_ACK_DAYS)
             late = self.rng.randint(1, 6) if self.chance(0.15) else 0
             if self.backlog and self.chance(0.5):
                 late = self.rng.randint(2, 20)
@@ -87,13 +85,44 @@ class Stages(PlannerBase):
     def response_plan(self, ack_day: date) -> tuple[date, list[Item]]:
         if self.chance(0.04):  # the investigator left and the case sat untouched for weeks
             return self.stalled_plan(ack_day)
-        if self.profile.regime == RegimeId.ENGLAND_2009:
+        regime, response = self.profile.regime, ExtendedDeadline.RESPONSE
+        if regime == RegimeId.ENGLAND_2009:
             day, items = self.england_plan()
-        elif self.profile.regime == RegimeId.SPSO_MCHP:
-            day, items = self.extended_plan(self.receipt_day, 5, ExtendedDeadline.RESPONSE, 5)
-        else:
-            day, items = self.extended_plan(ack_day, 10, ExtendedDeadline.RESPONSE, 10)
+        elif regime == RegimeId.SPSO_MCHP:
+            day, items = self.extended_plan(self.receipt_day, 5, response, 5)
+        elif regime == RegimeId.NI_HSC:  # counted from receipt
+            day, items = self.extended_plan(self.receipt_day, NI_RESPONSE_DAYS, response, 10)
+        elif regime == RegimeId.WALES_2014:
+            day, items = self.local_resolution_plan(ack_day)
+        else:  # the codes: counted from the acknowledgement
+            day, items = self.extended_plan(ack_day, 10, response, 10)
         return max(day, self.wd(ack_day, 1)), items
+
+    def local_resolution_plan(self, ack_day: date) -> tuple[date, list[Item]]:
+        """Wales: a discussion within 10 working days of the acknowledgement (reg 16(3)), or of
+        an extension agreed with the complainant (reg 16(4)); when it resolves the matter, its
+        written terms within 5 working days (reg 16(5)); otherwise a written response later."""
+        roll, items, due = self.rng.random(), list[Item](), WALES_DISCUSSION_DAYS
+        if roll < 0.8:  # noqa: PLR2004 - most are held in time...
+            discussed = self.wd(ack_day, self.rng.randint(2, due))
+        elif roll < 0.9:  # noqa: PLR2004 - ...some later, by agreement...
+            extra = self.rng.randint(3, 10)
+            reason = "The complainant is in hospital; we agreed to meet once they are home"
+            extension: dict[str, Any] = {"deadline": ExtendedDeadline.RESPONSE}
+            extension |= {"working_days": extra, "reason": reason, "complainant_consent": True}
+            items.append(
+                (self.wd(ack_day, self.rng.randint(2, 8)), 1, "extend_deadline", None, extension)
+            )
+            discussed = self.wd(ack_day, self.rng.randint(due + 1, due + extra))
+        else:  # ...and the rest late
+            discussed = self.wd(ack_day, due + self.rng.randint(1, 5))
+        self.resolved_locally = self.chance(0.55)
+        summary = texts.WELSH_DISCUSSIONS[self.resolved_locally]
+        discussion = {"resolved": self.resolved_locally, "summary": summary}
+        items.append((discussed, 2, "record_local_resolution", None, discussion))
+        if self.resolved_locally:  # the written terms, mostly within the 5 working days
+            return self.wd(discussed, self.rng.randint(1, 5 if self.chance(0.9) else 9)), items
+        return self.wd(discussed, self.rng.randint(5, 25)), items
 
     def stalled_plan(self, ack_day: date) -> tuple[date, list[Item]]:
         if self.profile.regime != RegimeId.ENGLAND_2009:
@@ -150,8 +179,8 @@ class Stages(PlannerBase):
         reason = "The care provider's records are still awaited; the complainant agreed"
         args = {"deadline": deadline, "reason": reason, "complainant_consent": True}
         items: list[Item] = [(ext_day, 1, "extend_deadline", None, {**args, "working_days": first})]
-        total, spso_stage_1 = first, self.profile.regime == RegimeId.SPSO_MCHP
-        if not spso_stage_1 and deadline == ExtendedDeadline.RESPONSE and self.chance(0.3):
+        total, limited = first, self.profile.regime in LIMITED_EXTENSIONS
+        if limited and deadline == ExtendedDeadline.RESPONSE and self.chance(0.3):
             second = self.rng.randint(limit - first + 1, limit - first + 8)
             reason = "Further extension beyond the code's limit: a key witness is on long leave"
             day = self.wd(ext_day, self.rng.randint(1, 3))
@@ -201,34 +230,18 @@ class Stages(PlannerBase):
         self.emit([item for item in items if item[0] < day])
         self.do("withdraw", day, reason=self.rng.choice(texts.WITHDRAWAL_REASONS))
 
-    def premature_ombudsman(self, start: date) -> None:
-        """The complainant went to the ombudsman before the local process had finished."""
-        body = self.profile.ombudsman
-        day = self.days(start, 3, 20)
-        reason = f"The complainant contacted the {body} before our response"
-        reference = self.reference(day)
-        route = EscalationRoute.OMBUDSMAN
-        self.later("escalate", day, route=route, body=body, reason=reason, reference=reference)
-        decision = OmbudsmanDecision.REFERRED_BACK_FOR_LOCAL_RESOLUTION
-        if self.chance(0.25):
-            decision = OmbudsmanDecision.CLOSED_AFTER_INITIAL_ENQUIRIES
-        decided = self.days(day, 15, 40)
-        self.later(
-            "record_ombudsman_decision", decided, self.manager(), body=body, decision=decision
-        )
-
-    def reference(self, day: date) -> str:
-        return f"{day:%y} {self.rng.randrange(1000):03d} {self.rng.randrange(1000):03d}"
-
     # ---- responses -----------------------------------------------------------------------
 
     def respond(self, day: date, *, stage: int) -> None:
         self.outcome = self.pick_outcome()
         body = self.profile.ombudsman
+        considered = "we looked at the records and spoke to the staff involved"
+        if stage == 1 and self.resolved_locally:
+            considered = "the terms of the resolution we agreed when we met"
         summary = (
-            f"Stage {stage} response: we looked at the records and spoke to the staff involved. "
+            f"Stage {stage} response: {considered}. "
             f"Conclusion: {self.outcome.value.replace('_', ' ')}. If you remain unhappy you can "
-            f"ask the {OMBUDSMAN_NAMES[body]} to look at your complaint."
+            f"ask the {bodies.OMBUDSMAN_NAMES[body]} to look at your complaint."
         )
         self.do(
             "send_response",
@@ -260,22 +273,18 @@ class Stages(PlannerBase):
         reason = self.rng.choice(texts.STAGE_2_REASONS)
         self.do("escalate", request, route=EscalationRoute.STAGE_2, reason=reason)
         ack_due = SPSO_STAGE_2_ACK_DAYS if regime == RegimeId.SPSO_MCHP else CODE_ACK_DAYS
+        ack_due = ACK_DAYS.get(regime, ack_due)
         late = self.rng.randint(1, 4) if self.chance(0.12) else 0
         ack_day = self.wd(request, ack_due + late if late else self.rng.randint(1, ack_due))
         self.do("acknowledge", ack_day, discussion_offered=True)
-        base = request if regime == RegimeId.SPSO_MCHP else ack_day
-        respond_day, items = self.extended_plan(base, 20, ExtendedDeadline.STAGE_2_RESPONSE, 20)
+        base, due = ack_day, 20  # the codes: counted from the acknowledgement
+        if regime == RegimeId.SPSO_MCHP:
+            base = request
+        elif regime == RegimeId.WALES_2014:  # the formal investigation
+            base, due = request, WALES_INVESTIGATION_DAYS
+        deadline = ExtendedDeadline.STAGE_2_RESPONSE
+        respond_day, items = self.extended_plan(base, due, deadline, 20)
         respond_day = max(respond_day, self.wd(ack_day, 2))
         self.emit(items + self.investigation_items(ack_day, respond_day, stage=2))
         self.respond(respond_day, stage=2)
         return respond_day
-
-
-OMBUDSMAN_NAMES = {
-    Ombudsman.LGSCO: "Local Government and Social Care Ombudsman",
-    Ombudsman.PHSO: "Parliamentary and Health Service Ombudsman",
-    Ombudsman.SPSO: "Scottish Public Services Ombudsman",
-    Ombudsman.PSOW: "Public Services Ombudsman for Wales",
-    Ombudsman.NIPSO: "Northern Ireland Public Services Ombudsman",
-    Ombudsman.HOUSING_OMBUDSMAN: "Housing Ombudsman",
-}

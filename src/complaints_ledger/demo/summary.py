@@ -8,12 +8,20 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from complaints_ledger.application.outcome_view import decision_views, remedy_views
 from complaints_ledger.domain.clocks import DeadlineStatus
+from complaints_ledger.domain.local_resolution import LOCAL_RESOLUTION
+from complaints_ledger.domain.outcomes import REMEDIES
+from complaints_ledger.domain.referrals import referral_chain
+from complaints_ledger.domain.regime_rules import NATIONS
 from complaints_ledger.domain.values import EscalationRoute
 
 if TYPE_CHECKING:
     from complaints_ledger.application.ledger import ComplaintsLedger
     from complaints_ledger.domain.complaint import Complaint
+
+
+DETOURS = ("declined", "recalled", "passed_on")  # referral chain steps of a detour
 
 
 @dataclass(frozen=True)
@@ -31,12 +39,20 @@ class DemoSummary:
     by_organisation: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     kinds: Counter[str] = field(default_factory=Counter)
     regimes: Counter[str] = field(default_factory=Counter)
+    nations: Counter[str] = field(default_factory=Counter)
     open_cases: int = 0
     open_overdue: int = 0  # open cases with a statutory deadline missed and still not met
-    referrals: int = 0  # no wrong door: passed to another organisation
+    referrals: int = 0  # no wrong door: offers to another organisation
+    # Cases whose referral went wrong: declined (then referred again), recalled, passed on.
+    referral_detours: Counter[str] = field(default_factory=Counter)
+    exclusions: Counter[str] = field(default_factory=Counter)  # reg 8, by ground
+    local_resolutions: Counter[str] = field(default_factory=Counter)  # Wales: resolved or not
     stage_2: int = 0
     ombudsman_referrals: Counter[str] = field(default_factory=Counter)  # by body
     ombudsman_decisions: Counter[str] = field(default_factory=Counter)
+    remedies: Counter[str] = field(default_factory=Counter)  # complied, late, overdue, pending
+    regulator_notifications: int = 0
+    regulator_acknowledgements: int = 0
     examples: Examples | None = None
 
     def add(self, case: Complaint) -> None:
@@ -45,14 +61,31 @@ class DemoSummary:
         self.by_organisation[case.handling_organisation][str(case.status)] += 1
         self.kinds[str(case.kind)] += 1
         self.regimes[str(case.regime)] += 1
-        self.referrals += len(case.records.get("referrals", []))
+        self.nations[str(NATIONS[case.regime])] += 1
+        self.add_referrals(case)
         self.stage_2 += case.stage_2_requested_at is not None
-        self.ombudsman_referrals.update(case.ombudsman_bodies)
-        decisions = case.records.get("ombudsman_decisions", [])
-        self.ombudsman_decisions.update(str(entry["decision"]) for entry in decisions)
+        self.add_outcomes(case)
         if case.is_open:
             self.open_cases += 1
             self.open_overdue += overdue(case, self.today)
+
+    def add_referrals(self, case: Complaint) -> None:
+        self.referrals += len(case.records.get("referrals", []))
+        steps = {step["step"] for step in referral_chain(case.records)}
+        self.referral_detours.update(steps & set(DETOURS))
+        if case.exclusion is not None:
+            self.exclusions[str(case.exclusion["ground"])] += 1
+        self.local_resolutions.update(
+            "resolved" if entry["resolved"] else "not resolved"
+            for entry in case.records.get(LOCAL_RESOLUTION, [])
+        )
+
+    def add_outcomes(self, case: Complaint) -> None:
+        self.ombudsman_referrals.update(case.ombudsman_bodies)
+        self.ombudsman_decisions.update(str(view["decision"]) for view in decision_views(case))
+        self.remedies.update(str(view["status"]) for view in remedy_views(case, self.today))
+        self.regulator_notifications += len(case.records.get("regulator_notifications", []))
+        self.regulator_acknowledgements += len(case.records.get("regulator_acknowledgements", []))
 
 
 def overdue(case: Complaint, today: date) -> bool:
@@ -83,9 +116,11 @@ def summarise(ledger: ComplaintsLedger, today: date) -> DemoSummary:
 
 
 def _interest(case: Complaint) -> int:
-    """How good an example a case is: an ombudsman decision, a stage 2, plenty of events."""
+    """How good an example a case is: an ombudsman decision with remedies, a stage 2, plenty of
+    events."""
     score = min(case.version, 25)
-    score += 40 * bool(case.records.get("ombudsman_decisions"))
+    score += 40 * bool(decision_views(case))
+    score += 10 * bool(case.records.get(REMEDIES))
     score += 20 * (case.stage_2_requested_at is not None)
     escalations = case.records.get("escalations", [])
     score += 5 * any(e["route"] == EscalationRoute.SAFEGUARDING for e in escalations)

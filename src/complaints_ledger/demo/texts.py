@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from complaints_ledger.domain.values import Kind
+from complaints_ledger.domain.values import Kind, Remedy
 
 COMPLAINTS: dict[str, tuple[str, ...]] = {
     "assessment and care planning": (
@@ -86,6 +86,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "discharge and transfers": ("Agree a joint discharge checklist with the ward", "Head of Flow"),
     "medication": ("Medication competency checks for all staff", "Clinical Lead"),
 }
+# The remedy a well-founded complaint about each subject calls for, besides an apology.
+SUBJECT_REMEDIES = {
+    "charging": Remedy.REFUND,
+    "assessment and care planning": Remedy.FRESH_ASSESSMENT,
+    "staff attitude": Remedy.TRAINING,
+    "dignity and privacy": Remedy.TRAINING,
+    "medication": Remedy.TRAINING,
+}
 LESSONS: dict[str, tuple[str, str]] = {
     "assessment and care planning": (
         "Assessment and care planning",
@@ -106,6 +114,13 @@ LESSONS: dict[str, tuple[str, str]] = {
         "Discharges went ahead without care in place.",
     ),
     "medication": ("Medication safety", "Gaps in MAR charts were not picked up."),
+}
+# Wales, reg 16: what a local resolution discussion agreed, by whether it resolved the matter.
+WELSH_DISCUSSIONS = {
+    True: "Met the complainant at home: we apologised for the missed calls and agreed a review "
+    "of the care plan within two weeks, which they accepted as resolving the complaint.",
+    False: "Discussed the complaint by phone; the complainant asked for a full investigation "
+    "and a written response.",
 }
 STAGE_2_REASONS = (
     "The complainant does not accept the stage 1 findings on missed visits.",
