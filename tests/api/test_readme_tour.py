@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_serve_processes import _wait_ready as wait_ready
-from tests.local_servers import free_port
+from tests.local_servers import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
