@@ -70,13 +70,18 @@ def serving(url: str, folder: Path, *options: str) -> Iterator[tuple[str, subpro
         wait_ready(base, server, folder / "server.log")
         yield base, server
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
         log.close()
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as a person stops it; killed if it has not ended 30 s later."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:

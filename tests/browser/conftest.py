@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, Response, sync_playwright
 
 from tests.browser.watch import PageWatch
 from tests.local_servers import serving
@@ -99,6 +99,16 @@ def page(browser: BrowserContext) -> Page:
 def watch(page: Page) -> PageWatch:
     """What goes wrong on `page`, recorded from before its first navigation."""
     return PageWatch.on(page)
+
+
+def open_page(page: Page, url: str, *, status: int = 200) -> Response:
+    """Go to `url`, check the document's status, and wait until GOV.UK Frontend has started
+    (its skip link marked as set up), so that what follows sees the enhanced page."""
+    response = page.goto(url)
+    assert response is not None, url
+    assert response.status == status, (url, response.status)
+    page.wait_for_selector("[data-govuk-skip-link-init]")
+    return response
 
 
 def save_screenshot(page: Page, name: str) -> Path:

@@ -7,7 +7,7 @@ import httpx
 from playwright.sync_api import Page
 
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import open_page, save_screenshot
 from tests.browser.watch import PageWatch
 
 # Chromium notes the document's own 404 in the console: that is the page's status, not a fault.
@@ -17,14 +17,11 @@ DOCUMENT_404 = "the server responded with a status of 404"
 def test_a_missing_page_is_the_not_found_page(
     page: Page, watch: PageWatch, server_url: str, axe_source: str
 ) -> None:
-    response = page.goto(server_url + "/no-such-page")
-    assert response is not None
-    assert response.status == 404
+    response = open_page(page, server_url + "/no-such-page", status=404)
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert page.title() == "Page not found - complaints-ledger"
     assert page.locator("h1").inner_text() == "Page not found"
     assert {asset.status for asset in watch.assets} == {200}
-    page.wait_for_selector("[data-govuk-skip-link-init]")
     watch.assert_clean(expected_console=(DOCUMENT_404,))
     assert_accessible(page, axe_source)
     save_screenshot(page, "not-found-page")

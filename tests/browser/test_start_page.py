@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import launch, save_screenshot
+from tests.browser.conftest import launch, open_page, save_screenshot
 from tests.browser.watch import PageWatch
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -27,11 +27,7 @@ FONTS_IN_USE = """() => [...new Set([...document.querySelectorAll("*")]
 def test_the_start_page_loads_its_assets_and_breaks_no_rule(
     page: Page, watch: PageWatch, server_url: str, axe_source: str
 ) -> None:
-    response = page.goto(server_url + "/")
-    assert response is not None
-    assert response.status == 200
-    page.wait_for_selector("[data-govuk-skip-link-init]")  # GOV.UK Frontend started
-
+    open_page(page, server_url + "/")
     assert page.title() == "complaints-ledger"
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "complaints-ledger"
@@ -72,8 +68,7 @@ def test_govuk_styles_apply_in_the_system_font(page: Page, server_url: str) -> N
 def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(
     page: Page, server_url: str
 ) -> None:
-    page.goto(server_url + "/")
-    page.wait_for_selector("[data-govuk-skip-link-init]")
+    open_page(page, server_url + "/")
     page.keyboard.press("Tab")
     focused = page.evaluate("() => [document.activeElement.className, document.activeElement.text]")
     assert focused == ["govuk-skip-link", "Skip to main content"]
