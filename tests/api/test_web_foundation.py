@@ -106,6 +106,7 @@ def test_the_api_docs_page_loads_nothing_from_elsewhere(client: TestClient) -> N
     assert "https://" not in page.text
     policy = page.headers["content-security-policy"]
     assert "script-src 'self';" in policy
+    assert "'unsafe-" not in policy
     assert "https:" not in policy
     assert 'data-openapi-url="/openapi.json"' in page.text
     assert client.get("/openapi.json").status_code == 200

@@ -19,6 +19,11 @@ def test_swagger_ui_loads_from_the_app_and_shows_the_operations(
     page.wait_for_selector(".opblock")
     assert page.locator(".opblock").count() > 10
     assert page.title() == "API documentation - complaints-ledger"
+    page.locator(".opblock-summary").first.click()  # open an operation, then try it
+    page.get_by_role("button", name="Try it out").first.click()
+    page.get_by_role("button", name="Execute").first.click()
+    page.wait_for_selector(".responses-table .response")
+    page.locator(".models-control").first.click()  # the schemas
     origins = {f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" for url in requested}
     assert origins == {server_url}, requested
     assert {asset.status for asset in watch.assets} == {200}
