@@ -41,7 +41,7 @@ assets:
 # The browser tests drive Debian's Chromium (never a downloaded browser); .ci/run does the same.
 CHROMIUM ?= /usr/bin/chromium
 browser:
-	@test -x $(CHROMIUM) || { apt-get update && apt-get install -y chromium chromium-driver; }
+	@test -x $(CHROMIUM) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 	@$(CHROMIUM) --version
 
 # Loads the demo data (once), creates the checkpoint signing key if missing and signs a
