@@ -1,4 +1,14 @@
 # The ledger as an image: `docker compose up --build` (see compose.yaml).
+
+# The web interface's pinned npm files (web-assets.toml), integrity-checked; npm stays here.
+FROM python:3.11-slim AS web-assets
+RUN apt-get update && apt-get install -y --no-install-recommends npm \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY web-assets.toml ./
+COPY scripts/fetch_web_assets.py ./scripts/
+RUN python scripts/fetch_web_assets.py --served-only
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,8 +18,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md hatch_build.py ./
 COPY src ./src
+COPY --from=web-assets /app/src/complaints_ledger/web/static/ ./src/complaints_ledger/web/static/
 COPY projections ./projections
 # /keys holds the keyring (personal data) and the checkpoint signing key: mount a volume there.
 RUN pip install . \

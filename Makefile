@@ -1,19 +1,25 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
 # Every target creates .venv and installs the project (with its dev extras) first;
-# the install re-runs only when pyproject.toml is newer than the stamp file.
+# the install re-runs only when pyproject.toml is newer than the stamp file. The web interface's
+# pinned npm files (web-assets.toml) are fetched and integrity-checked by `make assets`, which
+# install, demo, pytest and test run first (a no-op when they are in place).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Playwright drives Debian's Chromium (make browser); it must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint pytest docs bench faults clean
+.PHONY: help install assets browser demo test lint pytest docs bench faults clean
 
 help:
 	@echo "make demo   load demo data into SQLite, print demo tokens, serve the API on :8000"
 	@echo "make test   lint (ruff, mypy --strict) then the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy --strict"
+	@echo "make assets fetch the pinned npm files of the web interface (web-assets.toml) with npm"
+	@echo "make browser install Debian's chromium for the browser tests when /usr/bin/chromium is missing"
 	@echo "make docs   regenerate the events reference (scripts/gen_events_doc.py)"
 	@echo "make faults the fault suite: PostgreSQL restarts, outages, worker kills, SQLite disk faults"
 	@echo "            (FAULTS=long for the longer variants)"
@@ -26,11 +32,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# npm pack NAME@VERSION for each pin, its sha512 checked against web-assets.toml (ADR 0017).
+assets:
+	$(PYTHON) scripts/fetch_web_assets.py
+
+# The browser tests drive Debian's Chromium (never a downloaded browser); .ci/run does the same.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+	@$(CHROMIUM) --version
 
 # Loads the demo data (once), creates the checkpoint signing key if missing and signs a
 # checkpoint, prints fresh demo tokens and web sign-ins, then serves the API until Ctrl-C.
-demo: $(STAMP)
+demo: $(STAMP) assets
 	$(BIN)/complaints-ledger demo
 	$(BIN)/complaints-ledger keys init --if-missing
 	$(BIN)/complaints-ledger checkpoint
@@ -43,10 +59,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict
 
-pytest: $(STAMP)
+pytest: $(STAMP) assets
 	$(BIN)/pytest -q
 
-test: lint
+test: lint assets
 	$(BIN)/pytest -q
 
 FAULTS ?= quick
@@ -62,4 +78,5 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .cache
+	rm -rf src/complaints_ledger/web/static/govuk src/complaints_ledger/web/static/swagger-ui

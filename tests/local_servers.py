@@ -1,12 +1,26 @@
-"""What the tests that start servers of their own share: a free loopback port, and the local
-PostgreSQL binaries (tests/conftest.py's throwaway server, the fault suite's restartable one)."""
+"""What the tests that start servers of their own share: a free loopback port, the local
+PostgreSQL binaries (tests/conftest.py's throwaway server, the fault suite's restartable one),
+and `complaints-ledger serve` as a real process (the API's and the browser tests)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+import pytest
+
+from complaints_ledger.integrity.keys import generate_key
+
 POSTGRES_BIN_ROOT = Path("/usr/lib/postgresql")
+STARTUP_SECONDS = 60
 
 
 def free_port() -> int:
@@ -32,3 +46,53 @@ def postgres_bin_dir(preferred: Path | None = None) -> Path | None:
         if usable(bin_dir):
             return bin_dir
     return None
+
+
+@contextmanager
+def serving(url: str, folder: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`complaints-ledger serve` on `url` with a signing key in `folder` (where its log goes too),
+    on a free loopback port; yields (base URL, server), and stops it with Ctrl-C afterwards."""
+    key = folder / "signing-key.pem"
+    generate_key(key)
+    port = free_port()
+    env = {
+        **os.environ,
+        "COMPLAINTS_LEDGER_SIGNING_KEY_FILE": str(key),
+        "COMPLAINTS_LEDGER_API_SEAL_SECONDS": "0.3",
+        "COMPLAINTS_LEDGER_LOG_LEVEL": "warning",
+    }
+    executable = Path(sys.executable).parent / "complaints-ledger"
+    command = [str(executable), "serve", "--port", str(port), *options, "--store", url]
+    log = (folder / "server.log").open("wb")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, server, folder / "server.log")
+        yield base, server
+    finally:
+        stop_server(server)
+        log.close()
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as a person stops it; killed if it has not ended 30 s later."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    """Until `base` answers /healthz; fails with the server's log if it exits or stays silent."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")

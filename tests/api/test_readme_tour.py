@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,8 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_serve_processes import _wait_ready as wait_ready
-from tests.local_servers import free_port
+from tests.local_servers import free_port, stop_server, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -78,12 +76,7 @@ def demo_server(tmp_path: Path) -> Iterator[tuple[int, str]]:
         wait_ready(f"http://127.0.0.1:{port}", server, tmp_path / "server.log")
         yield port, printed
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
         log.close()
 
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +24,13 @@ from typer.testing import CliRunner
 
 from complaints_ledger.api.workers import export_settings
 from complaints_ledger.cli.main import app as cli_app
-from complaints_ledger.integrity.keys import generate_key
 from complaints_ledger.persistence.view_db import POSTGRES_EVENTS_TABLE
 from complaints_ledger.settings import Settings
 from tests.faults.common import complaint_body
 from tests.faults.http_load import prepare_store
-from tests.local_servers import free_port
+from tests.local_servers import serving
 
 REQUESTS = 24
-STARTUP_SECONDS = 60
 
 
 def _officer_token(url: str) -> str:
@@ -55,57 +50,12 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@contextmanager
-def _serving(
-    url: str, tmp_path: Path, *options: str
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`complaints-ledger serve` on `url` with a signing key; yields (base URL, server)."""
-    key = tmp_path / "signing-key.pem"
-    generate_key(key)
-    port = free_port()
-    env = {
-        **os.environ,
-        "COMPLAINTS_LEDGER_SIGNING_KEY_FILE": str(key),
-        "COMPLAINTS_LEDGER_API_SEAL_SECONDS": "0.3",
-        "COMPLAINTS_LEDGER_LOG_LEVEL": "warning",
-    }
-    executable = Path(sys.executable).parent / "complaints-ledger"
-    command = [str(executable), "serve", "--port", str(port), *options, "--store", url]
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, server, tmp_path / "server.log")
-        yield base, server
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
 @pytest.fixture
 def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
     """`serve --workers 2 --threads 2` on a fresh database; yields (base URL, token, server)."""
     token = _officer_token(postgres_url)
-    with _serving(postgres_url, tmp_path, "--workers", "2", "--threads", "2") as (base, server):
+    with serving(postgres_url, tmp_path, "--workers", "2", "--threads", "2") as (base, server):
         yield base, token, server
-
-
-def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert server.poll() is None, log.read_text()
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
 @pytest.mark.postgres
@@ -196,7 +146,7 @@ def test_a_request_framed_by_both_content_length_and_chunks_is_refused(
         + b"Transfer-Encoding: chunked\r\n\r\n"
         + chunked
     )
-    with _serving(sqlite_url, tmp_path) as (base, _):
+    with serving(sqlite_url, tmp_path) as (base, _):
         head, rest = _raw_exchange(base, request)
         listed = httpx.get(
             f"{base}/complaints", headers={"Authorization": f"Bearer {token}"}, timeout=10

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -11,25 +9,16 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from complaints_ledger.domain.complaint import Complaint
+from tests.script_modules import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "gen_events_doc.py"
 EVENTS_DOC = ROOT / "docs" / "events.md"
 COMPLAINT_MODULE = "complaints_ledger.domain.complaint"
 
 
 @pytest.fixture(scope="module")
 def gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_events_doc", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
+    return load_script("gen_events_doc")
 
 
 def _all_event_classes() -> dict[str, type]:

@@ -30,11 +30,12 @@ from complaints_ledger.api.routes import (
     reads,
 )
 from complaints_ledger.api.sealing import BackgroundSealer, signing_key
-from complaints_ledger.api.security import SecurityHeaders, StrictFraming, add_docs_page
+from complaints_ledger.api.security import SecurityHeaders, StrictFraming
 from complaints_ledger.api.store_opening import OpenedStore
 from complaints_ledger.application.ledger import Clock, system_clock
 from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.settings import Settings
+from complaints_ledger.web.interface import install_web
 
 logger = structlog.get_logger(__name__)
 
@@ -91,7 +92,7 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url=None,  # served by add_docs_page, under a policy of its own
+        docs_url=None,  # served by the web interface from local assets (web/api_docs)
         redoc_url=None,
     )
     metrics = Metrics()
@@ -106,7 +107,7 @@ def create_app(
     app.include_router(integrity.router)
     app.include_router(privacy.router)
     app.include_router(calendars.router)
-    add_docs_page(app)
+    install_web(app)  # the pages, /assets, /docs, and the 404 page for browsers
     metrics.register_gauge(
         "complaints_ledger_projection_lag_events",
         "Events in the log not yet applied to each read model",

@@ -218,7 +218,8 @@ async def _api_problem(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _http_exception(request: Request, error: Exception) -> JSONResponse:
+async def http_exception_problem(request: Request, error: Exception) -> JSONResponse:
+    """An HTTPException (a route not found, a method not allowed, ...) as a problem."""
     if not isinstance(error, HTTPException):  # pragma: no cover - registered for it only
         raise error
     phrase = HTTPStatus(error.status_code).phrase
@@ -274,5 +275,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     for store_error in STORE_ERRORS:
         app.add_exception_handler(store_error, _store_error)
     app.add_exception_handler(ApiProblemError, _api_problem)
-    app.add_exception_handler(HTTPException, _http_exception)
+    app.add_exception_handler(HTTPException, http_exception_problem)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,19 @@
+"""`install_web(app)`: the pages, their assets at `/assets`, the API docs page and the error
+pages for browsers, on an app whose API routes and problem handlers are already in place."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from complaints_ledger.web import api_docs, assets, pages
+from complaints_ledger.web.errors import install_error_pages
+from complaints_ledger.web.templating import WebInterface, build_environment
+
+
+def install_web(app: FastAPI) -> None:
+    catalogue = assets.load_catalogue()
+    app.state.web = WebInterface(catalogue, build_environment(catalogue))
+    app.include_router(assets.router)
+    app.include_router(api_docs.router)
+    app.include_router(pages.router)
+    install_error_pages(app)
