@@ -97,6 +97,18 @@ def _environment(name: str, value: str) -> Iterator[None]:
             os.environ[name] = previous
 
 
+SESSION_SECRET_ENV_VAR = "COMPLAINTS_LEDGER_SESSION_SECRET_FILE"  # noqa: S105 - a variable name
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_secret_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every app a test makes signs its web session cookies with a secret made for this test
+    session, never the working directory's `.data/session-secret`."""
+    path = tmp_path_factory.mktemp("sessions") / "session-secret"
+    with _environment(SESSION_SECRET_ENV_VAR, str(path)):
+        yield path
+
+
 METRICS_FILE_ENV_VAR = "COMPLAINTS_LEDGER_METRICS_TOKEN_FILE"
 
 

@@ -36,6 +36,7 @@ from complaints_ledger.application.ledger import Clock, system_clock
 from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.settings import Settings
 from complaints_ledger.web.interface import install_web
+from complaints_ledger.web.signing_in import FORM_PATHS
 
 logger = structlog.get_logger(__name__)
 
@@ -121,7 +122,9 @@ def create_app(
         labels=("projection",),
     )
     register_background_gauges(metrics, app.state)
-    app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        RequestLimits, max_body_bytes=settings.api_max_body_bytes, form_paths=FORM_PATHS
+    )
     app.add_middleware(StrictFraming)
     app.add_middleware(Observability, metrics=metrics)
     app.add_middleware(SecurityHeaders)  # outermost: on every response, the last-resort 500 too

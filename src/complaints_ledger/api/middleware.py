@@ -17,6 +17,7 @@ logger = structlog.get_logger(__name__)
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 JSON_MEDIA_TYPE = "application/json"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 REQUEST_ID_HEADER = "x-request-id"
 MAX_REQUEST_ID_LENGTH = 128
 UNMATCHED_ROUTE = "unmatched"
@@ -30,26 +31,41 @@ def _header(scope: Scope, name: str) -> str | None:
     return None
 
 
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
 def is_json(content_type: str | None) -> bool:
-    media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    return media_type == JSON_MEDIA_TYPE
+    return _media_type(content_type) == JSON_MEDIA_TYPE
 
 
 class RequestLimits:
-    """POST bodies must be JSON (else 415) and no larger than `max_body_bytes` (else 413).
+    """POST bodies must be JSON (else 415) and no larger than `max_body_bytes` (else 413);
+    the web interface's forms (paths starting with one of `form_paths`) may also be sent as
+    HTML forms send them (application/x-www-form-urlencoded).
 
     The body is read in full (it is small by construction) before the app sees it.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, form_paths: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.form_paths = form_paths
+
+    def _acceptable(self, scope: Scope) -> bool:
+        content_type = _header(scope, "content-type")
+        if is_json(content_type):
+            return True
+        is_form = _media_type(content_type) == FORM_MEDIA_TYPE
+        return is_form and str(scope["path"]).startswith(self.form_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "POST" and not is_json(_header(scope, "content-type")):
+        if scope["method"] == "POST" and not self._acceptable(scope):
             await _unsupported_media_type(scope, receive, send)
             return
         declared = _header(scope, "content-length")

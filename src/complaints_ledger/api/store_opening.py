@@ -1,5 +1,5 @@
-"""The ledger and the token store, opened when the API starts or, if the store does not answer
-then, as soon as it does.
+"""The ledger, the token store and the web's accounts and sessions, opened when the API starts
+or, if the store does not answer then, as soon as it does.
 
 Opening them creates their tables, so it needs the store. A server that refused to start
 without it would turn a database restart into an outage of the API: under `serve --workers N`
@@ -17,6 +17,8 @@ import structlog
 
 from complaints_ledger.access import TokenStore
 from complaints_ledger.access.policy import Policy
+from complaints_ledger.access.sessions import SessionStore
+from complaints_ledger.access.users import UserStore
 from complaints_ledger.application.ledger import Clock, ComplaintsLedger
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.readside.supervision import Heartbeat, run_supervised
@@ -39,6 +41,8 @@ class OpenedStore:
         self.settings, self.clock = settings, clock
         self._ledger: ComplaintsLedger | None = None
         self._tokens: TokenStore | None = None
+        self._users: UserStore | None = None
+        self._sessions: SessionStore | None = None
         self._policy: Policy | None = None
         self._last_error = "not opened yet"
         self._done = threading.Event()  # stop trying: opened, failed for good, or closing
@@ -66,6 +70,14 @@ class OpenedStore:
         return self._opened(self._tokens)
 
     @property
+    def users(self) -> UserStore:
+        return self._opened(self._users)
+
+    @property
+    def sessions(self) -> SessionStore:
+        return self._opened(self._sessions)
+
+    @property
     def policy(self) -> Policy:
         return self._opened(self._policy)
 
@@ -73,7 +85,7 @@ class OpenedStore:
         self._done.set()
         if self.heartbeat.thread is not None:
             self.heartbeat.thread.join(timeout=5)
-        for opened in (self._tokens, self._ledger):
+        for opened in (self._sessions, self._users, self._tokens, self._ledger):
             if opened is not None:
                 opened.close()
 
@@ -101,6 +113,10 @@ class OpenedStore:
                 self._ledger = ComplaintsLedger(self.settings, clock=self.clock)
             if self._tokens is None:
                 self._tokens = TokenStore.for_settings(self.settings)
+            if self._users is None:
+                self._users = UserStore(self.settings.store_url, clock=self.clock)
+            if self._sessions is None:
+                self._sessions = SessionStore.for_settings(self.settings, self.clock)
         except StoreUnavailableError as error:
             if self.heartbeat.failures_in_a_row == 0:
                 logger.warning(

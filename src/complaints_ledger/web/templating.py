@@ -43,13 +43,22 @@ def build_environment(assets: AssetCatalogue) -> Environment:
         lstrip_blocks=True,
     )
     environment.globals.update(service_name=SERVICE_NAME, phase=PHASE, asset_url=assets.url)
+    environment.filters["error_list"] = error_list
     return environment
+
+
+def error_list(errors: dict[str, str]) -> list[dict[str, str]]:
+    """A form's errors (field id -> message) as the error summary lists them: each links to
+    its field."""
+    return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
 
 
 def render_page(
     request: Request, template: str, *, status_code: int = 200, **context: object
 ) -> HTMLResponse:
-    """The page from `template` with `context`; the template also sees the request."""
+    """The page from `template` with `context`; the template also sees the request and the
+    signed-in person's `session` (None: nobody, or not looked up by this page)."""
     web: WebInterface = request.app.state.web
-    html = web.templates.get_template(template).render(request=request, **context)
+    session = getattr(request.state, "web_session", None)  # set by signing_in.current_session
+    html = web.templates.get_template(template).render(request=request, session=session, **context)
     return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)

@@ -1,0 +1,124 @@
+"""The sign-in and sign-out forms over HTTP, on both stores: the double-submit token of the
+sign-in form, the session's CSRF token on sign-out (a forged sign-out changes nothing), a
+disabled account's session ending at its next request, and form bodies accepted only on the
+web's form paths (the API still answers 415 to them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from complaints_ledger.api.app import create_app
+from complaints_ledger.domain.values import Role
+from complaints_ledger.settings import Settings
+
+HTML = {"Accept": "text/html"}
+PASSWORD = "four quiet owls at noon"  # noqa: S105 - a test account's
+EMAIL = "sam.lee@northshire.example"
+
+
+@pytest.fixture
+def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
+    with TestClient(
+        create_app(settings, background_sealing=False), base_url="http://localhost"
+    ) as c:
+        c.app.state.store.users.add(  # type: ignore[attr-defined]
+            email=EMAIL,
+            organisation="Northshire County Council",
+            role=Role.MANAGER,
+            password=PASSWORD,
+        )
+        yield c
+
+
+def form_token(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)
+
+
+def signed_in(client: TestClient) -> str:
+    """Sign in; returns the CSRF token the signed-in pages carry."""
+    token = form_token(client.get("/sign-in", headers=HTML).text, "form_token")
+    answer = client.post(
+        "/sign-in",
+        data={"form_token": token, "email": EMAIL, "password": PASSWORD},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/"
+    assert "cl_session" in client.cookies
+    return form_token(client.get("/", headers=HTML).text, "csrf_token")
+
+
+def test_a_sign_in_without_its_forms_token_is_refused(client: TestClient) -> None:
+    client.get("/sign-in", headers=HTML)
+    forged = client.post(
+        "/sign-in",
+        data={"form_token": "guessed", "email": EMAIL, "password": PASSWORD},
+        headers=HTML,
+    )
+    assert forged.status_code == 400
+    assert "expired" in forged.text
+    assert "cl_session" not in client.cookies
+
+
+def test_a_sign_out_without_the_sessions_token_changes_nothing(client: TestClient) -> None:
+    csrf = signed_in(client)
+    forged = client.post("/sign-out", data={"csrf_token": "forged"}, headers=HTML)
+    assert forged.status_code == 400
+    assert "Signed in as" in client.get("/", headers=HTML).text  # still signed in
+    out = client.post("/sign-out", data={"csrf_token": csrf}, headers=HTML, follow_redirects=False)
+    assert (out.status_code, out.headers["location"]) == (303, "/signed-out")
+    assert "Signed in as" not in client.get("/", headers=HTML).text
+
+
+def test_signing_in_always_starts_a_new_session(client: TestClient) -> None:
+    signed_in(client)
+    first = client.cookies["cl_session"]
+    client.cookies.delete("cl_session")
+    token = form_token(client.get("/sign-in", headers=HTML).text, "form_token")
+    client.cookies.set("cl_session", first)  # a session cookie already there (or planted)
+    again = client.post(
+        "/sign-in",
+        data={"form_token": token, "email": EMAIL, "password": PASSWORD},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    assert again.cookies["cl_session"] != first
+    assert client.app.state.store.sessions.resume(first) is None  # type: ignore[attr-defined]
+
+
+def test_a_disabled_accounts_session_ends_at_its_next_request(client: TestClient) -> None:
+    signed_in(client)
+    client.app.state.store.users.disable(EMAIL)  # type: ignore[attr-defined]
+    assert "Signed in as" not in client.get("/", headers=HTML).text
+
+
+def test_form_bodies_are_for_the_web_forms_only(client: TestClient) -> None:
+    refused = client.post("/complaints", data={"kind": "complaint"})
+    assert refused.status_code == 415
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_the_session_cookie_is_http_only_and_lax(client: TestClient) -> None:
+    token = form_token(client.get("/sign-in", headers=HTML).text, "form_token")
+    answer = client.post(
+        "/sign-in",
+        data={"form_token": token, "email": EMAIL, "password": PASSWORD},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    cookie = next(
+        v for k, v in answer.headers.multi_items() if k == "set-cookie" and "cl_session" in v
+    )
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # on this machine (localhost) only
