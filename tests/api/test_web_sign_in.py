@@ -6,34 +6,21 @@ web's form paths (the API still answers 415 to them)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from complaints_ledger.api.app import create_app
 from complaints_ledger.domain.values import Role
-from complaints_ledger.settings import Settings
+from tests.api.test_web_case_page import PASSWORD, account
+from tests.api.test_web_case_page import client as client  # noqa: PLC0414 - the fixture
 
 HTML = {"Accept": "text/html"}
-PASSWORD = "four quiet owls at noon"  # noqa: S105 - a test account's
 EMAIL = "sam.lee@northshire.example"
 
 
-@pytest.fixture
-def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
-    with TestClient(
-        create_app(settings, background_sealing=False), base_url="http://localhost"
-    ) as c:
-        c.app.state.store.users.add(  # type: ignore[attr-defined]
-            email=EMAIL,
-            organisation="Northshire County Council",
-            role=Role.MANAGER,
-            password=PASSWORD,
-        )
-        yield c
+@pytest.fixture(autouse=True)
+def sams_account(client: TestClient) -> None:
+    account(client, EMAIL, "Northshire County Council", Role.MANAGER)
 
 
 def form_token(page: str, name: str) -> str:

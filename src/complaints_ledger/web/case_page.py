@@ -1,0 +1,139 @@
+"""The case page (read side): who and what, the deadlines with their explanations, and the
+timeline of every event, under the same policy as `GET /complaints/{id}`.
+
+A case the signed-in person may not see is "Page not found", exactly as the API's 404 (another
+organisation's case never shows that it exists); a role that may not read cases gets the
+"not permitted" page. The read is recorded (the read audit) before anything is shown, and
+auditors and analysts see people as pseudonyms, as over the API.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from complaints_ledger.api.cases import RequestContext, pseudonyms_for
+from complaints_ledger.application.calendar_service import CalendarBook
+from complaints_ledger.application.case_view import case_view, history_entry_view
+from complaints_ledger.domain.calendars import UK_TIME_ZONE, uk_local_date
+from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
+from complaints_ledger.privacy.pseudonyms import pseudonymise_case_view, pseudonymise_personal
+from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.templating import render_page
+
+router = APIRouter(include_in_schema=False)
+WEB_READ = "case page"  # what the read audit records for this page
+_WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def event_label(event_type: str) -> str:
+    """`ReferralPassedOn` -> "Referral passed on"."""
+    words = _WORD_START.sub(" ", event_type).lower()
+    return words[:1].upper() + words[1:]
+
+
+def local_time(text: str | None) -> str:
+    """An instant as staff read it: UK local time with its zone ("Tue 2 Jun 2026, 10:00 BST")."""
+    if text is None:
+        return ""
+    moment = datetime.fromisoformat(text).astimezone(UK_TIME_ZONE)
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M %Z}"
+
+
+def local_day(text: str | None) -> str:
+    if text is None:
+        return ""
+    day = datetime.fromisoformat(text).date() if "T" in text else None
+    value = day or datetime.fromisoformat(text + "T00:00").date()
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def _details(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """An event's fields as (name, text) lines; the envelope is shown apart."""
+    shown = []
+    for name, value in data.items():
+        if name in {"occurred_at", "timestamp", "actor", "correlation_id", "originator_id"}:
+            continue
+        if isinstance(value, dict):
+            shown += [(f"{name} {key}".replace("_", " "), _text(v)) for key, v in value.items()]
+        else:
+            shown.append((name.replace("_", " "), _text(value)))
+    return shown
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_text(item) for item in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{key.replace('_', ' ')}: {_text(v)}" for key, v in value.items())
+    return str(value)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: str) -> Response:
+    session = current_session(request)
+    if session is None:
+        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
+    try:
+        found = UUID(case_id)
+    except ValueError:
+        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
+    store = request.app.state.store
+    context = RequestContext(
+        request, store.ledger, store.policy, session.principal, request.app.state.metrics
+    )
+    try:
+        complaint = store.ledger.get(found)
+        store.policy.check_can_read_case(session.principal, complaint)
+    except NotFoundError:
+        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
+    except NotPermittedError as refused:
+        return render_page(
+            request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=refused.message
+        )
+    store.ledger.record_read(found, session.principal.actor, what=WEB_READ, purpose=None)
+    return render_page(request, "case.html", **_case_context(context, complaint))
+
+
+def _case_context(context: RequestContext, complaint: Any) -> dict[str, Any]:
+    ledger = context.ledger
+    view = case_view(complaint, context.today(), CalendarBook(ledger).for_case(complaint))
+    events = [history_entry_view(entry) for entry in ledger.history(complaint.id)]
+    pseudonyms = pseudonyms_for(context, complaint)
+    if pseudonyms is not None:
+        view = pseudonymise_case_view(view, pseudonyms)
+        for event in events:
+            personal = event["data"].get("personal")
+            if isinstance(personal, dict):
+                event["data"]["personal"] = pseudonymise_personal(personal, pseudonyms)
+    timeline = [
+        {
+            "label": event_label(event["type"]),
+            "type": event["type"],
+            "version": event["version"],
+            "occurred": local_time(event["occurred_at"]),
+            "recorded": local_time(event["recorded_at"]),
+            "actor": event["actor"],
+            "details": _details(event["data"]),
+        }
+        for event in reversed(events)  # newest first, as case timelines read
+    ]
+    return {
+        "case": view,
+        "events_newest_first": timeline,
+        "received": local_time(view["received_at"]),
+        "today": uk_local_date(ledger.clock()),
+        "local_day": local_day,
+        "local_time": local_time,
+        "short_id": view["id"][:8],
+    }

@@ -1,0 +1,108 @@
+"""The case page over HTTP, on both stores: under the same policy as `GET /complaints/{id}`
+(another organisation's case is "Page not found", never a hint it exists), the read recorded
+before the page is shown, people as pseudonyms for an auditor, and a sign-in asked for first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+
+from complaints_ledger.api.app import create_app
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.domain.values import Actor, Person, Role
+from complaints_ledger.settings import Settings
+from tests import builders
+
+HTML = {"Accept": "text/html"}
+PASSWORD = "four quiet owls at noon"  # noqa: S105 - a test account's
+COUNCIL, OTHER = "Northshire County Council", "Riverside City Council"
+
+
+@pytest.fixture
+def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
+    with TestClient(
+        create_app(settings, background_sealing=False), base_url="http://localhost"
+    ) as c:
+        yield c
+
+
+def account(client: TestClient, email: str, organisation: str, role: Role) -> str:
+    client.app.state.store.users.add(  # type: ignore[attr-defined]
+        email=email, organisation=organisation, role=role, password=PASSWORD
+    )
+    return email
+
+
+def sign_in_as(client: TestClient, email: str) -> None:
+    client.cookies.clear()
+    page = client.get("/sign-in", headers=HTML).text
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    data = {"form_token": token.group(1), "email": email, "password": PASSWORD}
+    assert client.post("/sign-in", data=data, headers=HTML).status_code == 200
+
+
+@pytest.fixture
+def case_id(client: TestClient) -> UUID:
+    ledger = client.app.state.store.ledger  # type: ignore[attr-defined]
+    officer = CommandContext(Actor("o.khan", COUNCIL))
+    intake = builders.intake(
+        receiving_organisation=COUNCIL,
+        about_organisation=COUNCIL,
+        complainant=Person("Pat Example", email="pat@example.org"),
+    )
+    found: UUID = ledger.receive(intake, officer)
+    ledger.acknowledge(found, CommandContext(Actor("o.khan", COUNCIL)))
+    return found
+
+
+def test_signed_out_the_case_page_asks_for_a_sign_in(client: TestClient, case_id: UUID) -> None:
+    answer = client.get(f"/cases/{case_id}", headers=HTML, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/sign-in")
+    assert "Pat Example" not in answer.text
+
+
+def test_an_officer_sees_the_case_its_deadlines_and_timeline(
+    client: TestClient, case_id: UUID
+) -> None:
+    sign_in_as(client, account(client, "jo@northshire.example", COUNCIL, Role.OFFICER))
+    page = client.get(f"/cases/{case_id}", headers=HTML)
+    assert page.status_code == 200
+    assert f"Complaint {str(case_id)[:8]}" in page.text
+    assert "Pat Example, pat@example.org" in page.text
+    assert "How the acknowledgement date was worked out" in page.text
+    assert "SI 2009/309 reg 13(2)" in page.text
+    assert page.text.count('class="app-timeline__item"') == 2  # Received, Acknowledged
+    titles = re.findall(r'app-timeline__title">([^<]+)<', page.text)
+    assert titles == ["Acknowledged", "Received"]  # newest first
+    reads = client.app.state.store.ledger.reads_of(case_id)  # type: ignore[attr-defined]
+    assert reads[-1]["what"] == "case page"
+    assert reads[-1]["principal"] == "jo@northshire.example"
+
+
+def test_another_organisations_case_is_page_not_found(client: TestClient, case_id: UUID) -> None:
+    sign_in_as(client, account(client, "sam@riverside.example", OTHER, Role.MANAGER))
+    theirs = client.get(f"/cases/{case_id}", headers=HTML)
+    nobodys = client.get(f"/cases/{UUID(int=7)}", headers=HTML)
+    assert theirs.status_code == nobodys.status_code == 404
+    assert "Page not found" in theirs.text
+    assert theirs.text == nobodys.text  # nothing tells the two apart
+    assert "Pat Example" not in theirs.text
+    reads = client.app.state.store.ledger.reads_of(case_id)  # type: ignore[attr-defined]
+    assert all(read["principal"] != "sam@riverside.example" for read in reads)
+
+
+def test_an_auditor_sees_a_pseudonym_not_the_person(client: TestClient, case_id: UUID) -> None:
+    sign_in_as(client, account(client, "audit@northshire.example", COUNCIL, Role.AUDITOR))
+    page = client.get(f"/cases/{case_id}", headers=HTML)
+    assert page.status_code == 200
+    assert "Pat Example" not in page.text
+    assert "pat@example.org" not in page.text
+    assert "Carers missed four visits" not in page.text  # the summary is withheld too
+    assert "a pseudonym: your role does not see identities" in page.text

@@ -1,0 +1,76 @@
+"""The case page in Chromium, on each store: the summary, the deadlines with how each date was
+worked out (GOV.UK details, opened by keyboard), and the timeline, with 0 axe violations; it
+never shows another organisation's case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from playwright.sync_api import Page
+
+from complaints_ledger.application.context import CommandContext
+from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.domain.values import Actor, Person
+from complaints_ledger.settings import Settings
+from tests import builders
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import open_page, save_screenshot
+from tests.browser.test_sign_in import PASSWORD, new_account, sign_in
+from tests.browser.watch import PageWatch
+
+COUNCIL = "Northshire County Council"
+RECEIVED = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # fixed, so the screenshot keeps its dates
+
+
+def logged_case(store_url: str, organisation: str = COUNCIL) -> UUID:
+    now = [RECEIVED]
+    ledger = ComplaintsLedger(Settings(store=store_url), clock=lambda: now[0])
+    try:
+        officer = CommandContext(Actor("rachel.okafor", organisation))
+        intake = builders.intake(
+            receiving_organisation=organisation,
+            about_organisation=organisation,
+            complainant=Person("Pat Example", email="pat@example.org"),
+            summary="Carers arrived late four times and nobody rang to say.",
+        )
+        case_id: UUID = ledger.receive(intake, officer)
+        now[0] = RECEIVED + timedelta(days=1, hours=2)
+        ledger.acknowledge(case_id, CommandContext(Actor("rachel.okafor", organisation)))
+        return case_id
+    finally:
+        ledger.close()
+
+
+def test_an_officer_reads_the_case_page(
+    page: Page, watch: PageWatch, server_url: str, module_store_url: str, axe_source: str
+) -> None:
+    case_id = logged_case(module_store_url)
+    email = new_account(module_store_url, "case.reader@northshire.example")
+    open_page(page, server_url + "/sign-in")
+    sign_in(page, email, PASSWORD)
+    open_page(page, f"{server_url}/cases/{case_id}")
+    assert page.title() == f"Complaint {str(case_id)[:8]} - complaints-ledger"
+    assert "Pat Example" in page.locator(".govuk-summary-list").first.inner_text()
+    assert page.locator(".app-timeline__title").all_inner_texts() == ["Acknowledged", "Received"]
+    assert_accessible(page, axe_source)
+    summary = page.locator("summary:has-text('How the acknowledgement date was worked out')")
+    summary.focus()
+    page.keyboard.press("Enter")
+    explanation = page.locator("details[open] .govuk-details__text").first.inner_text()
+    assert "SI 2009/309 reg 13(2)" in explanation
+    assert_accessible(page, axe_source)
+    save_screenshot(page, "case-page")
+    watch.assert_clean()
+
+
+def test_another_organisations_case_is_not_found(
+    page: Page, server_url: str, module_store_url: str
+) -> None:
+    theirs = logged_case(module_store_url, "Riverside City Council")
+    email = new_account(module_store_url, "nosy.reader@northshire.example")
+    open_page(page, server_url + "/sign-in")
+    sign_in(page, email, PASSWORD)
+    open_page(page, f"{server_url}/cases/{theirs}", status=404)
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert "Pat Example" not in page.content()
