@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from complaints_ledger.web import api_docs, assets, pages, signing_in
+from complaints_ledger.web import api_docs, assets, pages, signing_in, worklist
 from complaints_ledger.web.errors import install_error_pages
 from complaints_ledger.web.templating import WebInterface, build_environment
 
@@ -17,4 +17,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(api_docs.router)
     app.include_router(pages.router)
     app.include_router(signing_in.router)
+    app.include_router(worklist.router)
     install_error_pages(app)
