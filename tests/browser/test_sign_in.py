@@ -106,7 +106,9 @@ def test_signing_in_and_out_by_keyboard(
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(server_url + "/")
+    page.wait_for_url(server_url + "/worklist")  # an officer's home page
+    assert page.locator("h1").inner_text() == "Worklist"
+    open_page(page, server_url + "/")
     signed_in = page.locator(".app-signed-in")
     assert account in signed_in.inner_text()
     assert "officer" in signed_in.inner_text()
