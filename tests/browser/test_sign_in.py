@@ -21,10 +21,12 @@ COUNCIL = "Northshire County Council"
 PASSWORD = "seven lemons under the stairs"  # noqa: S105 - a test account's
 
 
-def new_account(store_url: str, email: str) -> str:
+def new_account(
+    store_url: str, email: str, *, organisation: str = COUNCIL, role: Role = Role.OFFICER
+) -> str:
     users = UserStore(parse_store_url(store_url))
     try:
-        users.add(email=email, organisation=COUNCIL, role=Role.OFFICER, password=PASSWORD)
+        users.add(email=email, organisation=organisation, role=role, password=PASSWORD)
     finally:
         users.close()
     return email

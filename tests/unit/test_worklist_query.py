@@ -15,6 +15,7 @@ from complaints_ledger.web.worklist_query import (
     pagination,
     read_query,
     urgency,
+    without_empty_fields,
 )
 
 
@@ -84,3 +85,11 @@ def test_pagination_shows_the_ends_and_the_neighbours_with_ellipses() -> None:
     assert (page.first, page.last, page.total) == (101, 125, 226)
     assert pagination(WorklistQuery(), page_of(cases[:PAGE_SIZE], 1)) is None
     assert page_of([], 1).first == page_of([], 1).last == 0
+
+
+def test_the_fields_a_filter_form_sent_empty_leave_the_address() -> None:
+    sent = [("status", ""), ("service", "home care"), ("handler", ""), ("overdue", "yes")]
+    assert without_empty_fields(sent) == "/worklist?service=home+care&overdue=yes"
+    assert without_empty_fields([("status", ""), ("handler", "")]) == "/worklist"
+    assert without_empty_fields([("status", "received")]) is None
+    assert without_empty_fields([]) is None

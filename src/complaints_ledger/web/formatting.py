@@ -1,6 +1,6 @@
-"""How the pages write the ledger's values for people (Jinja filters): dates as "3 June 2026",
-identifiers such as `stage_2_response` as "Stage 2 response", case ids in their short form, and
-the worklist's "unassigned" handler as "Unassigned"."""
+"""How the pages write the ledger's values for people (Jinja filters): dates as "3 June 2026"
+(in tables "3 Jun 2026"), identifiers such as `stage_2_response` as "Stage 2 response", case ids
+in their short form, and the worklist's "unassigned" handler as "Unassigned"."""
 
 from __future__ import annotations
 
@@ -11,12 +11,22 @@ from projections.worklist import UNASSIGNED
 SHORT_ID_LENGTH = 8  # hex digits: enough to tell an organisation's open cases apart by eye
 
 
+def _day(value: date | str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def long_date(value: date | str | None) -> str:
     """GOV.UK's date style, without a leading zero: "3 June 2026"; "" for none."""
-    if value is None or value == "":
-        return ""
-    day = value if isinstance(value, date) else date.fromisoformat(value)
-    return f"{day.day} {day:%B %Y}"
+    day = _day(value)
+    return "" if day is None else f"{day.day} {day:%B %Y}"
+
+
+def short_date(value: date | str | None) -> str:
+    """The same with the month abbreviated, as GOV.UK's style allows in tables: "3 Jun 2026"."""
+    day = _day(value)
+    return "" if day is None else f"{day.day} {day:%b %Y}"
 
 
 def sentence(value: str | None) -> str:
@@ -39,6 +49,7 @@ def handler_name(handler: str) -> str:
 
 FILTERS = {
     "long_date": long_date,
+    "short_date": short_date,
     "sentence": sentence,
     "short_id": short_id,
     "handler_name": handler_name,

@@ -36,6 +36,7 @@ from complaints_ledger.web.worklist_query import (
     read_query,
     select,
     urgency,
+    without_empty_fields,
 )
 from projections import worklist as worklist_model
 from projections.worklist import UNASSIGNED
@@ -71,6 +72,9 @@ def worklist_page(request: Request) -> Response:
             status_code=HTTPStatus.FORBIDDEN,
             role=session.role,
         )
+    shorter = without_empty_fields(request.query_params.multi_items())
+    if shorter is not None:
+        return RedirectResponse(shorter, status_code=HTTPStatus.SEE_OTHER)
     today = uk_local_date(datetime.now().astimezone())
     cases = open_cases(request.app.state.views, session.organisation, today)
     choices = Choices.of(cases)
@@ -80,7 +84,6 @@ def worklist_page(request: Request) -> Response:
         request,
         "worklist.html",
         status_code=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
-        wide=True,
         organisation=session.organisation,
         errors=errors,
         query=query,

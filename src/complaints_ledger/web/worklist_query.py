@@ -4,7 +4,8 @@ checked, and the selection they ask for: the read model's rows filtered, sorted 
 Filters offer fixed lists (the open statuses, the regimes) or what is on the worklist now (its
 services and handlers, "unassigned" first). A value not in its list is reported for its field
 and left out, so the page still shows the cases. Sort and page come from the page's own links:
-a value it never gives out falls back to the default."""
+a value it never gives out falls back to the default. The fields a filter form sends empty are
+dropped from the address by a redirect."""
 
 from __future__ import annotations
 
@@ -157,6 +158,15 @@ def read_query(params: Mapping[str, str], choices: Choices) -> tuple[WorklistQue
         page=_page_number(params.get("page", "")),
     )
     return query, errors
+
+
+def without_empty_fields(params: Sequence[tuple[str, str]]) -> str | None:
+    """The address without the fields a filter form sent empty ("All statuses"), so that what
+    is bookmarked or shared is short; None when none was empty."""
+    kept = [(name, value) for name, value in params if value]
+    if len(kept) == len(params):
+        return None
+    return f"{PATH}?{urlencode(kept)}" if kept else PATH
 
 
 def _page_number(text: str) -> int:
