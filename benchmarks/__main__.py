@@ -4,7 +4,8 @@
 
 Prints the machine, then one table (measure, ours, raw baseline, ratio; median with min-max of the
 runs), and writes benchmarks/results/all.json. Every measure uses throwaway PostgreSQL databases
-on COMPLAINTS_LEDGER_BENCH_POSTGRES (default postgresql://root@127.0.0.1:5432/test).
+on COMPLAINTS_LEDGER_BENCH_POSTGRES (default postgresql://root@127.0.0.1:5432/test); `web` also
+a throwaway SQLite file, and its baseline is the API's JSON route, not raw psycopg.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from benchmarks import api_load, append, reads
+from benchmarks import api_load, append, reads, web_pages
 from benchmarks import rebuild as rebuild_bench
 from benchmarks import verify as verify_bench
 from benchmarks.harness import RESULTS, Row, describe_machine, fresh_database, machine, table
 from benchmarks.workload import write_events
 from complaints_ledger.log_setup import configure_logging
 
-MEASURES = ("append1", "append8", "bulk", "rebuild", "reads", "api", "verify")
+MEASURES = ("append1", "append8", "bulk", "rebuild", "reads", "api", "verify", "web")
 
 
 def _filled(events: int) -> Any:
@@ -109,6 +110,8 @@ def main() -> None:
         "reads": 200 if quick else 500,
         "read_background_events": 5_000 if quick else 50_000,
         "verify_events": 10_000 if quick else 100_000,
+        "web_cases": 100 if quick else 500,
+        "web_requests": 30 if quick else 200,
     }
     api_seconds: float = args.api_seconds or (10.0 if quick else 60.0)
     selected = args.only or list(MEASURES)
@@ -133,6 +136,7 @@ def main() -> None:
             server=api_load.ServerShape(args.api_workers, args.api_threads),
         ),
         "verify": lambda: run_verify(sizes["verify_events"], runs),
+        "web": lambda: web_pages.measure(sizes["web_cases"], sizes["web_requests"], runs),
     }
     rows: list[Row] = []
     timings: dict[str, float] = {}

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from complaints_ledger.domain.values import Role
 from tests.api.test_web_case_page import PASSWORD, account
@@ -29,17 +30,22 @@ def form_token(page: str, name: str) -> str:
     return found.group(1)
 
 
-def signed_in(client: TestClient) -> str:
-    """Sign in; returns the CSRF token the signed-in pages carry."""
+def post_sign_in(client: TestClient, email: str, password: str) -> Response:
+    """The sign-in form, filled in and sent (with its own token); the answer, not followed."""
     token = form_token(client.get("/sign-in", headers=HTML).text, "form_token")
-    answer = client.post(
+    return client.post(
         "/sign-in",
-        data={"form_token": token, "email": EMAIL, "password": PASSWORD},
+        data={"form_token": token, "email": email, "password": password},
         headers=HTML,
         follow_redirects=False,
     )
+
+
+def signed_in(client: TestClient) -> str:
+    """Sign in; returns the CSRF token the signed-in pages carry."""
+    answer = post_sign_in(client, EMAIL, PASSWORD)
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == "/"
+    assert answer.headers["location"] == "/worklist"  # a manager's home page
     assert "cl_session" in client.cookies
     return form_token(client.get("/", headers=HTML).text, "csrf_token")
 

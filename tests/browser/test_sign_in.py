@@ -21,10 +21,12 @@ COUNCIL = "Northshire County Council"
 PASSWORD = "seven lemons under the stairs"  # noqa: S105 - a test account's
 
 
-def new_account(store_url: str, email: str) -> str:
+def new_account(
+    store_url: str, email: str, *, organisation: str = COUNCIL, role: Role = Role.OFFICER
+) -> str:
     users = UserStore(parse_store_url(store_url))
     try:
-        users.add(email=email, organisation=COUNCIL, role=Role.OFFICER, password=PASSWORD)
+        users.add(email=email, organisation=organisation, role=role, password=PASSWORD)
     finally:
         users.close()
     return email
@@ -106,7 +108,9 @@ def test_signing_in_and_out_by_keyboard(
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(server_url + "/")
+    page.wait_for_url(server_url + "/worklist")  # an officer's home page
+    assert page.locator("h1").inner_text() == "Worklist"
+    open_page(page, server_url + "/")
     signed_in = page.locator(".app-signed-in")
     assert account in signed_in.inner_text()
     assert "officer" in signed_in.inner_text()

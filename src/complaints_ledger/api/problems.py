@@ -191,7 +191,7 @@ def stopping_response() -> JSONResponse:
     )
 
 
-async def _store_error(_: Request, error: Exception) -> JSONResponse:
+async def store_error_problem(_: Request, error: Exception) -> JSONResponse:
     """A driver or library error that reached the HTTP layer: the store's state is a 503."""
     if not is_unavailable(error):
         raise error
@@ -199,7 +199,7 @@ async def _store_error(_: Request, error: Exception) -> JSONResponse:
     return store_unavailable_response()
 
 
-async def _ledger_error(_: Request, error: Exception) -> JSONResponse:
+async def ledger_error_problem(_: Request, error: Exception) -> JSONResponse:
     if not isinstance(error, LedgerError):  # pragma: no cover - registered for LedgerError only
         raise error
     return ledger_problem(error)
@@ -271,9 +271,9 @@ def field_path(loc: Sequence[str | int]) -> str:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(LedgerError, _ledger_error)
+    app.add_exception_handler(LedgerError, ledger_error_problem)
     for store_error in STORE_ERRORS:
-        app.add_exception_handler(store_error, _store_error)
+        app.add_exception_handler(store_error, store_error_problem)
     app.add_exception_handler(ApiProblemError, _api_problem)
     app.add_exception_handler(HTTPException, http_exception_problem)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
+from complaints_ledger.web.staff_pages import home_page
 from complaints_ledger.web.templating import render_page
 
 SESSION_COOKIE = "cl_session"
@@ -70,8 +71,9 @@ def _sign_in_page(
 
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request) -> Response:
-    if current_session(request) is not None:
-        return RedirectResponse("/", status_code=HTTPStatus.SEE_OTHER)
+    session = current_session(request)
+    if session is not None:
+        return RedirectResponse(home_page(session.role), status_code=HTTPStatus.SEE_OTHER)
     return _sign_in_page(request)
 
 
@@ -99,7 +101,7 @@ async def sign_in(request: Request) -> Response:
         )
     store.sessions.end(request.cookies.get(SESSION_COOKIE))  # a new session on every sign-in
     cookie, _ = store.sessions.start(answer.principal)
-    response = RedirectResponse("/", status_code=HTTPStatus.SEE_OTHER)
+    response = RedirectResponse(home_page(answer.principal.role), status_code=HTTPStatus.SEE_OTHER)
     _set_cookie(response, request, SESSION_COOKIE, cookie)
     response.delete_cookie(SIGN_IN_COOKIE, path="/")
     return response

@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from complaints_ledger.web.assets import AssetCatalogue
+from complaints_ledger.web.formatting import FILTERS
+from complaints_ledger.web.staff_pages import navigation_for
 
 SERVICE_NAME = "complaints-ledger"
 GOVUK_MACROS_PACKAGE = "govuk_frontend_jinja"
@@ -42,8 +44,10 @@ def build_environment(assets: AssetCatalogue) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(service_name=SERVICE_NAME, phase=PHASE, asset_url=assets.url)
-    environment.filters["error_list"] = error_list
+    environment.globals.update(
+        service_name=SERVICE_NAME, phase=PHASE, asset_url=assets.url, navigation_for=navigation_for
+    )
+    environment.filters.update(FILTERS, error_list=error_list)
     return environment
 
 

@@ -1,0 +1,56 @@
+"""How the pages write the ledger's values for people (Jinja filters): dates as "3 June 2026"
+(in tables "3 Jun 2026"), identifiers such as `stage_2_response` as "Stage 2 response", case ids
+in their short form, and the worklist's "unassigned" handler as "Unassigned"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from projections.worklist import UNASSIGNED
+
+SHORT_ID_LENGTH = 8  # hex digits: enough to tell an organisation's open cases apart by eye
+
+
+def _day(value: date | str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def long_date(value: date | str | None) -> str:
+    """GOV.UK's date style, without a leading zero: "3 June 2026"; "" for none."""
+    day = _day(value)
+    return "" if day is None else f"{day.day} {day:%B %Y}"
+
+
+def short_date(value: date | str | None) -> str:
+    """The same with the month abbreviated, as GOV.UK's style allows in tables: "3 Jun 2026"."""
+    day = _day(value)
+    return "" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def sentence(value: str | None) -> str:
+    """`stage_2_response` -> "Stage 2 response"; `web_form` -> "Web form"."""
+    if not value:
+        return ""
+    words = value.replace("_", " ")
+    return words[0].upper() + words[1:]
+
+
+def short_id(case_id: str) -> str:
+    """The first hex digits of a case id, for tables; the full id goes beside it."""
+    return case_id[:SHORT_ID_LENGTH]
+
+
+def handler_name(handler: str) -> str:
+    """Who handles a case, as the worklist names them: "Unassigned" for nobody."""
+    return "Unassigned" if handler == UNASSIGNED else handler
+
+
+FILTERS = {
+    "long_date": long_date,
+    "short_date": short_date,
+    "sentence": sentence,
+    "short_id": short_id,
+    "handler_name": handler_name,
+}
