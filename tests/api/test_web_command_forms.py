@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -19,6 +20,7 @@ from complaints_ledger.application.catalogue import CATALOGUE, CaseCommand, Comm
 from complaints_ledger.application.catalogue import command_named as named
 from complaints_ledger.application.context import CommandContext
 from complaints_ledger.application.ledger import ComplaintsLedger
+from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Person, Regulator, Role
@@ -49,13 +51,14 @@ def run(ledger: ComplaintsLedger, case_id: UUID, name: str, payload: dict[str, A
     command(ledger, CommandCall(case_id, CommandContext(OFFICER), body, path))
 
 
-def new_case(client: TestClient) -> UUID:
+def new_case(client: TestClient, received_at: datetime | None = None) -> UUID:
     intake = builders.intake(
         receiving_organisation=COUNCIL,
         about_organisation=COUNCIL,
         complainant=Person("Pat Example", email="pat@example.org"),
     )
-    case_id: UUID = ledger_of(client).receive(intake, CommandContext(OFFICER))
+    ctx = CommandContext(OFFICER, occurred_at=received_at)
+    case_id: UUID = ledger_of(client).receive(intake, ctx)
     return case_id
 
 
@@ -343,3 +346,29 @@ def test_an_ombudsmans_remedies_are_entered_one_item_at_a_time(
 def test_each_kind_of_field_has_its_own_input() -> None:
     kinds = {field.kind for command in CATALOGUE for field in form_fields(command.body)}
     assert kinds >= set(Kind) - {Kind.GROUP, Kind.LINES}  # no body has these yet
+
+
+def test_when_it_happened_is_a_day_and_a_time_in_uk_time(client: TestClient) -> None:
+    now = datetime.now(UTC)
+    case_id = new_case(client, received_at=now - timedelta(days=10))
+    sign_in(client, Role.OFFICER)
+    day = (now - timedelta(days=5)).astimezone(UK_TIME_ZONE).date()
+    when = {
+        "occurred_at-day": str(day.day),
+        "occurred_at-month": str(day.month),
+        "occurred_at-year": str(day.year),
+    }
+    no_time = submit(client, case_id, "acknowledge", when)
+    assert no_time.status_code == 422
+    assert '<a href="#occurred_at-day">When it happened must include a time</a>' in no_time.text
+    assert submit(client, case_id, "acknowledge", {**when, "occurred_at-time": "10:15"}).is_redirect
+    entry = ledger_of(client).history(case_id)[-1]
+    assert entry.occurred_at == datetime.combine(day, time(10, 15), UK_TIME_ZONE)
+
+
+def test_a_manager_corrects_the_subjects_one_on_each_line(client: TestClient) -> None:
+    case_id = new_case(client)
+    sign_in(client, Role.MANAGER)
+    answers = {"field": "subjects", "new_value": "home care\r\ncharging\r\n", "reason": "Misfiled"}
+    assert submit(client, case_id, "correct_fact", answers).is_redirect
+    assert ledger_of(client).get(case_id).subjects == ("home care", "charging")
