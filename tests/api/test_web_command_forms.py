@@ -23,7 +23,7 @@ from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.domain.registry import OrganisationKind
-from complaints_ledger.domain.values import Actor, Person, Regulator, Role
+from complaints_ledger.domain.values import Actor, Ombudsman, Person, Regulator, Role
 from complaints_ledger.web.actions import PATH_ITEMS, form_address
 from complaints_ledger.web.command_pages import CONFLICT
 from complaints_ledger.web.forms import Kind, form_fields
@@ -372,3 +372,19 @@ def test_a_manager_corrects_the_subjects_one_on_each_line(client: TestClient) ->
     answers = {"field": "subjects", "new_value": "home care\r\ncharging\r\n", "reason": "Misfiled"}
     assert submit(client, case_id, "correct_fact", answers).is_redirect
     assert ledger_of(client).get(case_id).subjects == ("home care", "charging")
+
+
+def test_an_ombudsman_acting_for_another_body_is_refused_by_that_field(
+    client: TestClient, worked_case: UUID
+) -> None:
+    lgsco = "Local Government and Social Care Ombudsman"
+    admin = CommandContext(Actor("admin", "complaints-ledger", Role.ADMIN))
+    ledger_of(client).register_organisation(
+        admin, name=lgsco, kind=OrganisationKind.OMBUDSMAN, ombudsman_body=Ombudsman.LGSCO
+    )
+    sign_in_as(client, account(client, "casework@lgsco.example", lgsco, Role.OMBUDSMAN))
+    answers = {"body": "PHSO", "decision": "not_upheld", "finding": "No fault"}
+    refused = submit(client, worked_case, "record_ombudsman_outcome", answers)
+    assert refused.status_code == 403
+    assert '<a href="#body">' in refused.text
+    assert len(ledger_of(client).get(worked_case).records["ombudsman_outcomes"]) == 1
