@@ -142,7 +142,7 @@ def _refused(target: Target, filled: FilledForm, key: str, refused: LedgerError)
     where = field_named(filled, refused.field)
     request = target.context.request
     if isinstance(refused, ComplaintNotFoundError):
-        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
+        return _not_found(request)
     if isinstance(refused, NotPermittedError) and where is None:
         return _not_permitted(request, refused)
     errors = FormErrors()
@@ -166,15 +166,14 @@ def _target(request: Request, case_id: str, name: str, ids: str) -> Target | Res
     session = current_session(request)
     if session is None:
         return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
-    not_found = render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
     try:
         found = UUID(case_id)
         command = command_named(name.replace("-", "_"))
     except (ValueError, KeyError):
-        return not_found
+        return _not_found(request)
     values = ids.split("/") if ids else []
     if len(values) != len(command.path_parameters) or not all(values):
-        return not_found
+        return _not_found(request)
     path = dict(zip(command.path_parameters, values, strict=True))
     store = request.app.state.store
     context = RequestContext(
@@ -184,10 +183,14 @@ def _target(request: Request, case_id: str, name: str, ids: str) -> Target | Res
         complaint = store.ledger.get(found)
         store.policy.check_can_run(session.principal, command.name, complaint, None, path)
     except NotFoundError:
-        return not_found
+        return _not_found(request)
     except NotPermittedError as refused:
         return _not_permitted(request, refused)
     return Target(context, session, command, complaint, path)
+
+
+def _not_found(request: Request) -> Response:
+    return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
 
 
 def _not_permitted(request: Request, refused: LedgerError) -> Response:
