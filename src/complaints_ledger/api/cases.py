@@ -191,15 +191,24 @@ class CaseCommands:
         path: Mapping[str, str],
     ) -> JSONResponse:
         """Run the catalogue's `command` on the case with the body and the ids from the path."""
+        version = self.execute(case_id, command, body, path)
+        return self._case_response(self.context.at_version(case_id, version), command.name)
+
+    def execute(
+        self,
+        case_id: UUID,
+        command: CaseCommand[Any],
+        body: CommandBody,
+        path: Mapping[str, str],
+    ) -> int:
+        """Run `command` under the policy, If-Match and Idempotency-Key; the case's version after
+        it (for a repeated key, the version the first request with it produced)."""
         context = self.context
         complaint = context.ledger.get(case_id)
         context.policy.check_can_run(context.principal, command.name, complaint, body, path)
         key = context.request_key(self.idempotency_key, body)
-        if (
-            key is not None
-            and (replay := self._replay(case_id, complaint, key, command.name)) is not None
-        ):
-            return replay
+        if key is not None and (prior := self._prior_version(case_id, complaint, key)) is not None:
+            return prior
         ctx = CommandContext(
             actor=context.principal.actor,
             occurred_at=body.occurred_at,
@@ -210,23 +219,19 @@ class CaseCommands:
             version = command(context.ledger, CommandCall(case_id, ctx, body, path))
         except (ConflictError, DuplicateCommandError):
             if key is not None:
-                replay = self._replay(case_id, context.ledger.get(case_id), key, command.name)
-                if replay is not None:
-                    return replay
+                prior = self._prior_version(case_id, context.ledger.get(case_id), key)
+                if prior is not None:
+                    return prior
             raise
         context.metrics.events_appended.inc(max(version - complaint.version, 1))
-        return self._case_response(context.at_version(case_id, version), command.name)
+        return version
 
-    def _replay(
-        self, case_id: UUID, complaint: Complaint, key: RequestKey, command: str
-    ) -> JSONResponse | None:
-        """The first response to this key, if a request with it already changed the case."""
+    def _prior_version(self, case_id: UUID, complaint: Complaint, key: RequestKey) -> int | None:
+        """The version the first request with this key produced, if one already changed the
+        case."""
         if not any(key.used_by(cid) for cid in complaint.correlation_ids):
             return None
-        version = idempotency.prior_version(self.context.ledger.history(case_id), key)
-        if version is None:  # pragma: no cover - correlation ids come from the history
-            return None
-        return self._case_response(self.context.at_version(case_id, version), command)
+        return idempotency.prior_version(self.context.ledger.history(case_id), key)
 
     def _case_response(self, complaint: Complaint, command: str) -> JSONResponse:
         """The case after the command, with people as pseudonyms for a caller who may not see

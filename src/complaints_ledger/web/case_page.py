@@ -24,6 +24,7 @@ from complaints_ledger.application.case_view import case_view, history_entry_vie
 from complaints_ledger.domain.calendars import UK_TIME_ZONE, uk_local_date
 from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
 from complaints_ledger.privacy.pseudonyms import pseudonymise_case_view, pseudonymise_personal
+from complaints_ledger.web.actions import command_links
 from complaints_ledger.web.signing_in import current_session
 from complaints_ledger.web.templating import render_page
 
@@ -130,6 +131,8 @@ def _case_context(context: RequestContext, complaint: Any) -> dict[str, Any]:
     ]
     return {
         "case": view,
+        "commands": command_links(context.policy, context.principal, complaint, view),
+        "recorded": _recorded(events, context.request.query_params.get("recorded", "")),
         "events_newest_first": timeline,
         "received": local_time(view["received_at"]),
         "today": uk_local_date(ledger.clock()),
@@ -137,3 +140,15 @@ def _case_context(context: RequestContext, complaint: Any) -> dict[str, Any]:
         "local_time": local_time,
         "short_id": view["id"][:8],
     }
+
+
+def _recorded(events: list[dict[str, Any]], version: str) -> list[str]:
+    """What the command that made `version` recorded (a form's success banner): its events."""
+    made = next((event for event in events if str(event["version"]) == version), None)
+    if made is None:
+        return []
+    return [
+        event_label(event["type"])
+        for event in events
+        if event["correlation_id"] == made["correlation_id"]
+    ]

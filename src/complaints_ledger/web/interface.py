@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from complaints_ledger.web import api_docs, assets, case_page, pages, signing_in, worklist
+from complaints_ledger.web import (
+    api_docs,
+    assets,
+    case_page,
+    command_pages,
+    pages,
+    signing_in,
+    worklist,
+)
 from complaints_ledger.web.errors import install_error_pages
 from complaints_ledger.web.templating import WebInterface, build_environment
 
@@ -19,4 +27,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(signing_in.router)
     app.include_router(case_page.router)
     app.include_router(worklist.router)
+    app.include_router(command_pages.router)
     install_error_pages(app)

@@ -246,6 +246,18 @@ class Correction(CommandBody):
                 return {**document, "new_value": json.loads(value[0])}
         return document
 
+    @classmethod
+    def from_form(cls, document: dict[str, Any]) -> dict[str, Any]:
+        """A web form's new value is one text: for subjects, one on each line; for any other
+        field, the text itself."""
+        value, field = document.get("new_value"), document.get("field", "")
+        if not isinstance(value, str) or not takes_list(field):
+            return document
+        return {
+            **document,
+            "new_value": [line.strip() for line in value.splitlines() if line.strip()],
+        }
+
 
 class Withdrawal(CommandBody):
     reason: Text
