@@ -84,6 +84,7 @@ def test_the_worklist_shows_the_open_cases_and_filters_by_keyboard(
         row = page.locator(f"tr[data-case-id='{cases[name]}']")
         assert row.locator(".govuk-tag--red").inner_text() == "Overdue", name
         assert row.locator("th[scope='row']").inner_text() == str(cases[name])[:8]
+        assert row.locator("th a").get_attribute("href") == f"/cases/{cases[name]}", name
     assert page.locator(f"tr[data-case-id='{cases['fresh']}'] .govuk-tag").count() == 0
     sorted_by = page.locator("th[aria-sort]")
     assert (sorted_by.inner_text().strip(), sorted_by.get_attribute("aria-sort")) == (
