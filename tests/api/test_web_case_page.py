@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -14,9 +15,11 @@ from fastapi.testclient import TestClient
 
 from complaints_ledger.api.app import create_app
 from complaints_ledger.application.context import CommandContext
+from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import Actor, Person, Role
 from complaints_ledger.settings import Settings
 from tests import builders
+from tests.browser.test_case_page import logged_case
 
 HTML = {"Accept": "text/html"}
 PASSWORD = "four quiet owls at noon"  # noqa: S105 - a test account's
@@ -106,3 +109,59 @@ def test_an_auditor_sees_a_pseudonym_not_the_person(client: TestClient, case_id:
     assert "pat@example.org" not in page.text
     assert "Carers missed four visits" not in page.text  # the summary is withheld too
     assert "a pseudonym: your role does not see identities" in page.text
+
+
+# --------------------------------------------------------------------------- as recorded at
+
+
+def as_of_query(moment: datetime) -> dict[str, str]:
+    local = moment.astimezone(UK_TIME_ZONE)
+    return {
+        "as_of-day": str(local.day),
+        "as_of-month": str(local.month),
+        "as_of-year": str(local.year),
+        "as_of-time": f"{local:%H:%M}",
+    }
+
+
+def test_the_case_as_recorded_at_a_past_moment_is_read_only(
+    client: TestClient, store_url: str
+) -> None:
+    case_id = logged_case(store_url)  # received Mon 1 Jun 2026 10:30, acknowledged the next day
+    ledger = client.app.state.store.ledger  # type: ignore[attr-defined]
+    received = ledger.history(case_id)[0].recorded_at
+    sign_in_as(client, account(client, "jo@northshire.example", COUNCIL, Role.OFFICER))
+    now = client.get(f"/cases/{case_id}", headers=HTML).text
+    assert "Actions" in now
+    assert re.findall(r'app-timeline__title">([^<]+)<', now) == ["Acknowledged", "Received"]
+    then = client.get(f"/cases/{case_id}", params=as_of_query(received), headers=HTML)
+    assert then.status_code == 200
+    assert "You are looking at this case as it was recorded at" in then.text
+    assert re.findall(r'app-timeline__title">([^<]+)<', then.text) == ["Received"]
+    assert ">Actions<" not in then.text  # nothing can be changed from the past
+    reads = ledger.reads_of(case_id)
+    assert reads[-1]["what"].startswith("case page as of ")
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"as_of-day": "31", "as_of-month": "2", "as_of-year": "2026"}, "as_of-day", "real date"),
+        ({"as_of-day": "1", "as_of-month": "1", "as_of-year": "2099"}, "as_of-day", "in the past"),
+        ({"as_of-day": "1", "as_of-month": "1", "as_of-year": "2020"}, "as_of-day", "later date"),
+        (
+            {"as_of-day": "1", "as_of-month": "6", "as_of-year": "2026", "as_of-time": "25:00"},
+            "as_of-time",
+            "hours and minutes",
+        ),
+    ],
+)
+def test_a_wrong_moment_is_an_error_summary_on_the_case_page(
+    client: TestClient, case_id: UUID, query: dict[str, str], field: str, message: str
+) -> None:
+    sign_in_as(client, account(client, "jo@northshire.example", COUNCIL, Role.OFFICER))
+    page = client.get(f"/cases/{case_id}", params=query, headers=HTML)
+    assert page.status_code == 400
+    assert "<title>Error: " in page.text
+    assert f'href="#{field}"' in page.text
+    assert message in page.text

@@ -25,6 +25,7 @@ from complaints_ledger.domain.calendars import UK_TIME_ZONE, uk_local_date
 from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
 from complaints_ledger.privacy.pseudonyms import pseudonymise_case_view, pseudonymise_personal
 from complaints_ledger.web.actions import command_links
+from complaints_ledger.web.as_of_form import AsOfChoice, read_as_of
 from complaints_ledger.web.signing_in import current_session
 from complaints_ledger.web.templating import render_page
 
@@ -102,15 +103,43 @@ def case_page(request: Request, case_id: str) -> Response:
         return render_page(
             request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=refused.message
         )
-    store.ledger.record_read(found, session.principal.actor, what=WEB_READ, purpose=None)
-    return render_page(request, "case.html", **_case_context(context, complaint))
+    choice, shown = _as_recorded(store.ledger, found, complaint, request)
+    as_of = choice.instant
+    what = WEB_READ if as_of is None else f"{WEB_READ} as of {as_of.isoformat()}"
+    store.ledger.record_read(found, session.principal.actor, what=what, purpose=None)
+    status = HTTPStatus.BAD_REQUEST if choice.errors else HTTPStatus.OK
+    return render_page(
+        request,
+        "case.html",
+        status_code=status,
+        as_of=choice,
+        as_of_shown=local_time(as_of.isoformat()) if as_of else "",
+        **_case_context(context, complaint, shown, as_of),
+    )
 
 
-def _case_context(context: RequestContext, complaint: Any) -> dict[str, Any]:
+def _as_recorded(
+    ledger: Any, case_id: UUID, current: Any, request: Request
+) -> tuple[AsOfChoice, Any]:
+    """The as-of control's choice and the case to show: as recorded then, or as it is now."""
+    choice = read_as_of(request.query_params, ledger.clock())
+    if choice.instant is None:
+        return choice, current
+    try:
+        return choice, ledger.as_of(case_id, choice.instant)
+    except NotFoundError:
+        missing = {"as_of-day": "The case had not been recorded by then: enter a later date"}
+        return AsOfChoice(errors=missing, entered=choice.entered), current
+
+
+def _case_context(
+    context: RequestContext, current: Any, complaint: Any, as_of: datetime | None
+) -> dict[str, Any]:
     ledger = context.ledger
-    view = case_view(complaint, context.today(), CalendarBook(ledger).for_case(complaint))
-    events = [history_entry_view(entry) for entry in ledger.history(complaint.id)]
-    pseudonyms = pseudonyms_for(context, complaint)
+    today = uk_local_date(as_of) if as_of is not None else context.today()
+    view = case_view(complaint, today, CalendarBook(ledger).for_case(complaint))
+    events = [history_entry_view(entry) for entry in ledger.history(complaint.id, as_of=as_of)]
+    pseudonyms = pseudonyms_for(context, current)
     if pseudonyms is not None:
         view = pseudonymise_case_view(view, pseudonyms)
         for event in events:
@@ -131,11 +160,14 @@ def _case_context(context: RequestContext, complaint: Any) -> dict[str, Any]:
     ]
     return {
         "case": view,
-        "commands": command_links(context.policy, context.principal, complaint, view),
+        # as recorded in the past, the page is read-only
+        "commands": []
+        if as_of
+        else command_links(context.policy, context.principal, complaint, view),
         "recorded": _recorded(events, context.request.query_params.get("recorded", "")),
         "events_newest_first": timeline,
         "received": local_time(view["received_at"]),
-        "today": uk_local_date(ledger.clock()),
+        "today": today,
         "local_day": local_day,
         "local_time": local_time,
         "short_id": view["id"][:8],
