@@ -14,6 +14,7 @@ from uuid import UUID
 from complaints_ledger.application.exclusion_commands import ExclusionCommands
 from complaints_ledger.application.local_resolution_commands import LocalResolutionCommands
 from complaints_ledger.application.outcome_commands import OutcomeCommands
+from complaints_ledger.application.referral_commands import ReferralCommands
 from complaints_ledger.domain.correction_types import names_organisation
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.domain.values import (
@@ -22,7 +23,6 @@ from complaints_ledger.domain.values import (
     Ombudsman,
     OmbudsmanDecision,
     Outcome,
-    RegimeId,
     Regulator,
     Remedy,
     RemedyCompliance,
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 Command = Callable[["Complaint", Stamp], None]
 
 
-class LedgerCommands(OutcomeCommands, ExclusionCommands, LocalResolutionCommands, ABC):
+class LedgerCommands(
+    ReferralCommands, OutcomeCommands, ExclusionCommands, LocalResolutionCommands, ABC
+):
     @abstractmethod
     def _execute(self, case_id: UUID, ctx: CommandContext, command: Command) -> int:
         """Load the case, run the command with a stamp, save; return the new version."""
@@ -98,74 +100,6 @@ class LedgerCommands(OutcomeCommands, ExclusionCommands, LocalResolutionCommands
                 working_days=working_days,
                 reason=reason,
                 complainant_consent=complainant_consent,
-            ),
-        )
-
-    def refer(
-        self,
-        case_id: UUID,
-        ctx: CommandContext,
-        *,
-        to_organisation: str,
-        reason: str,
-        consent_to_share: bool,
-    ) -> int:
-        return self._execute(
-            case_id,
-            ctx,
-            lambda case, stamp: case.refer(
-                stamp,
-                to_organisation=to_organisation,
-                reason=reason,
-                consent_to_share=consent_to_share,
-            ),
-        )
-
-    def accept_referral(
-        self, case_id: UUID, ctx: CommandContext, *, regime: RegimeId | None = None
-    ) -> int:
-        return self._execute(
-            case_id, ctx, lambda case, stamp: case.accept_referral(stamp, regime=regime)
-        )
-
-    def decline_referral(
-        self,
-        case_id: UUID,
-        ctx: CommandContext,
-        *,
-        reason: str,
-        suggested_organisation: str | None = None,
-    ) -> int:
-        return self._execute(
-            case_id,
-            ctx,
-            lambda case, stamp: case.decline_referral(
-                stamp, reason=reason, suggested_organisation=suggested_organisation
-            ),
-        )
-
-    def recall_referral(self, case_id: UUID, ctx: CommandContext, *, reason: str) -> int:
-        return self._execute(
-            case_id, ctx, lambda case, stamp: case.recall_referral(stamp, reason=reason)
-        )
-
-    def pass_on_referral(
-        self,
-        case_id: UUID,
-        ctx: CommandContext,
-        *,
-        to_organisation: str,
-        reason: str,
-        consent_to_share: bool,
-    ) -> int:
-        return self._execute(
-            case_id,
-            ctx,
-            lambda case, stamp: case.pass_on_referral(
-                stamp,
-                to_organisation=to_organisation,
-                reason=reason,
-                consent_to_share=consent_to_share,
             ),
         )
 

@@ -1,8 +1,8 @@
 """Every case command, declared once: the HTTP routes, the access policy and the CLI come from here.
 
-Adding a command: its domain method, its ledger method (commands.py), its body (bodies.py), one
-`CaseCommand` in procedure.py or aftercare.py, listed below, and tests. Each `rule` names what
-the command serves: the regulation, code or duty.
+Adding a command: its domain method, its ledger method (commands.py, or its part's mixin:
+referral_commands.py, outcome_commands.py, ...), its body (bodies.py), one `CaseCommand` in
+procedure.py or aftercare.py, listed below, and tests. Each `rule` names what
 """
 
 from __future__ import annotations
