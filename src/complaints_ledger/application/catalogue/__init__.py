@@ -2,7 +2,8 @@
 
 Adding a command: its domain method, its ledger method (commands.py, or its part's mixin:
 referral_commands.py, outcome_commands.py, ...), its body (bodies.py), one `CaseCommand` in
-procedure.py or aftercare.py, listed below, and tests. Each `rule` names what
+procedure.py or aftercare.py, listed below, and tests. Each `rule` names what the command
+serves: the regulation, code or duty.
 """
 
 from __future__ import annotations
