@@ -5,7 +5,7 @@ tampered cookie names nobody; the table never holds the id itself."""
 from __future__ import annotations
 
 import stat
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,22 +16,15 @@ from complaints_ledger.domain.values import Role
 from complaints_ledger.persistence.store_url import parse_store_url
 from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.settings import Settings
+from tests.builders import T0
+from tests.builders import SimulatedClock as Clock
 
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)
 JO = Principal("jo.khan@northshire.example", "Northshire County Council", Role.OFFICER, "web:jo")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ after repeated failures, disabling, and the `user` commands (what `make demo` pr
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,24 +18,16 @@ from complaints_ledger.domain.values import Role
 from complaints_ledger.persistence.store_url import parse_store_url
 from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.settings import Settings
-from tests.builders import assert_one_error_line
+from tests.builders import T0, assert_one_error_line
+from tests.builders import SimulatedClock as Clock
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account's
 COUNCIL = "Northshire County Council"
-T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture
