@@ -19,7 +19,7 @@ from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import Actor, Person, Role
 from complaints_ledger.settings import Settings
 from tests import builders
-from tests.browser.test_case_page import logged_case
+from tests.case_stories import logged_case
 
 HTML = {"Accept": "text/html"}
 PASSWORD = "four quiet owls at noon"  # noqa: S105 - a test account's

@@ -4,42 +4,15 @@ never shows another organisation's case."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from uuid import UUID
-
 from playwright.sync_api import Page
 
-from complaints_ledger.application.context import CommandContext
-from complaints_ledger.application.ledger import ComplaintsLedger
-from complaints_ledger.domain.values import Actor, Person
-from complaints_ledger.settings import Settings
-from tests import builders
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import open_page, save_screenshot
 from tests.browser.test_sign_in import PASSWORD, new_account, sign_in
 from tests.browser.watch import PageWatch
+from tests.case_stories import logged_case
 
 COUNCIL = "Northshire County Council"
-RECEIVED = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # fixed, so the screenshot keeps its dates
-
-
-def logged_case(store_url: str, organisation: str = COUNCIL) -> UUID:
-    now = [RECEIVED]
-    ledger = ComplaintsLedger(Settings(store=store_url), clock=lambda: now[0])
-    try:
-        officer = CommandContext(Actor("rachel.okafor", organisation))
-        intake = builders.intake(
-            receiving_organisation=organisation,
-            about_organisation=organisation,
-            complainant=Person("Pat Example", email="pat@example.org"),
-            summary="Carers arrived late four times and nobody rang to say.",
-        )
-        case_id: UUID = ledger.receive(intake, officer)
-        now[0] = RECEIVED + timedelta(days=1, hours=2)
-        ledger.acknowledge(case_id, CommandContext(Actor("rachel.okafor", organisation)))
-        return case_id
-    finally:
-        ledger.close()
 
 
 def test_an_officer_reads_the_case_page(
