@@ -16,7 +16,7 @@ RECEIVED = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # 10:30 BST on Mon 1 Jun 202
 
 
 def logged_case(store_url: str, organisation: str = COUNCIL) -> UUID:
-    """A complaint received at RECEIVED and acknowledged the next day at 11:30 UTC."""
+    """A complaint received at RECEIVED and acknowledged the next day at 11:00 UTC."""
     story = ClockedLedger(store_url, RECEIVED)
     try:
         officer = CommandContext(Actor("rachel.okafor", organisation))
