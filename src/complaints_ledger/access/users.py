@@ -160,6 +160,26 @@ class UserStore:
             self._signed_in(db, user, now, self._rehashed(stored_hash, password))
         return SignIn(Principal(address, user.organisation, user.role, SESSION_PREFIX + address))
 
+    def signed_in_elsewhere(self, email: str) -> Principal | None:
+        """The enabled account with this email, signed in by an identity provider that vouched
+        for the address (access/openid_connect.py): its organisation and role, its sign-in
+        recorded. None for an unknown or disabled account. A lock after wrong passwords does
+        not apply: no password was tried."""
+        address, now = email.strip().lower(), self._clock()
+        with self._databases.connection() as db, db.transaction():
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM {USERS_TABLE} WHERE email = ?",  # noqa: S608
+                (address,),
+            )
+            user = _info(rows[0]) if rows else None
+            if user is None or user.disabled_at is not None:
+                return None
+            db.execute(
+                f"UPDATE {USERS_TABLE} SET last_sign_in_at = ? WHERE email = ?",  # noqa: S608
+                (now.isoformat(), address),
+            )
+        return Principal(address, user.organisation, user.role, SESSION_PREFIX + address)
+
     def _rehashed(self, stored_hash: str, password: str) -> str:
         """The stored hash, or a new one when it was made with older parameters."""
         if self._hasher.check_needs_rehash(stored_hash):

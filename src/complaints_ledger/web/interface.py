@@ -12,8 +12,10 @@ from complaints_ledger.web import (
     command_pages,
     pages,
     signing_in,
+    single_sign_on,
     worklist,
 )
+from complaints_ledger.access.openid_connect import OpenIdConnect
 from complaints_ledger.web.errors import install_error_pages
 from complaints_ledger.web.templating import WebInterface, build_environment
 
@@ -25,6 +27,9 @@ def install_web(app: FastAPI) -> None:
     app.include_router(api_docs.router)
     app.include_router(pages.router)
     app.include_router(signing_in.router)
+    provider = app.state.settings.sign_in_provider
+    app.state.openid_connect = None if provider is None else OpenIdConnect(provider)
+    app.include_router(single_sign_on.router)
     app.include_router(case_page.router)
     app.include_router(worklist.router)
     app.include_router(command_pages.router)

@@ -17,6 +17,7 @@ from http import HTTPStatus
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from complaints_ledger.access.principal import Principal
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.web.staff_pages import home_page
@@ -47,16 +48,30 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.url.hostname not in LOCAL_HOSTS
 
 
-def _set_cookie(response: Response, request: Request, name: str, value: str) -> None:
+def set_cookie(
+    response: Response, request: Request, name: str, value: str, *, path: str = "/"
+) -> None:
     response.set_cookie(
-        name, value, httponly=True, samesite="lax", secure=_secure(request), path="/"
+        name, value, httponly=True, samesite="lax", secure=_secure(request), path=path
     )
+
+
+def started_session(request: Request, principal: Principal) -> Response:
+    """Every sign-in's answer (password or single sign-on): a new session, never the one the
+    browser had (that one ends), and a redirect to the person's home page."""
+    store = request.app.state.store
+    store.sessions.end(request.cookies.get(SESSION_COOKIE))
+    cookie, _ = store.sessions.start(principal)
+    response = RedirectResponse(home_page(principal.role), status_code=HTTPStatus.SEE_OTHER)
+    set_cookie(response, request, SESSION_COOKIE, cookie)
+    return response
 
 
 def _sign_in_page(
     request: Request, *, errors: dict[str, str] | None = None, email: str = "", status: int = 200
 ) -> HTMLResponse:
     token = secrets.token_urlsafe(32)
+    single_sign_on = request.app.state.openid_connect
     response = render_page(
         request,
         "sign_in.html",
@@ -64,8 +79,9 @@ def _sign_in_page(
         errors=errors or {},
         email=email,
         form_token=token,
+        single_sign_on_name=None if single_sign_on is None else single_sign_on.name,
     )
-    _set_cookie(response, request, SIGN_IN_COOKIE, token)
+    set_cookie(response, request, SIGN_IN_COOKIE, token)
     return response
 
 
@@ -99,10 +115,7 @@ async def sign_in(request: Request) -> Response:
             email=email,
             status=HTTPStatus.UNAUTHORIZED,
         )
-    store.sessions.end(request.cookies.get(SESSION_COOKIE))  # a new session on every sign-in
-    cookie, _ = store.sessions.start(answer.principal)
-    response = RedirectResponse(home_page(answer.principal.role), status_code=HTTPStatus.SEE_OTHER)
-    _set_cookie(response, request, SESSION_COOKIE, cookie)
+    response = started_session(request, answer.principal)
     response.delete_cookie(SIGN_IN_COOKIE, path="/")
     return response
 
