@@ -86,7 +86,9 @@ class LocalProvider:
         if grant.nonce is not None:
             claims["nonce"] = grant.nonce
         claims.update(self.claim_changes)
-        key = RSAKey.generate_key(2048, {"kid": "test-key"}) if self.signed_by_stranger else self.key
+        key = (
+            RSAKey.generate_key(2048, {"kid": "test-key"}) if self.signed_by_stranger else self.key
+        )
         return jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
 
 
@@ -130,7 +132,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _authorize(self, query: dict[str, str]) -> None:
         provider = self.server.provider
-        if query.get("client_id") != CLIENT_ID or query.get("redirect_uri") != provider.redirect_uri:
+        if (
+            query.get("client_id") != CLIENT_ID
+            or query.get("redirect_uri") != provider.redirect_uri
+        ):
             self._json(HTTPStatus.BAD_REQUEST, {"error": "invalid_request"})  # never redirected
             return
         answer = {"state": query.get("state", "")}

@@ -220,9 +220,7 @@ class Settings(BaseSettings):
         if self.oidc_issuer is None:
             return None
         missing = [
-            name
-            for name in ("oidc_client_id", "oidc_redirect_url")
-            if not getattr(self, name)
+            name for name in ("oidc_client_id", "oidc_redirect_url") if not getattr(self, name)
         ]
         if missing:
             raise ValueError(f"oidc_issuer is set, so {' and '.join(missing)} must be too")

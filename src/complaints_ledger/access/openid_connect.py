@@ -49,7 +49,7 @@ NEEDED_METADATA = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_u
 class Refusal(StrEnum):
     PROVIDER_SAID_NO = "provider said no"
     EXPIRED = "expired or not this browser's"
-    UNTRUSTED_TOKEN = "untrusted ID token"
+    UNTRUSTED_TOKEN = "untrusted ID token"  # noqa: S105 - a reason, not a token
     NO_EMAIL = "no email claim"
     UNREACHABLE = "provider unreachable"
     NO_ACCOUNT = "no enabled account"
@@ -104,7 +104,7 @@ class PendingSignIn:
 
 
 class OpenIdConnect:
-    def __init__(self, provider: SignInProvider, *, clock: Callable[[], float] = time.time):
+    def __init__(self, provider: SignInProvider, *, clock: Callable[[], float] = time.time) -> None:
         self.provider, self._clock = provider, clock
 
     @property
@@ -192,10 +192,12 @@ class OpenIdConnect:
     def _verified_claims(
         self, metadata: Mapping[str, Any], tokens: Mapping[str, Any], pending: PendingSignIn
     ) -> CodeIDToken:
-        keys = self._get_json(metadata["jwks_uri"])
+        keys: Any = self._get_json(metadata["jwks_uri"])  # joserfc checks its shape
         try:
             token = jwt.decode(
-                tokens["id_token"], KeySet.import_key_set(keys), algorithms=SIGNATURE_ALGORITHMS
+                tokens["id_token"],
+                KeySet.import_key_set(keys),
+                algorithms=SIGNATURE_ALGORITHMS,
             )
             claims = CodeIDToken(
                 token.claims,
@@ -211,7 +213,7 @@ class OpenIdConnect:
                 },
             )
             claims.validate(now=int(self._clock()), leeway=CLOCK_LEEWAY_SECONDS)
-        except (JoseError, ValueError, TypeError) as error:
+        except (JoseError, ValueError, TypeError, KeyError) as error:
             raise SignInRefused(Refusal.UNTRUSTED_TOKEN, repr(error)) from error
         return claims
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from complaints_ledger.access.openid_connect import OpenIdConnect
 from complaints_ledger.web import (
     api_docs,
     assets,
@@ -15,7 +16,6 @@ from complaints_ledger.web import (
     single_sign_on,
     worklist,
 )
-from complaints_ledger.access.openid_connect import OpenIdConnect
 from complaints_ledger.web.errors import install_error_pages
 from complaints_ledger.web.templating import WebInterface, build_environment
 

@@ -90,9 +90,8 @@ def finish_single_sign_on(request: Request) -> Response:
         return _refused(request, provider, refused)
     principal = request.app.state.store.users.signed_in_elsewhere(email)
     if principal is None:
-        refused = SignInRefused(Refusal.NO_ACCOUNT, "no enabled staff account with that email")
-        return _refused(request, provider, refused, email)
+        unknown = SignInRefused(Refusal.NO_ACCOUNT, "no enabled staff account with that email")
+        return _refused(request, provider, unknown, email)
     response = started_session(request, principal)
     response.delete_cookie(SSO_COOKIE, path=SSO_PATH)
     return response
-
