@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,14 +49,22 @@ def postgres_bin_dir(preferred: Path | None = None) -> Path | None:
 
 
 @contextmanager
-def serving(url: str, folder: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def serving(
+    url: str,
+    folder: Path,
+    *options: str,
+    port: int | None = None,
+    settings: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`complaints-ledger serve` on `url` with a signing key in `folder` (where its log goes too),
-    on a free loopback port; yields (base URL, server), and stops it with Ctrl-C afterwards."""
+    on `port` or a free loopback port, with `settings` added to its environment; yields (base
+    URL, server), and stops it with Ctrl-C afterwards."""
     key = folder / "signing-key.pem"
     generate_key(key)
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
+        **(settings or {}),
         "COMPLAINTS_LEDGER_SIGNING_KEY_FILE": str(key),
         "COMPLAINTS_LEDGER_API_SEAL_SECONDS": "0.3",
         "COMPLAINTS_LEDGER_LOG_LEVEL": "warning",
