@@ -13,12 +13,14 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from complaints_ledger.access.openid_connect import PENDING_SECONDS, PendingSignIn
 from complaints_ledger.api.app import create_app
 from complaints_ledger.domain.values import Role
 from complaints_ledger.settings import Settings
@@ -92,6 +94,20 @@ def test_the_sign_in_page_offers_the_provider(client: TestClient) -> None:
     page = client.get("/sign-in", headers=HTML)
     assert "Sign in with Northshire sign-in" in page.text
     assert 'href="/sign-in/sso"' in page.text
+    assert "Or sign in with a password" in page.text
+
+
+def test_leaving_for_the_provider_asks_for_pkce_and_a_nonce(client: TestClient) -> None:
+    begun = client.get("/sign-in/sso", headers=HTML, follow_redirects=False)
+    query = parse_qs(urlsplit(begun.headers["location"]).query)
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["nonce"][0]) >= 43  # noqa: PLR2004 - 256 bits
+    assert len(query["state"][0]) >= 43  # noqa: PLR2004
+    assert query["redirect_uri"] == [CALLBACK]
+    cookie = begun.headers["set-cookie"]
+    assert cookie.startswith("cl_sso=")
+    assert all(part in cookie for part in ("HttpOnly", "SameSite=lax", "Path=/sign-in/sso"))
+    assert query["state"][0] not in cookie  # the cookie holds the secret it is made from
 
 
 def test_signing_in_lands_on_the_worklist_with_the_accounts_org_and_role(
@@ -269,3 +285,21 @@ def test_the_secret_may_come_from_the_environment(
         "https://login.example.com/t/v2.0",
     )
     assert "from the environment" not in repr(settings)
+
+
+def test_a_pending_sign_in_lasts_ten_minutes_and_its_cookie_cannot_be_forged() -> None:
+    pending = PendingSignIn.new(1_000_000.0)
+    again = PendingSignIn.from_cookie(pending.cookie, 1_000_000.0 + PENDING_SECONDS)
+    assert again is not None
+    assert (again.state, again.nonce, again.code_verifier) == (
+        pending.state,
+        pending.nonce,
+        pending.code_verifier,
+    )
+    assert len({pending.state, pending.nonce, pending.code_verifier}) == 3
+    assert PendingSignIn.from_cookie(pending.cookie, 1_000_000.0 + PENDING_SECONDS + 1) is None
+    later = PendingSignIn.from_cookie(f"1000100.{pending.secret}", 1_000_200.0)
+    assert later is not None
+    assert later.state != pending.state  # the time is part of every value made from the secret
+    for mangled in (None, "", "now.secret", "1000000.short", pending.secret):
+        assert PendingSignIn.from_cookie(mangled, 1_000_000.0) is None
