@@ -202,6 +202,22 @@ def test_the_providers_refusal_is_named(client: TestClient, provider: LocalProvi
     assert_refused(come_back(client, through_the_provider(client)), 403, "“access_denied”")
 
 
+def test_a_wrong_client_secret_is_refused_by_the_provider(
+    store_url: str, tmp_path: Path, provider: LocalProvider
+) -> None:
+    settings = sso_settings(
+        store_url,
+        tmp_path,
+        provider.issuer,
+        oidc_client_secret_file=None,
+        oidc_client_secret="not the secret the provider knows",
+    )
+    with app_client(settings) as client:
+        account(client, EMAIL, COUNCIL, Role.MANAGER)
+        assert_refused(come_back(client, through_the_provider(client)), 403, "“invalid_client”")
+        assert provider.codes_redeemed == 0
+
+
 def test_a_provider_that_is_down_is_the_error_page_at_once(store_url: str, tmp_path: Path) -> None:
     nothing_there = f"http://127.0.0.1:{free_port()}"
     with app_client(sso_settings(store_url, tmp_path, nothing_there)) as client:
