@@ -210,7 +210,7 @@ def test_a_wrong_client_secret_is_refused_by_the_provider(
         tmp_path,
         provider.issuer,
         oidc_client_secret_file=None,
-        oidc_client_secret="not the secret the provider knows",
+        oidc_client_secret="not the secret the provider knows",  # noqa: S106 - a wrong one
     )
     with app_client(settings) as client:
         account(client, EMAIL, COUNCIL, Role.MANAGER)
