@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -26,7 +26,7 @@ class SignInProvider:
 
     issuer: str
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     redirect_url: str
     email_claim: str
     name: str
@@ -241,7 +241,9 @@ class Settings(BaseSettings):
         if self.oidc_client_secret is not None:
             return self.oidc_client_secret.get_secret_value()
         if self.oidc_client_secret_file is None:
-            raise ValueError("oidc_issuer is set, so oidc_client_secret_file must be too")
+            raise ValueError(
+                "oidc_issuer is set, so oidc_client_secret_file (or oidc_client_secret) must be too"
+            )
         try:
             secret = self.oidc_client_secret_file.read_text().strip()
         except OSError as error:

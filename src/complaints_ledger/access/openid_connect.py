@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,13 +29,18 @@ from typing import Any
 
 import httpx
 import structlog
-from authlib.integrations.httpx_client import OAuth2Client, OAuthError
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from complaints_ledger.settings import SignInProvider
+
+with warnings.catch_warnings():
+    # Authlib 1.9 prefers httpx2 and warns at import when it finds httpx, the project's HTTP
+    # client (and Starlette's test client's); httpx still works, and the warning is not ours.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client, OAuthError
 
 logger = structlog.get_logger(__name__)
 
