@@ -142,6 +142,12 @@ def test_a_tampered_state_is_refused_before_the_code_is_used(
     assert "Signed in as" not in client.get("/", headers=HTML).text
 
 
+def test_a_state_of_any_characters_is_refused_not_a_500(client: TestClient) -> None:
+    through_the_provider(client)
+    answer = come_back(client, "/sign-in/sso/callback?state=%C3%A9t%C3%A9&code=x")
+    assert_refused(answer, 400, "started in another browser")
+
+
 def test_an_answer_in_a_browser_that_did_not_ask_is_refused(
     client: TestClient, provider: LocalProvider
 ) -> None:

@@ -115,3 +115,19 @@ def test_the_session_cookie_is_http_only_and_lax(client: TestClient) -> None:
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
     assert "Secure" not in cookie  # on this machine (localhost) only
+
+
+def test_tokens_of_any_characters_are_refused_not_a_500(client: TestClient) -> None:
+    client.get("/sign-in", headers=HTML)
+    forged = client.post(
+        "/sign-in", data={"form_token": "été", "email": EMAIL, "password": PASSWORD}, headers=HTML
+    )
+    assert forged.status_code == 400
+    signed_in(client)
+    out = client.post("/sign-out", data={"csrf_token": "été"}, headers=HTML)
+    assert out.status_code == 400
+    latin_1 = "cl_session=abc.\u00e9t\u00e9".encode("latin-1")  # as a browser may send one
+    client.cookies.clear()
+    odd_cookie = client.get("/", headers={"Accept": "text/html", "Cookie": latin_1})  # type: ignore[dict-item]
+    assert odd_cookie.status_code == 200
+    assert "Signed in as" not in odd_cookie.text

@@ -135,7 +135,8 @@ class OpenIdConnect:
 
     def finish(self, pending: PendingSignIn | None, answer: Mapping[str, str]) -> str:
         """The email address of the person the provider signed in; SignInRefused otherwise."""
-        if pending is None or not hmac.compare_digest(answer.get("state", ""), pending.state):
+        sent_state = answer.get("state", "").encode()  # bytes: any characters compare
+        if pending is None or not hmac.compare_digest(sent_state, pending.state.encode()):
             raise SignInRefused(Refusal.EXPIRED, "no pending sign-in with this state")
         if "error" in answer:
             raise SignInRefused(Refusal.PROVIDER_SAID_NO, _error_code(answer["error"]))

@@ -49,7 +49,7 @@ class Session:
         return Principal(self.email, self.organisation, self.role, SESSION_PREFIX + self.email)
 
     def csrf_matches(self, sent: str | None) -> bool:
-        return sent is not None and hmac.compare_digest(sent, self.csrf_token)
+        return sent is not None and hmac.compare_digest(sent.encode(), self.csrf_token.encode())
 
 
 def session_secret(path: Path) -> bytes:
@@ -153,7 +153,7 @@ class SessionStore:
 
     def _verified(self, cookie: str | None) -> str | None:
         session_id, _, mac = (cookie or "").partition(".")
-        if not session_id or not hmac.compare_digest(mac, self._mac(session_id)):
+        if not session_id or not hmac.compare_digest(mac.encode(), self._mac(session_id).encode()):
             return None
         return _sha256(session_id)
 

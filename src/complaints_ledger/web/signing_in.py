@@ -98,7 +98,7 @@ async def sign_in(request: Request) -> Response:
     form = await request.form()
     email, password = str(form.get("email", "")).strip(), str(form.get("password", ""))
     sent, expected = str(form.get("form_token", "")), request.cookies.get(SIGN_IN_COOKIE, "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         errors = {
             "email": "Your sign-in form had expired: enter your email address and password again"
         }
