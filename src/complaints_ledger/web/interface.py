@@ -6,6 +6,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from complaints_ledger.web import (
+    admin_keys,
+    admin_pages,
+    admin_projections,
+    admin_tokens,
+    admin_users,
     api_docs,
     assets,
     case_page,
@@ -28,4 +33,6 @@ def install_web(app: FastAPI) -> None:
     app.include_router(case_page.router)
     app.include_router(worklist.router)
     app.include_router(command_pages.router)
+    for admin in (admin_pages, admin_users, admin_tokens, admin_keys, admin_projections):
+        app.include_router(admin.router)
     install_error_pages(app)
