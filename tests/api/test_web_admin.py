@@ -12,7 +12,6 @@ import html
 import json
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,12 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from typer.testing import CliRunner, Result
 
-from complaints_ledger.api.app import create_app
 from complaints_ledger.application.context import CommandContext
 from complaints_ledger.cli import user_cmd
 from complaints_ledger.cli.main import app as cli_app
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
-from complaints_ledger.settings import Settings
+from tests.api.test_web_case_page import client as client  # noqa: PLC0414 - the fixture
 from tests.api.test_web_sign_in import form_token, post_sign_in
 
 pytestmark = pytest.mark.usefixtures("wide_consoles")
@@ -39,20 +37,15 @@ PAGES = ("/admin", "/admin/organisations", "/admin/users", "/admin/tokens", "/ad
 PAGES += ("/admin/projections",)
 
 
-@pytest.fixture
-def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
-    with TestClient(
-        create_app(settings, background_sealing=False), base_url="http://localhost"
-    ) as c:
-        store = c.app.state.store  # type: ignore[attr-defined]
-        store.ledger.register_organisation(
-            CommandContext(Actor("setup", COUNCIL, Role.ADMIN)),
-            name=COUNCIL,
-            kind=OrganisationKind.COUNCIL,
-        )
-        store.users.add(email=ADMIN, organisation=COUNCIL, role=Role.ADMIN, password=PASSWORD)
-        yield c
+@pytest.fixture(autouse=True)
+def council_and_admin(client: TestClient) -> None:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    store.ledger.register_organisation(
+        CommandContext(Actor("setup", COUNCIL, Role.ADMIN)),
+        name=COUNCIL,
+        kind=OrganisationKind.COUNCIL,
+    )
+    store.users.add(email=ADMIN, organisation=COUNCIL, role=Role.ADMIN, password=PASSWORD)
 
 
 def cli(store_url: str, *args: str) -> Result:

@@ -4,10 +4,8 @@ org add` does (the same ledger command and checks), with the administrator as it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from enum import StrEnum
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -25,14 +23,14 @@ from complaints_ledger.web.admin_access import (
     Submitted,
     admin_form,
     admin_session,
+    choice_items,
+    member,
     text,
 )
-from complaints_ledger.web.formatting import sentence
 from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
 ORGANISATION_FIELDS = ("name", "kind", "ombudsman_body", "regulator_body")
-E = TypeVar("E", bound=StrEnum)
 
 
 def admin_page(
@@ -47,18 +45,6 @@ def admin_page(
         admin_pages=ADMIN_PAGES,
         **context,
     )
-
-
-def choice_items(
-    values: Iterable[str], chosen: str, *, none_text: str | None = None
-) -> list[dict[str, Any]]:
-    """GOV.UK's `items` of radios or a select, `chosen` checked (and selected)."""
-    items = [] if none_text is None else [{"value": "", "text": none_text, "selected": not chosen}]
-    for value in values:
-        label = sentence(value) if value.islower() else value
-        picked = value == chosen
-        items.append({"value": value, "text": label, "checked": picked, "selected": picked})
-    return items
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -91,7 +77,7 @@ def add_organisation(request: Request, form: Submitted) -> Response:
     try:
         name = _register(request, session.principal.actor, entered, errors)
     except LedgerError as refused:
-        errors.refused(refused, {field: field for field in ORGANISATION_FIELDS}, "name")
+        errors.refused(refused, ORGANISATION_FIELDS, "name")
     if errors:
         return _organisations(request, entered, errors, status=_status_of(errors))
     return RedirectResponse(
@@ -124,17 +110,6 @@ def _register(request: Request, actor: Actor, entered: dict[str, str], errors: F
         regulator_body=regulator,
     )
     return str(ledger.registered_name(entered["name"]))
-
-
-def member(kind: type[E], entered: dict[str, str], field: str, errors: FieldErrors) -> E | None:
-    """The member the form chose for `field`; None when none was (or one not on the list)."""
-    if not (value := entered.get(field, "")):
-        return None
-    try:
-        return kind(value)
-    except ValueError:
-        errors.add(field, f"Choose {sentence(field).lower()} from the list")
-        return None
 
 
 def _organisations(

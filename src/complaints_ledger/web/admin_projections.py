@@ -81,7 +81,7 @@ def start_rebuild(request: Request, form: Submitted) -> Response:
     if projection is None:
         known = ", ".join(sorted(available_projections()))
         refused = InvalidValueError(f"there is no projection {name!r} (there are {known})")
-        errors.refused(refused, {}, "projections")
+        errors.refused(refused, (), "projections")
         return _projections(request, errors, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     views: ViewDatabases = request.app.state.views
     with views.connection() as db:

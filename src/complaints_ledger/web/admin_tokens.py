@@ -11,20 +11,19 @@ from http import HTTPStatus
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from complaints_ledger.access.accounts import bound_body, check_role_for_people
 from complaints_ledger.access.tokens import TokenInfo
 from complaints_ledger.domain.errors import LedgerError
-from complaints_ledger.domain.values import Role
 from complaints_ledger.web.admin_access import (
     FieldErrors,
     Submitted,
     admin_form,
     admin_session,
+    principal_choices,
+    principal_role,
     record_action,
     text,
 )
-from complaints_ledger.web.admin_pages import admin_page, choice_items, member
-from complaints_ledger.web.admin_users import PEOPLES_ROLES
+from complaints_ledger.web.admin_pages import admin_page
 
 router = APIRouter(include_in_schema=False)
 TOKEN_FIELDS = ("principal", "org", "role", "days")
@@ -48,7 +47,7 @@ def issue_token(request: Request, form: Submitted) -> Response:
     try:
         issued = _issue(request, entered, errors)
     except LedgerError as refused:
-        errors.refused(refused, {field: field for field in TOKEN_FIELDS}, "principal")
+        errors.refused(refused, TOKEN_FIELDS, "principal")
         issued = None
     if issued is None:
         return tokens(request, entered, errors, status=HTTPStatus.UNPROCESSABLE_ENTITY)
@@ -63,22 +62,16 @@ def _issue(
     """Issue the token as `token create` does; None with `errors` filled."""
     if not entered["principal"]:
         errors.add("principal", "Enter who or what the token is for")
-    if not entered["org"]:
-        errors.add("org", "Choose the token's organisation")
-    role = member(Role, entered, "role", errors)
-    if role is None:
-        errors.add("role", "Choose the token's role")
     days = None
     if entered["days"]:
         if not entered["days"].isdigit():
             errors.add("days", "Enter the days as a whole number, for example 90")
         else:
             days = int(entered["days"])
-    if errors or role is None:
-        return None
-    check_role_for_people(role)
     store = request.app.state.store
-    bound_body(store.ledger.organisation(entered["org"]), entered["org"], role)
+    role = principal_role(store, entered, errors, "token's")
+    if role is None:
+        return None
     created: tuple[str, TokenInfo] = store.tokens.create(
         principal=entered["principal"], organisation=entered["org"], role=role, days=days
     )
@@ -95,7 +88,7 @@ def revoke_token(request: Request, form: Submitted) -> Response:
         request.app.state.store.tokens.revoke(token_id)
     except LedgerError as refused:
         errors = FieldErrors.none()
-        errors.refused(refused, {}, "tokens")
+        errors.refused(refused, (), "tokens")
         return tokens(request, {}, errors, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     record_action(request, session, "token revoke", token_id)
     return tokens(request, {}, FieldErrors.none(), changed=f"Revoked token {token_id}")
@@ -116,7 +109,6 @@ def tokens(
     changed: str | None = None,
 ) -> HTMLResponse:
     store = request.app.state.store
-    names = [organisation.name for organisation in store.ledger.organisations()]
     now, listed = datetime.now(UTC), store.tokens.list()
     return admin_page(
         request,
@@ -129,6 +121,5 @@ def tokens(
         changed=changed,
         default_days=store.tokens.default_days,
         max_days=store.tokens.max_days,
-        organisations=choice_items(names, entered.get("org", ""), none_text="Choose"),
-        roles=choice_items(PEOPLES_ROLES, entered.get("role", ""), none_text="Choose"),
+        **principal_choices(store, entered),
     )

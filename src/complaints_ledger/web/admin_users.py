@@ -15,24 +15,23 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from complaints_ledger.access.accounts import bound_body, check_role_for_people
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.access.users import generated_password
 from complaints_ledger.domain.errors import InvalidValueError, LedgerError
-from complaints_ledger.domain.values import Role
 from complaints_ledger.web.admin_access import (
     FieldErrors,
     Submitted,
     admin_form,
     admin_session,
+    principal_choices,
+    principal_role,
     record_action,
     text,
 )
-from complaints_ledger.web.admin_pages import admin_page, choice_items, member
+from complaints_ledger.web.admin_pages import admin_page
 
 router = APIRouter(include_in_schema=False)
 USER_FIELDS = ("email", "org", "role", "password")
-PEOPLES_ROLES = tuple(role for role in Role if role != Role.SYSTEM)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -56,7 +55,7 @@ def add_user(request: Request, form: Submitted) -> Response:
     try:
         email = _add(request, entered, password, errors)
     except LedgerError as refused:
-        errors.refused(refused, {field: field for field in USER_FIELDS}, "email")
+        errors.refused(refused, USER_FIELDS, "email")
     if errors:
         entered["password"] = ""  # never sent back to the browser
         return users(request, entered, errors, status=HTTPStatus.UNPROCESSABLE_ENTITY)
@@ -76,16 +75,10 @@ def _add(request: Request, entered: dict[str, str], password: str, errors: Field
     """Add the account as `user add` does; its address, or "" with `errors` filled."""
     if not entered["email"]:
         errors.add("email", "Enter the person's email address")
-    if not entered["org"]:
-        errors.add("org", "Choose the person's organisation")
-    role = member(Role, entered, "role", errors)
-    if role is None:
-        errors.add("role", "Choose the person's role")
-    if errors or role is None:
-        return ""
-    check_role_for_people(role)
     store = request.app.state.store
-    bound_body(store.ledger.organisation(entered["org"]), entered["org"], role)
+    role = principal_role(store, entered, errors, "person's")
+    if role is None:
+        return ""
     info = store.users.add(
         email=entered["email"], organisation=entered["org"], role=role, password=password
     )
@@ -118,7 +111,7 @@ def _change(request: Request, form: Submitted, action: str) -> Response:
         _apply(session, action, email, password, store)
     except LedgerError as refused:
         errors = FieldErrors.none()
-        errors.refused(refused, {}, "accounts")
+        errors.refused(refused, (), "accounts")
         return users(request, {}, errors, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     record_action(request, session, f"user {action}", email)
     if action == "set-password":
@@ -161,7 +154,6 @@ def users(
     changed: str | None = None,
 ) -> HTMLResponse:
     store = request.app.state.store
-    names = [organisation.name for organisation in store.ledger.organisations()]
     accounts, now = store.users.list(), store.clock()
     return admin_page(
         request,
@@ -173,6 +165,5 @@ def users(
         entered=entered,
         errors=errors,
         changed=changed,
-        organisations=choice_items(names, entered.get("org", ""), none_text="Choose"),
-        roles=choice_items(PEOPLES_ROLES, entered.get("role", ""), none_text="Choose"),
+        **principal_choices(store, entered),
     )
