@@ -19,11 +19,16 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from typer.testing import CliRunner, Result
 
+from complaints_ledger.api.app import create_app
 from complaints_ledger.application.context import CommandContext
 from complaints_ledger.cli import user_cmd
 from complaints_ledger.cli.main import app as cli_app
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Role
+from complaints_ledger.integrity.keys import generate_key, key_id, public_key_text
+from complaints_ledger.integrity.log_sealer import LogSealer
+from complaints_ledger.persistence.view_db import ViewDatabase
+from complaints_ledger.settings import Settings
 from tests.api.test_web_case_page import client as client  # noqa: PLC0414 - the fixture
 from tests.api.test_web_sign_in import form_token, post_sign_in
 
@@ -337,6 +342,26 @@ def test_keys_show_ids_and_counts_but_never_key_material(
     assert "There is no signing key" in page  # this app has none
     for secret in (*keyring["master_keys"].values(), keyring["pseudonym_key"]):
         assert secret not in page
+
+
+def test_the_signing_key_shows_its_id_and_the_checkpoints_it_signed(
+    store_url: str, tmp_path: Path
+) -> None:
+    key = generate_key(tmp_path / "signing.pem")
+    settings = Settings(store=store_url, signing_key_file=tmp_path / "signing.pem")
+    app = create_app(settings, background_sealing=False)
+    with TestClient(app, base_url="http://localhost") as signed:  # the same store as `client`
+        db = ViewDatabase(settings.store_url)
+        try:
+            LogSealer(db).checkpoint(key)
+        finally:
+            db.close()
+        sign_in(signed)
+        page = signed.get("/admin/keys", headers=HTML).text
+    own = key_id(public_key_text(key))
+    row = page[page.index(f'<tr class="govuk-table__row" data-key-id="{own}">') :]
+    assert re.search(r">Active</td>\s*<td[^>]*>1</td>", row), row[:400]
+    assert public_key_text(key) not in page  # not even the public key
 
 
 def test_projections_status_is_the_clis_and_a_rebuild_shows_its_progress_and_result(

@@ -25,6 +25,10 @@ from complaints_ledger.web.admin_access import admin_session
 from complaints_ledger.web.admin_pages import admin_page
 
 router = APIRouter(include_in_schema=False)
+NO_KEYRING_YET = (
+    "There is no keyring yet: the ledger makes one when it first stores a person's details "
+    "(or `complaints-ledger keys init` does)."
+)
 MADE_ON = re.compile(r"^mk-(\d{4})(\d{2})(\d{2})-")  # master key ids carry the day they were made
 
 
@@ -72,10 +76,12 @@ def keyring_status(request: Request) -> KeyringStatus:
     settings: Settings = request.app.state.settings
     subject_keys = request.app.state.store.ledger.subject_keys
     in_use, erased = subject_keys.master_keys_in_use(), subject_keys.erased_count()
+    if not settings.keyring_file.exists() and not in_use:
+        return KeyringStatus([], erased, NO_KEYRING_YET)
     try:
         keyring = load_keyring(settings.keyring_file)
     except LedgerError as broken:
-        return KeyringStatus([], erased, broken.message)
+        return KeyringStatus([], erased, f"The keyring cannot be read: {broken.message}")
     ids = sorted(set(keyring.master_keys) | set(in_use))
     return KeyringStatus(
         [
