@@ -160,17 +160,18 @@ class SupervisedRebuild:
     def _run(self) -> None:
         db = ViewDatabase(self.store)
         try:
-            rebuilds = Rebuilds(db)
             run_supervised(
                 self.heartbeat,
-                lambda: self._attempt(db, rebuilds),
+                lambda: self._attempt(db),
                 pause=self.stopping.set,
                 stopping=self.stopping,
             )
         finally:
             db.close()
 
-    def _attempt(self, db: ViewDatabase, rebuilds: Rebuilds) -> None:
+    def _attempt(self, db: ViewDatabase) -> None:
+        rebuilds = Rebuilds(db)  # within the attempt: a store away now is retried too
+
         def report(done: int, total: int) -> None:
             self._done, self._total = done, total
             rebuilds.update(
