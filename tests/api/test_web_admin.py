@@ -331,7 +331,7 @@ def test_a_bad_token_request_names_its_field(client: TestClient) -> None:
 
 
 def test_keys_show_ids_and_counts_but_never_key_material(
-    client: TestClient, session_keyring: Path
+    client: TestClient, session_keyring: Path, store_url: str
 ) -> None:
     sign_in(client)
     client.app.state.store.ledger.subject_keys.keyring  # type: ignore[attr-defined] # noqa: B018 - made as the first personal data makes it
@@ -340,6 +340,9 @@ def test_keys_show_ids_and_counts_but_never_key_material(
     assert f'data-key-id="{keyring["current"]}"' in page
     assert "Current" in page
     assert "There is no signing key" in page  # this app has none
+    status = [line.split("│")[1].strip() for line in _rows(cli(store_url, "keys", "status"))]
+    shown = re.findall(r'<tr class="govuk-table__row" data-key-id="([^"]+)">', page)
+    assert shown == status == sorted(keyring["master_keys"])
     for secret in (*keyring["master_keys"].values(), keyring["pseudonym_key"]):
         assert secret not in page
 
