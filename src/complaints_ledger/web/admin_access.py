@@ -4,7 +4,7 @@ recorded with who took it (access/admin_log.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
@@ -27,6 +27,7 @@ from complaints_ledger.web.staff_pages import ADMIN_ROLES
 from complaints_ledger.web.templating import render_page
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 PEOPLES_ROLES = tuple(role for role in Role if role != Role.SYSTEM)
 ADMIN_PAGES = (
     ("/admin/organisations", "Organisations"),
@@ -116,6 +117,20 @@ def admin_form(request: Request, form: FormData) -> Session | Response:
     if isinstance(session, Session) and not session.csrf_matches(str(form.get("csrf_token", ""))):
         return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
     return session
+
+
+def attempt(
+    act: Callable[[FieldErrors], T], fields: Iterable[str], default: str
+) -> tuple[T | None, FieldErrors]:
+    """Run a form's action: its result, or None with the errors of the form (those `act`
+    found, or the ledger's refusal by its field, `default` when the form has no such field)."""
+    errors = FieldErrors.none()
+    try:
+        done = act(errors)
+    except LedgerError as refused:
+        errors.refused(refused, fields, default)
+        return None, errors
+    return (None if errors else done), errors
 
 
 def text(form: FormData, name: str) -> str:

@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints_ledger.access.admin_log import recent_admin_actions
 from complaints_ledger.application.context import CommandContext
-from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Regulator
 from complaints_ledger.persistence.view_db import ViewDatabases
@@ -23,6 +22,7 @@ from complaints_ledger.web.admin_access import (
     Submitted,
     admin_form,
     admin_session,
+    attempt,
     choice_items,
     member,
     text,
@@ -73,12 +73,11 @@ def add_organisation(request: Request, form: Submitted) -> Response:
     if isinstance(session, Response):
         return session
     entered = {name: text(form, name) for name in ORGANISATION_FIELDS}
-    errors = FieldErrors.none()
-    try:
-        name = _register(request, session.principal.actor, entered, errors)
-    except LedgerError as refused:
-        errors.refused(refused, ORGANISATION_FIELDS, "name")
-    if errors:
+    actor = session.principal.actor
+    name, errors = attempt(
+        lambda errors: _register(request, actor, entered, errors), ORGANISATION_FIELDS, "name"
+    )
+    if name is None:
         return _organisations(request, entered, errors, status=_status_of(errors))
     return RedirectResponse(
         f"/admin/organisations?registered={quote(name)}", status_code=HTTPStatus.SEE_OTHER
@@ -90,8 +89,10 @@ def _status_of(errors: FieldErrors) -> int:
     return HTTPStatus.CONFLICT if duplicate else HTTPStatus.UNPROCESSABLE_ENTITY
 
 
-def _register(request: Request, actor: Actor, entered: dict[str, str], errors: FieldErrors) -> str:
-    """Register the organisation as `org add` does; its name, or "" with `errors` filled."""
+def _register(
+    request: Request, actor: Actor, entered: dict[str, str], errors: FieldErrors
+) -> str | None:
+    """Register the organisation as `org add` does; its name, or None with `errors` filled."""
     if not entered["name"]:
         errors.add("name", "Enter the organisation's name")
     kind = member(OrganisationKind, entered, "kind", errors)
@@ -100,7 +101,7 @@ def _register(request: Request, actor: Actor, entered: dict[str, str], errors: F
     ombudsman = member(Ombudsman, entered, "ombudsman_body", errors)
     regulator = member(Regulator, entered, "regulator_body", errors)
     if errors or kind is None:
-        return ""
+        return None
     ledger = request.app.state.store.ledger
     ledger.register_organisation(
         CommandContext(actor),

@@ -18,6 +18,7 @@ from complaints_ledger.web.admin_access import (
     Submitted,
     admin_form,
     admin_session,
+    attempt,
     principal_choices,
     principal_role,
     record_action,
@@ -43,12 +44,9 @@ def issue_token(request: Request, form: Submitted) -> Response:
     if isinstance(session, Response):
         return session
     entered = {name: text(form, name) for name in TOKEN_FIELDS}
-    errors = FieldErrors.none()
-    try:
-        issued = _issue(request, entered, errors)
-    except LedgerError as refused:
-        errors.refused(refused, TOKEN_FIELDS, "principal")
-        issued = None
+    issued, errors = attempt(
+        lambda errors: _issue(request, entered, errors), TOKEN_FIELDS, "principal"
+    )
     if issued is None:
         return tokens(request, entered, errors, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     raw, info = issued

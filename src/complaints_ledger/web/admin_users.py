@@ -23,6 +23,7 @@ from complaints_ledger.web.admin_access import (
     Submitted,
     admin_form,
     admin_session,
+    attempt,
     principal_choices,
     principal_role,
     record_action,
@@ -49,14 +50,12 @@ def add_user(request: Request, form: Submitted) -> Response:
         return session
     entered = {name: text(form, name) for name in USER_FIELDS}
     entered["password"] = str(form.get("password", ""))  # as typed: spaces count
-    errors = FieldErrors.none()
     generated = not entered["password"]
     password = generated_password() if generated else entered["password"]
-    try:
-        email = _add(request, entered, password, errors)
-    except LedgerError as refused:
-        errors.refused(refused, USER_FIELDS, "email")
-    if errors:
+    email, errors = attempt(
+        lambda errors: _add(request, entered, password, errors), USER_FIELDS, "email"
+    )
+    if email is None:
         entered["password"] = ""  # never sent back to the browser
         return users(request, entered, errors, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     record_action(request, session, "user add", email)
@@ -71,14 +70,16 @@ def add_user(request: Request, form: Submitted) -> Response:
     )
 
 
-def _add(request: Request, entered: dict[str, str], password: str, errors: FieldErrors) -> str:
-    """Add the account as `user add` does; its address, or "" with `errors` filled."""
+def _add(
+    request: Request, entered: dict[str, str], password: str, errors: FieldErrors
+) -> str | None:
+    """Add the account as `user add` does; its address, or None with `errors` filled."""
     if not entered["email"]:
         errors.add("email", "Enter the person's email address")
     store = request.app.state.store
     role = principal_role(store, entered, errors, "person's")
     if role is None:
-        return ""
+        return None
     info = store.users.add(
         email=entered["email"], organisation=entered["org"], role=role, password=password
     )
