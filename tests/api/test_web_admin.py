@@ -153,6 +153,7 @@ def test_organisations_are_the_registry_and_one_is_added_as_org_add_does(
     assert listed == [COUNCIL, "Care Quality Commission", "Riverside City Council"]
     registered = client.app.state.store.ledger.organisation("Riverside City Council")  # type: ignore[attr-defined]
     assert registered.registered_by["principal"] == ADMIN  # the event names who registered it
+    assert "<code>org add</code>" in client.get("/admin", headers=HTML).text
 
 
 def _rows(result: Result) -> list[str]:

@@ -1,7 +1,7 @@
-"""Who did what on the admin pages: each account, token and rebuild action an administrator
-takes there, with who took it and when, one row each beside the accounts and tokens (which are
-keys, not facts of a case; registering an organisation is an event of the ledger already, with
-its actor). Rows are only ever added."""
+"""Who did what on the admin pages: each action an administrator takes there, with who took it
+and when, one row each beside the accounts and tokens (which are keys, not facts of a case, so
+this is their only record; registering an organisation is also an event of the ledger, with its
+actor). Rows are only ever added."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ class AdminAction:
     principal: str
     organisation: str
     role: str
-    action: str  # as the CLI names it: "user add", "token revoke", "projections rebuild"
-    target: str  # the account's email, the token's id, the projection's name
+    action: str  # as the CLI names it: "org add", "user add", "token revoke", ...
+    target: str  # the organisation, the account's email, the token's id, the projection
 
 
 def _ensure(db: ViewDatabase) -> None:

@@ -25,6 +25,7 @@ from complaints_ledger.web.admin_access import (
     attempt,
     choice_items,
     member,
+    record_action,
     text,
 )
 from complaints_ledger.web.templating import render_page
@@ -79,6 +80,7 @@ def add_organisation(request: Request, form: Submitted) -> Response:
     )
     if name is None:
         return _organisations(request, entered, errors, status=_status_of(errors))
+    record_action(request, session, "org add", name)  # beside the event, for /admin's list
     return RedirectResponse(
         f"/admin/organisations?registered={quote(name)}", status_code=HTTPStatus.SEE_OTHER
     )
