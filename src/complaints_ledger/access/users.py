@@ -13,6 +13,7 @@ as long as one with a wrong password and answers the same, so neither reveals wh
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -87,6 +88,12 @@ def check_password(password: str, email: str) -> None:
             "email address)",
             field="password",
         )
+
+
+def generated_password() -> str:
+    """A random password to hand to a person (three groups, about 108 bits): for a new account
+    or a reset, shown once and never stored."""
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
 
 
 def lock_after(failures: int) -> timedelta | None:

@@ -9,14 +9,14 @@ from rich.console import Console
 from rich.table import Table
 
 from complaints_ledger.access import TokenStore
-from complaints_ledger.access.policy import BOUND_KINDS
+from complaints_ledger.access.accounts import bound_body, check_role_for_people
 from complaints_ledger.application.context import CommandContext
 from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.cli.context import open_ledger, state
 from complaints_ledger.cli.errors import fail, reporting_errors
 from complaints_ledger.cli.parsing import line
 from complaints_ledger.cli.tables import readable
-from complaints_ledger.domain.registry import Organisation, OrganisationKind
+from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Ombudsman, Regulator, Role
 
 org_app = typer.Typer(help="Organisations that use the ledger.", no_args_is_help=True)
@@ -87,10 +87,9 @@ def create_token(
     ] = None,
 ) -> None:
     """Create a token and print it once; it expires after --days."""
-    if role == Role.SYSTEM:
-        fail("the system role is not for people (field: role)")
     settings = state(ctx).settings
     with reporting_errors(), open_ledger(settings) as ledger:
+        check_role_for_people(role)
         bound = bound_body(ledger.organisation(org), org, role)
         tokens = TokenStore.for_settings(settings)
         try:
@@ -104,22 +103,6 @@ def create_token(
         soft_wrap=True,  # one line whatever the terminal's width: scripts read it
     )
     typer.echo(raw)
-
-
-def bound_body(organisation: Organisation | None, org: str, role: Role) -> str:
-    """`, for <body>` for an ombudsman's or regulator's token (its organisation must be registered
-    as one, naming its body), else nothing; `fail` for an organisation that is not registered."""
-    if organisation is None:
-        fail(f"no organisation {org!r} is registered: add it with `org add` (field: org)")
-    kind = BOUND_KINDS.get(role)
-    if kind is None:
-        return ""
-    if organisation.kind != kind or organisation.bound_body is None:
-        fail(
-            f"a {role} token is for an organisation registered with --kind {kind} and its "
-            f"body; {org!r} is a {organisation.kind} (field: role)"
-        )
-    return f", for {organisation.bound_body}"
 
 
 @token_app.command("revoke")

@@ -38,8 +38,8 @@ from complaints_ledger.readside.runner import (
     ReadModelRunner,
     RebuildSummary,
 )
+from complaints_ledger.readside.status import ProjectionStatus, projection_status
 from complaints_ledger.readside.supervision import Heartbeat, run_supervised
-from complaints_ledger.readside.tracking import Position
 from complaints_ledger.settings import Settings
 
 logger = structlog.get_logger(__name__)
@@ -68,8 +68,10 @@ def status(ctx: typer.Context, names: Names = None) -> None:
         selected = select_projections(tuple(names or ()))
         for projection in selected:
             position, head = runner.status(projection)
-            row = _status_row(projection, position, head, failures.get(projection.name))
-            table.add_row(*map(Text, row))  # Text, not markup: errors quote stored values
+            found = projection_status(projection, position, head, failures.get(projection.name))
+            table.add_row(
+                *map(Text, _status_row(found))
+            )  # Text, not markup: errors quote stored values
         console.print(readable(table))
         for projection in selected:  # what stored deadlines were counted with (ADR 0016)
             if projection.inputs and (note := projection.inputs.state(db, projection)):
@@ -77,25 +79,17 @@ def status(ctx: typer.Context, names: Names = None) -> None:
         print_as_of_builds(console, db, state(ctx).settings.as_of_limits)
 
 
-def _status_row(
-    projection: ReadModel, position: Position | None, head: int, failure: Failure | None
-) -> tuple[str, ...]:
-    if position is None:
-        return (projection.name, str(projection.version), "-", str(head), "-", "never built")
-    lag = max(head - position.position, 0)
-    if position.version != projection.version:
-        condition = f"needs rebuild (built as v{position.version})"
-    elif failure is not None and failure.version == projection.version:
-        condition = _halted_state(failure)
-    else:
-        condition = "current" if lag == 0 else "behind"
+def _status_row(status: ProjectionStatus) -> tuple[str, ...]:
+    def shown(value: int | None) -> str:
+        return "-" if value is None else str(value)
+
     return (
-        projection.name,
-        str(projection.version),
-        str(position.position),
-        str(head),
-        str(lag),
-        condition,
+        status.name,
+        str(status.version),
+        shown(status.position),
+        str(status.head),
+        shown(status.behind_by),
+        status.condition,
     )
 
 
@@ -127,13 +121,6 @@ def rebuild(
         ]
         _print_summaries(summaries)
     exit_if_halted([summary.halted for summary in summaries if summary.halted is not None])
-
-
-def _halted_state(failure: Failure) -> str:
-    return (
-        f"halted at {failure.position} ({failure.event_type} of case {failure.case_id}, "
-        f"{failure.attempts} attempts, last {failure.failed_at}): {failure.error}"
-    )
 
 
 def exit_if_halted(failures: list[Failure]) -> None:

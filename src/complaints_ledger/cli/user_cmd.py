@@ -3,7 +3,6 @@ hashes only; see access/users.py)."""
 
 from __future__ import annotations
 
-import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,15 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from complaints_ledger.access.accounts import bound_body, check_role_for_people
 from complaints_ledger.access.sessions import SessionStore
-from complaints_ledger.access.users import UserStore
-from complaints_ledger.cli.access_cmd import (
-    DEMO_PRINCIPALS,
-    bound_body,
-    require_demo_organisations,
-)
+from complaints_ledger.access.users import UserStore, generated_password
+from complaints_ledger.cli.access_cmd import DEMO_PRINCIPALS, require_demo_organisations
 from complaints_ledger.cli.context import open_ledger, state
-from complaints_ledger.cli.errors import fail, reporting_errors
+from complaints_ledger.cli.errors import reporting_errors
 from complaints_ledger.cli.parsing import line
 from complaints_ledger.cli.tables import readable
 from complaints_ledger.domain.values import Role
@@ -75,10 +71,9 @@ def add_user(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create an account; the password is asked for twice (or read with --password-stdin)."""
-    if role == Role.SYSTEM:
-        fail("the system role is not for people (field: role)")
     settings = state(ctx).settings
     with reporting_errors(), open_ledger(settings) as ledger:
+        check_role_for_people(role)
         bound = bound_body(ledger.organisation(org), org, role)
         password = _password(password_stdin)
         with _users(settings) as users:
@@ -149,7 +144,7 @@ def demo_users(ctx: typer.Context) -> None:
 
 def _demo_login(users: UserStore, name: str, org: str, role: Role) -> tuple[str, str, str, Role]:
     email = f"{name}@{DEMO_DOMAIN}"
-    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+    password = generated_password()
     if users.get(email) is None:
         users.add(email=email, organisation=org, role=role, password=password)
     else:

@@ -3,6 +3,7 @@ event in commit order with a gap-free leaf index, and signs checkpoints of the M
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -18,6 +19,14 @@ LEAVES = "integrity_leaves"
 CHECKPOINTS = "integrity_checkpoints"
 SEALER = "integrity_sealer"  # its row in readside_positions: position sealed, leaves so far
 PAGE = 5000
+
+
+@dataclass(frozen=True)
+class Signer:
+    key_id: str
+    checkpoints: int
+    first_signed: str
+    last_signed: str
 
 
 class LogSealer:
@@ -147,6 +156,14 @@ class LogSealer:
             "ORDER BY tree_size"
         )
         return [Checkpoint(int(n), r, t, k, p, s) for n, r, t, k, p, s in rows]
+
+    def signers(self) -> list[Signer]:
+        """Each key that signed checkpoints: how many, the first and the latest (by key id)."""
+        rows = self.db.execute(
+            f"SELECT key_id, COUNT(*), MIN(time), MAX(time) FROM {CHECKPOINTS} "  # noqa: S608
+            "GROUP BY key_id ORDER BY MIN(time)"
+        )
+        return [Signer(str(k), int(n), str(first), str(last)) for k, n, first, last in rows]
 
     def latest_checkpoint(self) -> Checkpoint | None:
         found = self.checkpoints()

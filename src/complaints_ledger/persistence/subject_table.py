@@ -142,6 +142,11 @@ def live_keys_by_master_key(db: ViewDatabase) -> dict[str, int]:
     return {str(key_id): int(count) for key_id, count in rows}
 
 
+def erased_count(db: ViewDatabase) -> int:
+    rows = db.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE erased_at IS NOT NULL")  # noqa: S608
+    return int(rows[0][0])
+
+
 def _purge_old_versions(db: ViewDatabase) -> None:
     """Best effort to leave no copy of a destroyed key in the live database files: SQLite's old
     page images leave the WAL; PostgreSQL's dead row versions are vacuumed (a transaction still

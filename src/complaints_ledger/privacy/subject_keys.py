@@ -271,6 +271,10 @@ class SubjectKeys:
     def master_keys_in_use(self) -> dict[str, int]:
         return self._databases.run(subject_table.live_keys_by_master_key)
 
+    def erased_count(self) -> int:
+        """Subjects whose key was destroyed (erased): their tombstones."""
+        return self._databases.run(subject_table.erased_count)
+
 
 def _modified(path: Path) -> tuple[int, int, int] | None:
     """What changes when the keyring file is replaced (a new inode) or rewritten."""

@@ -4,7 +4,7 @@ in their short form, and the worklist's "unassigned" handler as "Unassigned"."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from projections.worklist import UNASSIGNED
 
@@ -29,6 +29,16 @@ def short_date(value: date | str | None) -> str:
     return "" if day is None else f"{day.day} {day:%b %Y}"
 
 
+def moment(value: datetime | str | None) -> str:
+    """An instant in UTC, to the second, for the admin pages' tables: "3 Jun 2026 14:05:09";
+    "" for none."""
+    if value is None or value == "":
+        return ""
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    utc = instant.astimezone(UTC)
+    return f"{short_date(utc.date())} {utc:%H:%M:%S}"
+
+
 def sentence(value: str | None) -> str:
     """`stage_2_response` -> "Stage 2 response"; `web_form` -> "Web form"."""
     if not value:
@@ -50,6 +60,7 @@ def handler_name(handler: str) -> str:
 FILTERS = {
     "long_date": long_date,
     "short_date": short_date,
+    "moment": moment,
     "sentence": sentence,
     "short_id": short_id,
     "handler_name": handler_name,

@@ -7,6 +7,11 @@ from fastapi import FastAPI
 
 from complaints_ledger.access.openid_connect import OpenIdConnect
 from complaints_ledger.web import (
+    admin_keys,
+    admin_pages,
+    admin_projections,
+    admin_tokens,
+    admin_users,
     api_docs,
     assets,
     case_page,
@@ -33,4 +38,6 @@ def install_web(app: FastAPI) -> None:
     app.include_router(case_page.router)
     app.include_router(worklist.router)
     app.include_router(command_pages.router)
+    for admin in (admin_pages, admin_users, admin_tokens, admin_keys, admin_projections):
+        app.include_router(admin.router)
     install_error_pages(app)

@@ -11,6 +11,8 @@ from complaints_ledger.domain.values import Role
 
 # Those who log and deal with their organisation's cases: officers, managers and Healthwatch.
 WORKLIST_ROLES = LOGGERS
+# Who runs the installation: organisations, accounts, tokens, keys, projections (the CLI's role).
+ADMIN_ROLES = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -20,22 +22,30 @@ class StaffPage:
     roles: frozenset[Role]
 
 
-STAFF_PAGES = (StaffPage("/worklist", "Worklist", WORKLIST_ROLES),)
+STAFF_PAGES = (
+    StaffPage("/worklist", "Worklist", WORKLIST_ROLES),
+    StaffPage("/admin", "Admin", ADMIN_ROLES),
+)
 
 
 def home_page(role: Role) -> str:
     """Where a person lands after signing in: the first staff page their role may open (the
-    worklist), or the start page."""
+    worklist, the admin pages), or the start page."""
     return next((page.href for page in STAFF_PAGES if role in page.roles), "/")
 
 
 def navigation_for(session: Session | None, path: str) -> list[dict[str, object]]:
     """Service navigation items (GOV.UK's `navigation` parameter); `current` on the page at
-    `path` sets aria-current="page"."""
+    `path` sets aria-current="page", `active` marks the section of a page under it."""
     if session is None:
         return []
     return [
-        {"href": page.href, "text": page.text, "current": page.href == path}
+        {
+            "href": page.href,
+            "text": page.text,
+            "current": page.href == path,
+            "active": path.startswith(page.href + "/"),
+        }
         for page in STAFF_PAGES
         if session.role in page.roles
     ]
