@@ -6,10 +6,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from complaints_ledger.web import (
+    annual_report_pages,
     api_docs,
     assets,
     case_page,
     command_pages,
+    learning_pages,
     pages,
     signing_in,
     worklist,
@@ -28,4 +30,16 @@ def install_web(app: FastAPI) -> None:
     app.include_router(case_page.router)
     app.include_router(worklist.router)
     app.include_router(command_pages.router)
+    app.include_router(learning_pages.router)
+    app.include_router(annual_report_pages.router)
+    app.include_router(annual_report_pages.browser_router)
+    _before_the_api(app, annual_report_pages.BrowserRoute)
     install_error_pages(app)
+
+
+def _before_the_api(app: FastAPI, route_class: type) -> None:
+    """Moves the pages that share an address with an API route (for browsers only) first."""
+    routes = app.router.routes
+    routes[:] = [r for r in routes if isinstance(r, route_class)] + [
+        r for r in routes if not isinstance(r, route_class)
+    ]
