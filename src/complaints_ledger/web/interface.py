@@ -3,7 +3,7 @@ pages for browsers, on an app whose API routes and problem handlers are already 
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from complaints_ledger.web import (
     annual_report_pages,
@@ -33,13 +33,18 @@ def install_web(app: FastAPI) -> None:
     app.include_router(learning_pages.router)
     app.include_router(annual_report_pages.router)
     app.include_router(annual_report_pages.browser_router)
-    _before_the_api(app, annual_report_pages.BrowserRoute)
+    _before_the_api(app, annual_report_pages.browser_router, annual_report_pages.BrowserRoute)
     install_error_pages(app)
 
 
-def _before_the_api(app: FastAPI, route_class: type) -> None:
-    """Moves the pages that share an address with an API route (for browsers only) first."""
+def _before_the_api(app: FastAPI, router: APIRouter, route_class: type) -> None:
+    """Moves `router`'s pages, which share their addresses with API routes (and answer only
+    browsers), ahead of the API's routes. FastAPI keeps an included router whole, or (before
+    0.165) copies its routes, keeping their class."""
     routes = app.router.routes
-    routes[:] = [r for r in routes if isinstance(r, route_class)] + [
-        r for r in routes if not isinstance(r, route_class)
+    ours = [
+        r
+        for r in routes
+        if isinstance(r, route_class) or getattr(r, "original_router", None) is router
     ]
+    routes[:] = ours + [r for r in routes if r not in ours]
