@@ -74,9 +74,7 @@ def test_the_register_shows_lessons_with_their_actions_and_filters_by_keyboard(
     save_screenshot(page, "learning-register")
 
     tab_to(page, "status")
-    page.keyboard.press("ArrowDown")  # Any status -> Planned -> Completed -> Overdue
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
+    page.keyboard.type("Overdue")  # a closed select's own type-ahead
     assert page.locator("#status").input_value() == "overdue"
     tab_to(page, "period")
     page.keyboard.press("Tab")
@@ -158,11 +156,6 @@ def test_the_annual_report_its_downloads_and_its_print_view(
     assert received.locator("td").inner_text() == "1"
     assert_accessible(page, axe_source)
     save_screenshot(page, "annual-report")
-    with page.expect_download() as download:
-        page.click("a:has-text('Download as CSV')")
-    assert download.value.suggested_filename == (
-        f"annual-report-northshire-county-council-{THIS_YEAR}.csv"
-    )
 
     page.click("a:has-text('Print this report')")
     page.wait_for_url("**/reports/annual/print?*")
@@ -177,6 +170,13 @@ def test_the_annual_report_its_downloads_and_its_print_view(
     assert page.locator(".app-report-table").first.is_visible()
     page.emulate_media(media="screen")
     watch.assert_clean()
+
+    page.go_back()
+    with page.expect_download() as download:  # last: a download may count as a failed request
+        page.click("a:has-text('Download as CSV')")
+    assert download.value.suggested_filename == (
+        f"annual-report-northshire-county-council-{THIS_YEAR}.csv"
+    )
 
 
 def test_a_bad_year_is_an_error_summary(
@@ -194,6 +194,7 @@ def test_a_bad_year_is_an_error_summary(
     page.fill("#year", "soon")
     page.click("button:has-text('Show the report')")
     page.wait_for_selector(".govuk-error-summary")
+    page.wait_for_selector("[data-govuk-skip-link-init]")
     assert page.title() == "Error: Annual report - complaints-ledger"
     assert page.evaluate("() => document.activeElement.className").startswith("govuk-error-summary")
     assert page.locator("#year").input_value() == "soon"
