@@ -28,6 +28,7 @@ from starlette.types import Scope
 from complaints_ledger.access import Policy, Principal
 from complaints_ledger.api.read_deps import scoped_organisation
 from complaints_ledger.api.routes.read_models import annual_report_document
+from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.web.annual_report_form import ReportAsked, read_report_form
 from complaints_ledger.web.negotiation import prefers_html
@@ -116,7 +117,7 @@ def _page(request: Request, asked: ReportAsked, template: str = "annual_report.h
         sections=report_sections(report) if report else [],
         definitions=definitions(report) if report else [],
         period=period_text(report["period"]) if report else "",
-        printed=f"{datetime.now().astimezone():%d %B %Y}",
+        printed=uk_local_date(datetime.now().astimezone()),
     )
 
 
