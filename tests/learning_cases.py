@@ -31,11 +31,19 @@ def days_ago(days: float) -> date:
 
 
 class LearningCases(WorklistCases):
-    def lesson(self, name: str, theme: str, *, shared: bool, organisation: str = COUNCIL) -> None:
+    def lesson(
+        self,
+        name: str,
+        theme: str,
+        *,
+        shared: bool,
+        organisation: str = COUNCIL,
+        lesson_id: str | None = None,
+    ) -> None:
         self.ledger.record_lesson(
             self.cases[name],
             self.ctx(organisation),
-            lesson_id=f"L-{name}",
+            lesson_id=lesson_id or f"L-{name}",
             theme=theme,
             lesson=f"What the {name} case taught us about {theme.lower()}",
             action=f"Change how we handle {theme.lower()} ({name})",

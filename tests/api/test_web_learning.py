@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from complaints_ledger.domain.values import Role
 from tests import builders
 from tests.api.test_web_worklist import HTML, sign_in
-from tests.learning_cases import days_ago, reporting_year_label
+from tests.learning_cases import LearningCases, days_ago, reporting_year_label
 from tests.worklist_cases import COUNCIL, PROVIDER
 
 LESSON = re.compile(r'data-lesson="([0-9a-f-]{36})/L-(\w+)"')
@@ -245,3 +245,24 @@ def test_you_said_we_did_puts_what_people_raised_beside_what_changed(
     assert bad.status_code == 400
     assert "<title>Error: You said, we did" in bad.text
     assert '<a href="#organisation">Choose an organisation from the list</a>' in bad.text
+
+
+def test_lessons_come_25_to_a_page(client: TestClient, store_url: str) -> None:
+    story = LearningCases(store_url)
+    try:
+        story.receive("many", days_ago=5)
+        for number in range(26):
+            story.lesson("many", f"Theme {number:02d}", shared=False, lesson_id=f"L-t{number:02d}")
+    finally:
+        story.close()
+    sign_in(client, Role.OFFICER)
+    first, page = lessons_shown(client)
+    assert len(first) == 25
+    assert re.search(
+        r"Showing <strong>1</strong> to <strong>25</strong> of\s*<strong>26</strong>", page
+    )
+    assert 'href="/learning?page=2"' in page
+    second, page = lessons_shown(client, "?page=2")
+    assert len(second) == 1
+    assert second[0] not in first
+    assert lessons_shown(client, "?page=2&theme=Theme+00")[0] == ["t00"]  # the last page there
