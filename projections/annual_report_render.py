@@ -1,11 +1,14 @@
 """The annual report as Markdown (to publish), CSV (long format: section, measure, key, value)
-and JSON. Each takes the dict that `projections.annual_report.annual_report` returns."""
+and JSON. Each takes the dict that `projections.annual_report.annual_report` returns.
+`report_sections` lays the report out in titled tables, which the Markdown and the web
+interface's report page both print."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -90,31 +93,35 @@ def render_csv(report: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-# ---- Markdown ----------------------------------------------------------------------------------
+# ---- Sections (the Markdown and the web's HTML both lay these out) ---------------------------
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+@dataclass(frozen=True)
+class ReportTable:
+    """One table of the report: its heading (none for a section's first table), column
+    headings, rows (the first cell names the row) and a note printed under it."""
+
+    header: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    title: str | None = None
+    note: str | None = None
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str]:
-    aligns = ["---" if n == 0 else "---:" for n in range(len(header))]
-    lines = [f"| {' | '.join(header)} |", f"| {' | '.join(aligns)} |"]
-    lines.extend(f"| {' | '.join(_cell(v) for v in row)} |" for row in rows)
-    return [*lines, ""]
+@dataclass(frozen=True)
+class ReportSection:
+    title: str
+    tables: list[ReportTable]
 
 
 def _counts_table(
     title: str, first: str, counts: dict[str, int], counted: str = "Complaints"
-) -> list[str]:
-    if not counts:
-        return [f"### {title}", "", "None.", ""]
-    rows = [(key.replace("_", " "), number) for key, number in counts.items()]
-    return [f"### {title}", "", *_table((first, counted), rows)]
+) -> ReportTable:
+    rows: list[tuple[Any, ...]] = [(key.replace("_", " "), n) for key, n in counts.items()]
+    return ReportTable((first, counted), rows, title)
 
 
-def _period_text(period: dict[str, Any]) -> str:
+def period_text(period: dict[str, Any]) -> str:
+    """ "1 April 2026 to 31 March 2027, in UK local time (Europe/London)"."""
     start = datetime.fromisoformat(period["start"]).date()
     last: date = datetime.fromisoformat(period["end"]).date() - timedelta(days=1)
     return (
@@ -123,60 +130,94 @@ def _period_text(period: dict[str, Any]) -> str:
     )
 
 
-def _regs_lines(regs: dict[str, Any]) -> list[str]:
+def _regs_section(regs: dict[str, Any]) -> ReportSection:
     others = regs["other_feedback_received"]
     rows: list[tuple[Any, ...]] = [(label, regs[key]) for key, label in REGS_MEASURES]
     rows += [
         (f"{kind.capitalize()}s received (reported separately)", n) for kind, n in others.items()
     ]
     actions = [tuple(a[key] for key, _ in ACTION_COLUMNS) for a in regs["actions"]]
-    return [
-        "## Annual report under regulations 16-18 (SI 2009/309)",
-        "",
-        *_table(("Measure", "Number"), rows),
-        f"Well-founded means: {regs['well_founded_definition']}",
-        "",
-        *_counts_table("Subjects of complaints received", "Subject", regs["subjects"]),
-        *_counts_table(
-            "Complaints refused, by ground of reg 8(1)", "Ground", regs["refused_by_ground"]
-        ),
-        *_counts_table("Ombudsman decisions", "Decision", regs["ombudsman_decisions"]),
-        *_counts_table(
-            "Ombudsman remedies at the year's end", "Status", regs["ombudsman_remedies"]
-        ),
-        "### Actions taken or planned",
-        "",
-        *(_table(tuple(t for _, t in ACTION_COLUMNS), actions) if actions else ["None.", ""]),
-        *_counts_table("Themes of lessons learnt", "Theme", regs["learning_themes"], "Lessons"),
-    ]
+    return ReportSection(
+        "Annual report under regulations 16-18 (SI 2009/309)",
+        [
+            ReportTable(
+                ("Measure", "Number"),
+                rows,
+                note=f"Well-founded means: {regs['well_founded_definition']}",
+            ),
+            _counts_table("Subjects of complaints received", "Subject", regs["subjects"]),
+            _counts_table(
+                "Complaints refused, by ground of reg 8(1)", "Ground", regs["refused_by_ground"]
+            ),
+            _counts_table("Ombudsman decisions", "Decision", regs["ombudsman_decisions"]),
+            _counts_table(
+                "Ombudsman remedies at the year's end", "Status", regs["ombudsman_remedies"]
+            ),
+            ReportTable(tuple(t for _, t in ACTION_COLUMNS), actions, "Actions taken or planned"),
+            _counts_table("Themes of lessons learnt", "Theme", regs["learning_themes"], "Lessons"),
+        ],
+    )
 
 
-def _ko41_lines(ko41: dict[str, Any]) -> list[str]:
+def _ko41_section(ko41: dict[str, Any]) -> ReportSection:
     header = tuple(key.replace("_", " ").capitalize() for key in KO41_MEASURES)
-    lines = [
-        "## KO41-style counts",
+    return ReportSection(
+        "KO41-style counts",
+        [
+            ReportTable(header, [tuple(ko41[key] for key in KO41_MEASURES)]),
+            *(_counts_table(title, first, ko41[key]) for key, title, first in KO41_BREAKDOWNS),
+        ],
+    )
+
+
+def report_sections(report: dict[str, Any]) -> list[ReportSection]:
+    """The report's sections in print order: regs 16-18, then the KO41-style counts."""
+    return [_regs_section(report["regs_16_18"]), _ko41_section(report["ko41"])]
+
+
+def definitions(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """(term, meaning) of every definition the report's counts rest on."""
+    return [(name.replace("_", " "), text) for name, text in report["definitions"].items()]
+
+
+# ---- Markdown ----------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _markdown_table(table: ReportTable) -> list[str]:
+    lines = [f"### {table.title}", ""] if table.title else []
+    if not table.rows:
+        lines += ["None.", ""]
+    else:
+        aligns = ["---" if n == 0 else "---:" for n in range(len(table.header))]
+        lines += [f"| {' | '.join(table.header)} |", f"| {' | '.join(aligns)} |"]
+        lines += [f"| {' | '.join(_cell(v) for v in row)} |" for row in table.rows]
+        lines.append("")
+    return [*lines, *([table.note, ""] if table.note else [])]
+
+
+def _markdown_section(section: ReportSection) -> list[str]:
+    return [
+        f"## {section.title}",
         "",
-        *_table(header, [tuple(ko41[key] for key in KO41_MEASURES)]),
+        *(line for table in section.tables for line in _markdown_table(table)),
     ]
-    for key, title, first in KO41_BREAKDOWNS:
-        lines += _counts_table(title, first, ko41[key])
-    return lines
 
 
 def render_markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# Complaints annual report {report['year']}: {report['organisation']}",
         "",
-        f"Reporting year: {_period_text(report['period'])}.",
+        f"Reporting year: {period_text(report['period'])}.",
         "",
         *([f"As recorded at {report['as_of']}.", ""] if report.get("as_of") else []),
-        *_regs_lines(report["regs_16_18"]),
-        *_ko41_lines(report["ko41"]),
+        *(line for section in report_sections(report) for line in _markdown_section(section)),
         "## Definitions",
         "",
-        *(
-            f"- **{name.replace('_', ' ')}**: {text}"
-            for name, text in report["definitions"].items()
-        ),
+        *(f"- **{term}**: {text}" for term, text in definitions(report)),
     ]
     return "\n".join(lines) + "\n"

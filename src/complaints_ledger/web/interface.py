@@ -3,7 +3,7 @@ pages for browsers, on an app whose API routes and problem handlers are already 
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from complaints_ledger.access.openid_connect import OpenIdConnect
 from complaints_ledger.web import (
@@ -12,10 +12,12 @@ from complaints_ledger.web import (
     admin_projections,
     admin_tokens,
     admin_users,
+    annual_report_pages,
     api_docs,
     assets,
     case_page,
     command_pages,
+    learning_pages,
     pages,
     signing_in,
     single_sign_on,
@@ -40,4 +42,21 @@ def install_web(app: FastAPI) -> None:
     app.include_router(command_pages.router)
     for admin in (admin_pages, admin_users, admin_tokens, admin_keys, admin_projections):
         app.include_router(admin.router)
+    app.include_router(learning_pages.router)
+    app.include_router(annual_report_pages.router)
+    app.include_router(annual_report_pages.browser_router)
+    _before_the_api(app, annual_report_pages.browser_router, annual_report_pages.BrowserRoute)
     install_error_pages(app)
+
+
+def _before_the_api(app: FastAPI, router: APIRouter, route_class: type) -> None:
+    """Moves `router`'s pages, which share their addresses with API routes (and answer only
+    browsers), ahead of the API's routes. FastAPI keeps an included router whole, or (before
+    0.165) copies its routes, keeping their class."""
+    routes = app.router.routes
+    ours = [
+        r
+        for r in routes
+        if isinstance(r, route_class) or getattr(r, "original_router", None) is router
+    ]
+    routes[:] = ours + [r for r in routes if r not in ours]

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 
 from complaints_ledger.access.policy import LOGGERS
 from complaints_ledger.access.sessions import Session
+from complaints_ledger.api.read_deps import AGGREGATE_READERS
 from complaints_ledger.domain.values import Role
 
 # Those who log and deal with their organisation's cases: officers, managers and Healthwatch.
 WORKLIST_ROLES = LOGGERS
 # Who runs the installation: organisations, accounts, tokens, keys, projections (the CLI's role).
 ADMIN_ROLES = frozenset({Role.ADMIN})
+# Those who read figures (the API's read models): the learning register and the annual report.
+FIGURE_READERS = AGGREGATE_READERS
+EVERYONE = frozenset(Role)
 
 
 @dataclass(frozen=True)
@@ -20,18 +24,22 @@ class StaffPage:
     href: str
     text: str
     roles: frozenset[Role]
+    home: bool = False  # signing in lands here, for the roles that may open it
 
 
 STAFF_PAGES = (
-    StaffPage("/worklist", "Worklist", WORKLIST_ROLES),
-    StaffPage("/admin", "Admin", ADMIN_ROLES),
+    StaffPage("/worklist", "Worklist", WORKLIST_ROLES, home=True),
+    StaffPage("/learning", "Learning register", FIGURE_READERS),
+    StaffPage("/learning/you-said-we-did", "You said, we did", EVERYONE),
+    StaffPage("/reports/annual", "Annual report", FIGURE_READERS),
+    StaffPage("/admin", "Admin", ADMIN_ROLES, home=True),
 )
 
 
 def home_page(role: Role) -> str:
-    """Where a person lands after signing in: the first staff page their role may open (the
+    """Where a person lands after signing in: the first home page their role may open (the
     worklist, the admin pages), or the start page."""
-    return next((page.href for page in STAFF_PAGES if role in page.roles), "/")
+    return next((page.href for page in STAFF_PAGES if page.home and role in page.roles), "/")
 
 
 def navigation_for(session: Session | None, path: str) -> list[dict[str, object]]:

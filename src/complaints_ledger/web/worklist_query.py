@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from complaints_ledger.domain.values import RegimeId, Status
@@ -160,13 +160,13 @@ def read_query(params: Mapping[str, str], choices: Choices) -> tuple[WorklistQue
     return query, errors
 
 
-def without_empty_fields(params: Sequence[tuple[str, str]]) -> str | None:
+def without_empty_fields(params: Sequence[tuple[str, str]], path: str = PATH) -> str | None:
     """The address without the fields a filter form sent empty ("All statuses"), so that what
     is bookmarked or shared is short; None when none was empty."""
     kept = [(name, value) for name, value in params if value]
     if len(kept) == len(params):
         return None
-    return f"{PATH}?{urlencode(kept)}" if kept else PATH
+    return f"{path}?{urlencode(kept)}" if kept else path
 
 
 def _page_number(text: str) -> int:
@@ -226,7 +226,13 @@ def page_of(cases: Sequence[Case], number: int) -> Page:
     return Page(list(cases[start : start + PAGE_SIZE]), number, pages, len(cases))
 
 
-def pagination(query: WorklistQuery, page: Page) -> dict[str, Any] | None:
+class Addressed(Protocol):
+    """A page's query that gives the address of a variation of itself (another page)."""
+
+    def url(self, **changes: Any) -> str: ...
+
+
+def pagination(query: Addressed, page: Page) -> dict[str, Any] | None:
     """GOV.UK's pagination component's parameters: previous, next, the first and last pages
     and those next to the current one, with an ellipsis for the gaps; None for one page."""
     if page.pages == 1:

@@ -22,8 +22,10 @@ from complaints_ledger.api.read_deps import (
 )
 from complaints_ledger.domain.errors import InvalidValueError
 from complaints_ledger.inputs import Name, ReportingYear
+from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.privacy.pseudonyms import audience_of
 from complaints_ledger.privacy.sharing import case_facts
+from complaints_ledger.readside.as_of_limits import AsOfLimits
 from complaints_ledger.readside.as_of_reads import views_as_of
 from complaints_ledger.readside.runner import current_namespace
 from projections import annual_report, audit_trail, learning_register, timeliness
@@ -130,16 +132,32 @@ def annual(
 ) -> dict[str, Any]:
     """The annual report (regs 16-18) with KO41-style counts, for one organisation and year."""
     scope = scoped_organisation(policy, principal, organisation) or organisation
+    return annual_report_document(db, organisation=scope, year=year, as_of=as_of, limits=limits)
+
+
+def annual_report_document(
+    db: ViewDatabase,
+    *,
+    organisation: str,
+    year: str,
+    as_of: datetime | None,
+    limits: AsOfLimits,
+) -> dict[str, Any]:
+    """The annual report's document, as this route answers it (and the web page downloads it):
+    a year not of the form 2026 or 2026-27, or an organisation no case names, is refused
+    naming its field."""
     try:
         reporting_year_bounds(year)
     except ValueError as error:
         raise InvalidValueError(str(error), field="year") from None
     with views_as_of(db, annual_report.PROJECTION, as_of, limits) as namespace:
-        if scope not in annual_report.organisations(db, namespace):
+        if organisation not in annual_report.organisations(db, namespace):
             raise InvalidValueError(
-                f"no complaints are recorded for {scope!r}", field="organisation"
+                f"no complaints are recorded for {organisation!r}", field="organisation"
             )
-        report = annual_report.annual_report(db, organisation=scope, year=year, namespace=namespace)
+        report = annual_report.annual_report(
+            db, organisation=organisation, year=year, namespace=namespace
+        )
     return {**report, "as_of": _instant_text(as_of)}
 
 
