@@ -20,7 +20,10 @@ class StaffPage:
     roles: frozenset[Role]
 
 
-STAFF_PAGES = (StaffPage("/worklist", "Worklist", WORKLIST_ROLES),)
+STAFF_PAGES = (
+    StaffPage("/worklist", "Worklist", WORKLIST_ROLES),
+    StaffPage("/log-complaint", "Log a complaint", LOGGERS),  # the API's policy: who may log
+)
 
 
 def home_page(role: Role) -> str:
@@ -29,13 +32,18 @@ def home_page(role: Role) -> str:
     return next((page.href for page in STAFF_PAGES if role in page.roles), "/")
 
 
+def _within(path: str, href: str) -> bool:
+    """`path` is the page at `href` or one of its steps (`/log-complaint/check`)."""
+    return path == href or path.startswith(href + "/")
+
+
 def navigation_for(session: Session | None, path: str) -> list[dict[str, object]]:
     """Service navigation items (GOV.UK's `navigation` parameter); `current` on the page at
     `path` sets aria-current="page"."""
     if session is None:
         return []
     return [
-        {"href": page.href, "text": page.text, "current": page.href == path}
+        {"href": page.href, "text": page.text, "current": _within(path, page.href)}
         for page in STAFF_PAGES
         if session.role in page.roles
     ]
