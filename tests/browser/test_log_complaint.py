@@ -63,6 +63,13 @@ def question(page: Page, title: str, axe_source: str) -> None:
     assert_accessible(page, axe_source)  # empty
 
 
+def sent_empty(page: Page, title: str, axe_source: str, *messages: str) -> None:
+    """The question page, checked empty, then sent as it is: these errors come back."""
+    question(page, title, axe_source)
+    continue_(page)
+    assert_errors(page, axe_source, *messages)
+
+
 def sign_in_by_keyboard(page: Page, server_url: str, email: str) -> None:
     page.goto(server_url + "/sign-in")
     loaded(page)
@@ -75,10 +82,9 @@ def sign_in_by_keyboard(page: Page, server_url: str, email: str) -> None:
 
 
 def arrival(page: Page, axe_source: str) -> None:
-    question(page, "How did it arrive?", axe_source)
-    continue_(page)
-    assert_errors(
+    sent_empty(
         page,
+        "How did it arrive?",
         axe_source,
         "Select whether it is a complaint, a concern or a compliment",
         "Select how it arrived",
@@ -98,9 +104,9 @@ def arrival(page: Page, axe_source: str) -> None:
 
 
 def complainant(page: Page, axe_source: str) -> None:
-    question(page, "Who is complaining?", axe_source)
-    continue_(page)
-    assert_errors(page, axe_source, "Enter the full name of the person complaining")
+    sent_empty(
+        page, "Who is complaining?", axe_source, "Enter the full name of the person complaining"
+    )
     follow_error(page, "complainant-name")
     page.keyboard.type("Pat Example")
     type_into(page, "#complainant-email", "pat@example.org")
@@ -145,10 +151,9 @@ def support(page: Page, axe_source: str) -> None:
 
 
 def about(page: Page, axe_source: str) -> None:
-    question(page, "What is it about?", axe_source)
-    continue_(page)
-    assert_errors(
+    sent_empty(
         page,
+        "What is it about?",
         axe_source,
         "Enter the organisation complained about",
         "Enter the service concerned",
@@ -167,10 +172,10 @@ def about(page: Page, axe_source: str) -> None:
 
 
 def procedure(page: Page, axe_source: str) -> None:
-    question(page, "Which complaints procedure applies?", axe_source)
     assert page.locator("#internal_target_working_days").input_value() == "20"  # the default
-    continue_(page)
-    assert_errors(page, axe_source, "Select the complaints procedure")
+    sent_empty(
+        page, "Which complaints procedure applies?", axe_source, "Select the complaints procedure"
+    )
     press_on(page, "#regime", "Space")  # the 2009 regulations (England), the first choice
     assert_accessible(page, axe_source)
     continue_(page)

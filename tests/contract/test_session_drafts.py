@@ -5,7 +5,6 @@ ends (signed out, timed out, or every session of the account ended)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -13,23 +12,12 @@ from complaints_ledger.access.session_drafts import DRAFTS_TABLE
 from complaints_ledger.access.sessions import SessionStore
 from complaints_ledger.persistence.store_url import parse_store_url
 from complaints_ledger.persistence.view_db import ViewDatabase
-from complaints_ledger.settings import Settings
-from tests.builders import T0
 from tests.builders import SimulatedClock as Clock
 from tests.contract.test_sessions import JO
+from tests.contract.test_sessions import clock as clock  # noqa: PLC0414 - the fixture
+from tests.contract.test_sessions import sessions as sessions  # noqa: PLC0414 - the fixture
 
 DRAFT = {"values": {"complainant-name": ["Pat Example"]}, "done": ["arrival"]}
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(T0)
-
-
-@pytest.fixture
-def sessions(store_url: str, tmp_path: Path, clock: Clock) -> SessionStore:
-    settings = Settings(store=store_url, session_secret_file=tmp_path / "secret")
-    return SessionStore.for_settings(settings, clock)
 
 
 def stored(store_url: str) -> list[tuple[object, ...]]:
