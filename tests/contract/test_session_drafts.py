@@ -65,3 +65,15 @@ def test_a_draft_goes_with_its_session(
     ending(sessions, cookie, clock)
     assert stored(store_url) == []
     assert sessions.draft(cookie, "log-complaint") == {}
+
+
+def test_the_draft_of_a_session_that_timed_out_unseen_goes_with_the_next_draft_kept(
+    sessions: SessionStore, store_url: str, clock: Clock
+) -> None:
+    forgotten, _ = sessions.start(JO)
+    sessions.keep_draft(forgotten, "log-complaint", DRAFT)
+    clock.advance(hours=11)  # longer than any session lives; its cookie is never seen again
+    cookie, _ = sessions.start(JO)
+    sessions.keep_draft(cookie, "log-complaint", {"done": []})
+    assert len(stored(store_url)) == 1
+    assert sessions.draft(cookie, "log-complaint") == {"done": []}

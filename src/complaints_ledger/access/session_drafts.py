@@ -4,7 +4,8 @@ the pages and gone with the session.
 A draft holds personal data (a complainant's name and contact details), so it is sealed: each is
 encrypted (AES-GCM) under a key derived from the session's own id, which only the person's cookie
 carries (the sessions table keeps a SHA-256 of it). The table alone, or a backup of it, reads as
-nothing. Signing out, a timeout or a disabled account ends the session and deletes its drafts.
+nothing. Signing out, a timeout or a disabled account ends the session and deletes its drafts;
+those of a session that timed out unseen go at the next draft kept after it could have lived.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 import hmac
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -42,15 +43,20 @@ class SessionDrafts:
         key = hmac.new(self._secret, b"draft:" + session_id.encode(), hashlib.sha256).digest()
         return AESGCM(key)
 
-    def keep(self, session_id: str, form: str, draft: Draft, now: datetime) -> None:
+    def keep(
+        self, session_id: str, form: str, draft: Draft, now: datetime, lifetime: timedelta
+    ) -> None:
+        """Keep the draft; drafts last saved longer ago than a session can live (`lifetime`)
+        belong to sessions that timed out unseen, and go too."""
         nonce = os.urandom(NONCE_BYTES)
         plain = json.dumps(draft, separators=(",", ":")).encode()
         sealed = (nonce + self._cipher(session_id).encrypt(nonce, plain, form.encode())).hex()
         owner = _sha256(session_id)
         with self._databases.connection() as db, db.transaction():
             db.execute(
-                f"DELETE FROM {DRAFTS_TABLE} WHERE id_sha256 = ? AND form = ?",  # noqa: S608
-                (owner, form),
+                f"DELETE FROM {DRAFTS_TABLE} WHERE (id_sha256 = ? AND form = ?) "  # noqa: S608
+                "OR saved_at < ?",
+                (owner, form, (now - lifetime).isoformat()),
             )
             db.execute(
                 f"INSERT INTO {DRAFTS_TABLE} (id_sha256, form, sealed, saved_at) "  # noqa: S608

@@ -168,7 +168,7 @@ class SessionStore:
         caller has checked that the session is live (`resume`)."""
         session_id = self._session_id(cookie)
         if session_id is not None:
-            self._drafts.keep(session_id, form, draft, self._clock())
+            self._drafts.keep(session_id, form, draft, self._clock(), self.absolute)
 
     def draft(self, cookie: str | None, form: str) -> Draft:
         session_id = self._session_id(cookie)
