@@ -220,9 +220,12 @@ def log_the_complaint(flow: Flow, form: Submitted) -> Response:
 
 def _log(flow: Flow, key: str) -> Response:
     """Log the case from the checked answers, as POST /complaints does; to the confirmation."""
-    body, _, filled = check(flow.values, flow.session.organisation)
-    if body is None:  # pragma: no cover - _checked found every page's answers good
-        return RedirectResponse(CHECK, status_code=SEE_OTHER)
+    body, errors, filled = check(flow.values, flow.session.organisation)
+    if body is None:  # about no page's field (the model asks for one that no page shows)
+        unplaced = FormErrors()
+        for item in errors.summary:
+            unplaced.add(item["text"], None)
+        return _check_answers(flow, unplaced, HTTPStatus.UNPROCESSABLE_ENTITY)
     request, store = flow.request, flow.request.app.state.store
     context = RequestContext(
         request, store.ledger, store.policy, flow.session.principal, request.app.state.metrics
