@@ -483,3 +483,19 @@ def test_after_logging_a_new_complaint_starts_afresh(client: TestClient) -> None
 def test_unknown_steps_are_not_found(client: TestClient) -> None:
     officer(client)
     assert client.get("/log-complaint/nowhere", headers=HTML).status_code == 404
+
+
+def test_a_complaint_half_logged_can_be_continued_or_started_again(client: TestClient) -> None:
+    officer(client)
+    answer(client, "arrival", ANSWERS["arrival"])
+    start = client.get("/log-complaint", headers=HTML)
+    assert 'href="/log-complaint/complainant"' in start.text  # Continue: the next to answer
+    again = client.post(
+        "/log-complaint/start-again",
+        data={"csrf_token": csrf(start)},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert again.headers["location"] == "/log-complaint/arrival"
+    assert 'value="14:30"' not in client.get("/log-complaint/arrival", headers=HTML).text
+    assert "Start now" in client.get("/log-complaint", headers=HTML).text
