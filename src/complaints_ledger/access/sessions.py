@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from complaints_ledger.access.principal import Principal
+from complaints_ledger.access.session_drafts import Draft, SessionDrafts, discard_all
 from complaints_ledger.access.users import SESSION_PREFIX
 from complaints_ledger.domain.values import Role
 from complaints_ledger.persistence.store_url import StoreURL
@@ -88,6 +89,7 @@ class SessionStore:
                 "created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, csrf_token TEXT NOT NULL, "
                 "ended_at TEXT)"
             )
+        self._drafts = SessionDrafts(self._databases, secret)
 
     @classmethod
     def for_settings(cls, settings: Settings, clock: Clock | None = None) -> SessionStore:
@@ -152,10 +154,30 @@ class SessionStore:
         return session
 
     def _verified(self, cookie: str | None) -> str | None:
+        session_id = self._session_id(cookie)
+        return None if session_id is None else _sha256(session_id)
+
+    def _session_id(self, cookie: str | None) -> str | None:
         session_id, _, mac = (cookie or "").partition(".")
         if not session_id or not hmac.compare_digest(mac.encode(), self._mac(session_id).encode()):
             return None
-        return _sha256(session_id)
+        return session_id
+
+    def keep_draft(self, cookie: str | None, form: str, draft: Draft) -> None:
+        """Keep what the session's person entered in `form` so far (session_drafts.py); the
+        caller has checked that the session is live (`resume`)."""
+        session_id = self._session_id(cookie)
+        if session_id is not None:
+            self._drafts.keep(session_id, form, draft, self._clock(), self.absolute)
+
+    def draft(self, cookie: str | None, form: str) -> Draft:
+        session_id = self._session_id(cookie)
+        return {} if session_id is None else self._drafts.read(session_id, form)
+
+    def discard_draft(self, cookie: str | None, form: str) -> None:
+        session_id = self._session_id(cookie)
+        if session_id is not None:
+            self._drafts.discard(session_id, form)
 
     def end(self, cookie: str | None) -> None:
         """Sign out: the session named by the cookie ends now (nothing for an unknown one)."""
@@ -174,10 +196,14 @@ class SessionStore:
                 f"UPDATE {SESSIONS_TABLE} SET ended_at = ? WHERE email = ? AND ended_at IS NULL",  # noqa: S608
                 (self._clock().isoformat(), email),
             )
+            discard_all(db, [str(row[0]) for row in live])
         return len(live)
 
     def _end(self, id_sha256: str, now: datetime) -> None:
+        """The session ends, and what its drafts held with it."""
         self._set("ended_at = ? WHERE id_sha256 = ? AND ended_at IS NULL", now, id_sha256)
+        with self._databases.connection() as db, db.transaction():
+            discard_all(db, [id_sha256])
 
     def _touch(self, id_sha256: str, now: datetime) -> None:
         self._set("last_seen_at = ? WHERE id_sha256 = ?", now, id_sha256)

@@ -160,11 +160,16 @@ class CaseCommands:
         self.purpose = purpose
 
     def receive(self, body: ComplaintCreate) -> JSONResponse:
+        return self._created(self.log(body))
+
+    def log(self, body: ComplaintCreate) -> UUID:
+        """Log the new case under the policy and the Idempotency-Key: its id (for a repeated
+        key, the id of the case the first request with it logged)."""
         context = self.context
         context.policy.check_can_receive(context.principal, body.organisation)
         key = context.request_key(self.idempotency_key, body)
-        if key is not None and (replay := self._replay_receipt(key)) is not None:
-            return replay
+        if key is not None and (prior := idempotency.received_with(context.ledger, key)):
+            return prior
         ctx = CommandContext(
             actor=context.principal.actor,
             occurred_at=body.received_at,
@@ -173,11 +178,11 @@ class CaseCommands:
         try:
             case_id = self._receive(body, ctx, key)
         except DuplicateCommandError:
-            if key is not None and (replay := self._replay_receipt(key)) is not None:
-                return replay
+            if key is not None and (prior := idempotency.received_with(context.ledger, key)):
+                return prior
             raise
         context.metrics.events_appended.inc()
-        return self._created(case_id)
+        return case_id
 
     def _receive(self, body: ComplaintCreate, ctx: CommandContext, key: RequestKey | None) -> UUID:
         case_key = idempotency.case_key(key.key, key.sender) if key is not None else None
@@ -246,10 +251,6 @@ class CaseCommands:
             case_view(complaint, self.context.today(), calendar), pseudonyms
         )
         return json_response(view, complaint.version)
-
-    def _replay_receipt(self, key: RequestKey) -> JSONResponse | None:
-        case_id = idempotency.received_with(self.context.ledger, key)
-        return None if case_id is None else self._created(case_id)
 
     def _record_returned(self, case_id: UUID, command: str) -> bool:
         """Record that the case is in the answer; False when the store refused the record.

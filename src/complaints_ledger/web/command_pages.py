@@ -144,7 +144,7 @@ def _refused(target: Target, filled: FilledForm, key: str, refused: LedgerError)
     if isinstance(refused, ComplaintNotFoundError):
         return _not_found(request)
     if isinstance(refused, NotPermittedError) and where is None:
-        return _not_permitted(request, refused)
+        return not_permitted_page(request, refused)
     errors = FormErrors()
     if isinstance(refused, ConflictError):
         errors.add(CONFLICT, None)
@@ -153,10 +153,10 @@ def _refused(target: Target, filled: FilledForm, key: str, refused: LedgerError)
             target, filled, errors, key, status=HTTPStatus.CONFLICT, version=current.version
         )
     errors.add(refused.message, where)
-    return _form_page(target, filled, errors, key, status=_status(refused))
+    return _form_page(target, filled, errors, key, status=refusal_status(refused))
 
 
-def _status(error: LedgerError) -> int:
+def refusal_status(error: LedgerError) -> int:
     return next(status for kind, status, _, _ in LEDGER_PROBLEMS if isinstance(error, kind))
 
 
@@ -185,7 +185,7 @@ def _target(request: Request, case_id: str, name: str, ids: str) -> Target | Res
     except NotFoundError:
         return _not_found(request)
     except NotPermittedError as refused:
-        return _not_permitted(request, refused)
+        return not_permitted_page(request, refused)
     return Target(context, session, command, complaint, path)
 
 
@@ -193,7 +193,7 @@ def _not_found(request: Request) -> Response:
     return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
 
 
-def _not_permitted(request: Request, refused: LedgerError) -> Response:
+def not_permitted_page(request: Request, refused: LedgerError) -> Response:
     return render_page(
         request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=refused.message
     )

@@ -116,7 +116,7 @@ def _document(form: FilledForm, fields: Iterable[FormField], errors: FormErrors)
 def _read(form: FilledForm, each: FormField, errors: FormErrors) -> Any:
     if each.kind == Kind.GROUP:
         nested = _document(form, each.children, errors)
-        return nested if nested or each.required else _OMITTED
+        return nested if _answered(nested) or each.required else _OMITTED
     if each.kind == Kind.REPEATED:
         items = [_document(form, each.item(i), errors) for i in range(form.counts.get(each.id, 1))]
         form.positions[each.id] = [i for i, item in enumerate(items) if item]
@@ -130,6 +130,14 @@ def _read(form: FilledForm, each: FormField, errors: FormErrors) -> Any:
     if not text:
         return _OMITTED
     return _simple(each, text)
+
+
+def _answered(document: Any) -> bool:
+    """Something was entered: a group holding only empty groups (an optional representative's
+    required person, left empty) was not answered."""
+    if isinstance(document, dict):
+        return any(_answered(value) for value in document.values())
+    return True
 
 
 def _simple(each: FormField, text: str) -> Any:
@@ -171,9 +179,12 @@ def _time_of_day(each: FormField, text: str) -> time:
         raise FieldInputError(f"{each.label} must have a real time, like 14:30") from None
 
 
-def validated(model: type[M], form: FilledForm, errors: FormErrors) -> tuple[M | None, FormErrors]:
-    """The body from the form, or None with every problem named by its field."""
-    document = form.document(errors)
+def validated(
+    model: type[M], form: FilledForm, errors: FormErrors, fixed: Mapping[str, Any] | None = None
+) -> tuple[M | None, FormErrors]:
+    """The body from the form (with the `fixed` fields the form does not ask for), or None
+    with every problem named by its field."""
+    document = {**form.document(errors), **(fixed or {})}
     document = getattr(model, "from_form", lambda given: given)(document)
     try:
         body = model.model_validate(document)
@@ -195,6 +206,8 @@ def _message(item: Mapping[str, Any], where: FormField | None) -> str:
     text = str(item["msg"])
     if where is None:
         return text
+    if item["type"] == "missing" and where.missing is not None:
+        return where.missing
     if item["type"] == "missing":
         words = MISSING_WORDS.get(where.kind, "Enter")
         joiner = " for " if where.kind == Kind.YES_NO else " "

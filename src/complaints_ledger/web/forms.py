@@ -5,14 +5,15 @@ it has many members), a list of enum checkboxes, a day GOV.UK's date input, an i
 input with a time, a whole number a numeric text input, a name a text input, free text a
 textarea, a list of names a textarea of one per line, a nested model a fieldset of its fields
 and a list of models a fieldset per item. Labels come from the field names, hints from their
-descriptions. Input names are the field ids: the path joined with "-" (`remedies-0-due_on`), so
-a pydantic error's location names its field.
+descriptions, unless a form gives its own `Wording` by field id (a form for the public, or one
+whose API descriptions speak of RFC 3339). Input names are the field ids: the path joined with
+"-" (`remedies-0-due_on`), so a pydantic error's location names its field.
 """
 
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -29,6 +30,20 @@ MAX_RADIOS = 6  # more choices than this read better as a select
 WORDING = {"occurred_at": ("When it happened", "UK time. Leave it empty for now.")}
 DATE_PARTS = ("day", "month", "year")
 INSTANT_PARTS = (*DATE_PARTS, "time")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one form words a field: its label and hint, the error when it is left out, and the
+    text of its choices (by value)."""
+
+    label: str
+    hint: str | None = None
+    missing: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+Wordings = Mapping[str, Wording]  # by field id
 
 
 class Kind(StrEnum):
@@ -60,6 +75,7 @@ class FormField:
     initial: tuple[str, ...] = ()  # what the form shows before anything is entered
     model: type[BaseModel] | None = None  # a group's or a repeated item's model
     children: tuple[FormField, ...] = field(default=())
+    missing: str | None = None  # the error when it is left out, if not "Enter <label>"
 
     @property
     def anchor(self) -> str:
@@ -100,21 +116,29 @@ class FormField:
         return f"{self.item_noun} {index + 1}"
 
 
-def form_fields(model: type[BaseModel], prefix: str = "") -> Iterator[FormField]:
+def form_fields(
+    model: type[BaseModel], prefix: str = "", wording: Wordings | None = None
+) -> Iterator[FormField]:
     """The fields of `model`'s form, in the model's order; nested ones under `prefix`."""
     for name, info in model.model_fields.items():
-        yield form_field(name, info, f"{prefix}-{name}" if prefix else name)
+        yield form_field(name, info, f"{prefix}-{name}" if prefix else name, wording or {})
 
 
-def form_field(name: str, info: FieldInfo, field_id: str) -> FormField:
+def form_field(
+    name: str, info: FieldInfo, field_id: str, wording: Wordings | None = None
+) -> FormField:
     annotation = info.annotation
     kind, inner, options = _kind(annotation, info.metadata)
+    own = (wording or {}).get(field_id)
     label, hint = WORDING.get(name, (words(name), info.description))
+    if own is not None:
+        label, hint = own.label, own.hint
+        options = tuple((value, own.options.get(value, text)) for value, text in options)
     if kind == Kind.DATE:
         hint = " ".join(filter(None, ["For example, 27 3 2026.", hint]))
     if kind == Kind.INSTANT:
         hint = f"For example, 27 3 2026 and 14:30. {hint}"
-    children = tuple(form_fields(inner, field_id)) if kind == Kind.GROUP else ()
+    children = tuple(form_fields(inner, field_id, wording)) if kind == Kind.GROUP else ()
     return FormField(
         name=name,
         id=field_id,
@@ -128,6 +152,7 @@ def form_field(name: str, info: FieldInfo, field_id: str) -> FormField:
         else _initial(info.get_default(call_default_factory=True), kind),
         model=inner if kind in {Kind.GROUP, Kind.REPEATED} else None,
         children=children,
+        missing=own.missing if own is not None else None,
     )
 
 

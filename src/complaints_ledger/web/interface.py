@@ -18,6 +18,7 @@ from complaints_ledger.web import (
     case_page,
     command_pages,
     learning_pages,
+    log_complaint,
     pages,
     signing_in,
     single_sign_on,
@@ -46,6 +47,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(annual_report_pages.router)
     app.include_router(annual_report_pages.browser_router)
     _before_the_api(app, annual_report_pages.browser_router, annual_report_pages.BrowserRoute)
+    app.include_router(log_complaint.router)
     install_error_pages(app)
 
 

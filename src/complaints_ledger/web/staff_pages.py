@@ -29,6 +29,7 @@ class StaffPage:
 
 STAFF_PAGES = (
     StaffPage("/worklist", "Worklist", WORKLIST_ROLES, home=True),
+    StaffPage("/log-complaint", "Log a complaint", LOGGERS),  # the API's policy: who may log
     StaffPage("/learning", "Learning register", FIGURE_READERS),
     StaffPage("/learning/you-said-we-did", "You said, we did", EVERYONE),
     StaffPage("/reports/annual", "Annual report", FIGURE_READERS),
