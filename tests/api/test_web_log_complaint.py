@@ -456,7 +456,8 @@ def test_the_roles_that_may_log_see_it_in_the_navigation_and_on_the_worklist(
     worklist = client.get("/worklist", headers=HTML)
     assert worklist.text.count('href="/log-complaint"') == 2  # navigation, and a button
     step = client.get("/log-complaint/arrival", headers=HTML)
-    assert 'href="/log-complaint" aria-current="page"' in step.text.replace(
+    # the step's section is marked (GOV.UK's `active`: aria-current="true"), not the page itself
+    assert 'href="/log-complaint" aria-current="true"' in step.text.replace(
         'class="govuk-service-navigation__link" ', ""
     )
 

@@ -216,7 +216,7 @@ def test_an_officer_logs_a_complaint_by_keyboard_only(
         assert "Pat" not in page.url
     check_and_change(page, axe_source)
 
-    press_on(page, "main form button:text-is('Log the complaint')")
+    press_on(page, "main form[action='/log-complaint/check'] button")
     page.wait_for_url("**/log-complaint/confirmation")
     loaded(page)
     assert page.title() == "Complaint logged - complaints-ledger"
@@ -229,7 +229,7 @@ def test_an_officer_logs_a_complaint_by_keyboard_only(
     save_screenshot(page, "log-complaint-confirmation")
 
     reference = page.locator(".govuk-panel .app-reference").inner_text()
-    press_on(page, "main a:text-is('Go to the case')")
+    press_on(page, "main p.govuk-body a[href^='/cases/']")
     loaded(page)
     assert reference in page.url
     assert "Pat Example" in page.locator("main").inner_text()

@@ -53,8 +53,17 @@ def navigation_for(session: Session | None, path: str) -> list[dict[str, object]
             "href": page.href,
             "text": page.text,
             "current": page.href == path,
-            "active": path.startswith(page.href + "/"),
+            "active": page.href == _section_of(path),
         }
         for page in STAFF_PAGES
         if session.role in page.roles
     ]
+
+
+def _section_of(path: str) -> str | None:
+    """The staff page that `path` is a step or sub-page of (`/log-complaint/check`): the one
+    with the longest address above it; None for a staff page itself or any other page."""
+    if any(page.href == path for page in STAFF_PAGES):
+        return None
+    above = [page.href for page in STAFF_PAGES if path.startswith(page.href + "/")]
+    return max(above, key=len, default=None)
