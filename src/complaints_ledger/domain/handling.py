@@ -6,7 +6,13 @@ from datetime import date
 from typing import Any
 
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    STAGE_2,
+    STAGE_2_INDEPENDENCE,
+    CaseBase,
+    envelope,
+    require_text,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Outcome, RegimeId, Remedy, Stamp, Status
 
@@ -32,6 +38,7 @@ class Handling(CaseBase):
 
         def apply(self, case: Handling) -> None:
             case.investigators[str(self.stage)] = self.investigator
+            case.handlers[str(self.stage)] = self.investigator
             case.status = Status.INVESTIGATING
 
     class EvidenceRecorded(CaseBase.Event):
@@ -111,11 +118,11 @@ class Handling(CaseBase):
         self._require_status("start the investigation", INVESTIGABLE)
         investigator = require_text(investigator, "investigator")
         self._require_time_limit_settled()
-        if self.stage == STAGE_2 and self.investigators.get("1") == investigator:
+        if self.stage == STAGE_2 and investigator in self.stage_1_handlers:
             raise RuleViolationError(
                 f"the stage 2 investigator must not be the stage 1 handler ({investigator})",
                 field="investigator",
-                rule="LGSCO Complaint Handling Code: stage 2 handler independent of stage 1",
+                rule=STAGE_2_INDEPENDENCE,
             )
         self.trigger_event(
             self.InvestigationStarted,

@@ -120,6 +120,7 @@ class Lifecycle(CaseBase):
             case.agreed_response_due = None
             case.extensions = []
             case.investigators = {}
+            case.handlers = {}
             case.target_pauses = []
             case.pending_referral = None
             case.status = Status.RECEIVED
