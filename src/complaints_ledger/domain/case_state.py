@@ -173,8 +173,7 @@ class CaseBase(Aggregate):
             )
 
     def _require_not_compliment(self, command: str) -> None:
-        if self.kind == Kind.COMPLIMENT:
-            raise RuleViolationError(f"cannot {command}: this record is a compliment", field="kind")
+        require_not_compliment(self, command)
 
     # ---- derived views ---------------------------------------------------------------
 
@@ -238,6 +237,16 @@ def require_status(case: CaseBase, command: str, allowed: frozenset[Status]) -> 
             f"cannot {command} while the case is {case.status} (allowed when: {names})",
             field="status",
         )
+
+
+def require_not_compliment(case: CaseBase, command: str) -> None:
+    if case.kind == Kind.COMPLIMENT:
+        raise RuleViolationError(f"cannot {command}: this record is a compliment", field="kind")
+
+
+def status_rule(command: str, allowed: frozenset[Status]) -> StateCheck:
+    """The state check of a command that only asks for one of the `allowed` statuses."""
+    return lambda case: require_status(case, command, allowed)
 
 
 def state_rule(case_type: type[CaseBase], command: str) -> StateCheck:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    STAGE_2,
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_status,
+    require_text,
+    status_rule,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.extension_consent import require_consent
 from complaints_ledger.domain.referrals import add_chain_step
@@ -44,7 +53,68 @@ CODE_REGIMES = frozenset(
 EXTENDABLE_REGIMES = CODE_REGIMES | {RegimeId.NI_HSC}
 
 
+def _require_english_period(case: CaseBase, field: str) -> None:
+    if case.regime != RegimeId.ENGLAND_2009:
+        raise RuleViolationError(
+            f"an agreed response period applies to england-2009 only; under {case.regime} "
+            "extend the deadline instead",
+            field=field,
+        )
+
+
+def _period_agreeable(case: CaseBase) -> None:
+    require_status(case, "agree a response period", HANDLING)
+    _require_english_period(case, "agreed_until")
+
+
+def _extendable(case: CaseBase) -> None:
+    require_status(case, "extend a deadline", HANDLING)
+    if case.regime not in EXTENDABLE_REGIMES:
+        raise RuleViolationError(
+            "england-2009 has no extensions: agree a longer response period with the "
+            "complainant before the current one expires",
+            field="deadline",
+            rule="SI 2009/309 reg 14(2)(b)",
+        )
+
+
+def _referable(case: CaseBase) -> None:
+    require_status(case, "refer", REFERABLE)
+    if case.stage == STAGE_2:
+        raise RuleViolationError(
+            "a complaint at stage 2 stays with the organisation that handled stage 1",
+            field="status",
+        )
+
+
+def _late(case: CaseBase) -> None:
+    require_status(case, "accept a late complaint", HANDLING)
+    if case.time_limit().in_time:
+        raise RuleViolationError(
+            "the complaint was made in time; there is nothing to accept", field="time_limit"
+        )
+
+
+def _closable(case: CaseBase) -> None:
+    closable = frozenset({Status.RESPONDED})
+    if case.kind == Kind.COMPLIMENT:
+        closable = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED})
+    require_status(case, "close", closable)
+
+
 class Lifecycle(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
+        "acknowledge": status_rule("acknowledge", ACKNOWLEDGEABLE),
+        "agree_response_period": _period_agreeable,
+        "extend_deadline": _extendable,
+        "refer": _referable,
+        "accept_referral": status_rule("accept a referral", frozenset({Status.REFERRED})),
+        "accept_late_complaint": _late,
+        "withdraw": status_rule("withdraw", WITHDRAWABLE),
+        "close_case": _closable,
+        "reopen": status_rule("reopen", frozenset({Status.CLOSED})),
+    }
+
     class Acknowledged(CaseBase.Event):
         stage: int
         discussion_offered: bool
@@ -179,7 +249,7 @@ class Lifecycle(CaseBase):
         response_period_agreed_until: date | None = None,
     ) -> None:
         self._check_stamp(stamp, command="acknowledge")
-        self._require_status("acknowledge", ACKNOWLEDGEABLE)
+        self._require_state("acknowledge")
         if response_period_agreed_until is not None:
             self._check_agreed_period(response_period_agreed_until, "response_period_agreed_until")
         self.trigger_event(
@@ -194,7 +264,7 @@ class Lifecycle(CaseBase):
         self, stamp: Stamp, *, agreed_until: date, agreed_with_complainant: bool
     ) -> None:
         self._check_stamp(stamp, command="agree a response period")
-        self._require_status("agree a response period", HANDLING)
+        self._require_state("agree_response_period")
         if not agreed_with_complainant:
             raise RuleViolationError(
                 "a longer response period must be agreed with the complainant",
@@ -218,12 +288,7 @@ class Lifecycle(CaseBase):
         )
 
     def _check_agreed_period(self, agreed_until: date, field: str) -> None:
-        if self.regime != RegimeId.ENGLAND_2009:
-            raise RuleViolationError(
-                f"an agreed response period applies to england-2009 only; under {self.regime} "
-                "extend the deadline instead",
-                field=field,
-            )
+        _require_english_period(self, field)
         if agreed_until <= clocks.uk_local_date(self.received_at):
             raise InvalidValueError(f"{field} must be after the day of receipt", field=field)
 
@@ -237,15 +302,8 @@ class Lifecycle(CaseBase):
         complainant_consent: bool,
     ) -> None:
         self._check_stamp(stamp, command="extend a deadline")
-        self._require_status("extend a deadline", HANDLING)
+        self._require_state("extend_deadline")
         reason = require_text(reason, "reason")
-        if self.regime not in EXTENDABLE_REGIMES:
-            raise RuleViolationError(
-                "england-2009 has no extensions: agree a longer response period with the "
-                "complainant before the current one expires",
-                field="deadline",
-                rule="SI 2009/309 reg 14(2)(b)",
-            )
         if working_days < 1:
             raise InvalidValueError("working_days must be at least 1", field="working_days")
         self._check_extension_limit(stamp, deadline, working_days, complainant_consent)
@@ -289,12 +347,7 @@ class Lifecycle(CaseBase):
         self, stamp: Stamp, *, to_organisation: str, reason: str, consent_to_share: bool
     ) -> None:
         self._check_stamp(stamp, command="refer")
-        self._require_status("refer", REFERABLE)
-        if self.stage == STAGE_2:
-            raise RuleViolationError(
-                "a complaint at stage 2 stays with the organisation that handled stage 1",
-                field="status",
-            )
+        self._require_state("refer")
         to_organisation = require_text(to_organisation, "to_organisation")
         if to_organisation == self.handling_organisation:
             raise InvalidValueError(
@@ -317,7 +370,7 @@ class Lifecycle(CaseBase):
 
     def accept_referral(self, stamp: Stamp, *, regime: RegimeId | None = None) -> None:
         self._check_stamp(stamp, command="accept a referral")
-        self._require_status("accept a referral", frozenset({Status.REFERRED}))
+        self._require_state("accept_referral")
         referral: dict[str, Any] = self.pending_referral or {}
         if stamp.actor.organisation != referral.get("to"):
             raise RuleViolationError(
@@ -342,11 +395,7 @@ class Lifecycle(CaseBase):
         can_investigate_effectively_and_fairly: bool,
     ) -> None:
         self._check_stamp(stamp, command="accept a late complaint")
-        self._require_status("accept a late complaint", HANDLING)
-        if self.time_limit().in_time:
-            raise RuleViolationError(
-                "the complaint was made in time; there is nothing to accept", field="time_limit"
-            )
+        self._require_state("accept_late_complaint")
         reason = good_reason_for_delay.strip() if good_reason_for_delay else ""
         if not reason or not can_investigate_effectively_and_fairly:
             raise RuleViolationError(
@@ -366,15 +415,12 @@ class Lifecycle(CaseBase):
 
     def withdraw(self, stamp: Stamp, *, reason: str) -> None:
         self._check_stamp(stamp, command="withdraw")
-        self._require_status("withdraw", WITHDRAWABLE)
+        self._require_state("withdraw")
         self.trigger_event(self.Withdrawn, **envelope(stamp), reason=require_text(reason, "reason"))
 
     def close(self, stamp: Stamp, *, no_action_needed_reason: str | None = None) -> None:
         self._check_stamp(stamp, command="close")
-        closable = frozenset({Status.RESPONDED})
-        if self.kind == Kind.COMPLIMENT:
-            closable = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED})
-        self._require_status("close", closable)
+        self._require_state("close_case")
         reason = no_action_needed_reason.strip() if no_action_needed_reason else None
         if self.outcome in WELL_FOUNDED_OUTCOMES and not self.actions and not reason:
             raise RuleViolationError(
@@ -387,5 +433,5 @@ class Lifecycle(CaseBase):
 
     def reopen(self, stamp: Stamp, *, reason: str) -> None:
         self._check_stamp(stamp, command="reopen")
-        self._require_status("reopen", frozenset({Status.CLOSED}))
+        self._require_state("reopen")
         self.trigger_event(self.Reopened, **envelope(stamp), reason=require_text(reason, "reason"))
