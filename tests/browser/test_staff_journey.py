@@ -8,10 +8,12 @@ page, in every state the journey shows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import BrowserContext, Page
 
@@ -77,29 +79,45 @@ def fill_lesson(page: Page, lesson_id: str) -> None:
     page.check("#shared_with_partners")
 
 
-def test_an_officer_takes_a_logged_complaint_from_the_worklist_to_a_lesson(
-    browser: BrowserContext,
-    page: Page,
-    watch: PageWatch,
-    server_url: str,
-    module_store_url: str,
-    axe_source: str,
-    tmp_path: Path,
-) -> None:
-    case_id = logged_through_the_api(module_store_url, tmp_path)
-    email = new_account(module_store_url, f"journey.{case_id.hex[:8]}@northshire.example")
-    open_page(page, server_url + "/sign-in")
-    assert_accessible(page, axe_source)
-    sign_in(page, email, PASSWORD)
-    assert page.url == f"{server_url}/worklist"
-    assert_accessible(page, axe_source)
+@dataclass(frozen=True)
+class Journey:
+    browser: BrowserContext
+    page: Page
+    server_url: str
+    store_url: str
+    axe_source: str
 
+    def accessible(self, page: Page | None = None) -> None:
+        assert_accessible(page or self.page, self.axe_source)
+
+    def case_url(self, case_id: UUID, rest: str = "") -> str:
+        return f"{self.server_url}/cases/{case_id}{rest}"
+
+
+@pytest.fixture
+def journey(
+    browser: BrowserContext, page: Page, server_url: str, module_store_url: str, axe_source: str
+) -> Journey:
+    return Journey(browser, page, server_url, module_store_url, axe_source)
+
+
+def sign_in_and_open_from_the_worklist(journey: Journey, case_id: UUID) -> None:
+    page = journey.page
+    email = new_account(journey.store_url, f"journey.{case_id.hex[:8]}@northshire.example")
+    open_page(page, journey.server_url + "/sign-in")
+    journey.accessible()
+    sign_in(page, email, PASSWORD)
+    assert page.url == f"{journey.server_url}/worklist"
+    journey.accessible()
     page.click(f"a[href='/cases/{case_id}']")
     page.wait_for_selector("[data-govuk-skip-link-init]")
     assert page.title() == f"Complaint {str(case_id)[:8]} - complaints-ledger"
     assert timeline(page) == ["Received"]
-    assert_accessible(page, axe_source)
+    journey.accessible()
 
+
+def acknowledge_investigate_and_respond(journey: Journey) -> None:
+    page, axe_source = journey.page, journey.axe_source
     step_through(page, axe_source, "Acknowledge", {})
     assert banner(page) == "Acknowledged"
     assert page.locator(".app-commands a:text-is('Acknowledge')").count() == 0  # done
@@ -118,29 +136,35 @@ def test_an_officer_takes_a_logged_complaint_from_the_worklist_to_a_lesson(
     )
     assert banner(page) == "Response sent"
 
-    # The lesson's form open in two tabs: the first sent wins, the other is told.
-    other_tab = browser.new_page()
+
+def record_a_lesson_from_one_of_two_tabs(journey: Journey, case_id: UUID) -> None:
+    """The lesson's form open in two tabs: the first sent wins, the other is told."""
+    page = journey.page
+    other_tab = journey.browser.new_page()
     other_watch = PageWatch.on(other_tab)
-    open_page(other_tab, f"{server_url}/cases/{case_id}/do/record-lesson")
+    open_page(other_tab, journey.case_url(case_id, "/do/record-lesson"))
     fill_lesson(other_tab, "L2")
     open_form(page, "Record lesson")
     fill_lesson(page, "L1")
-    assert_accessible(page, axe_source)
+    journey.accessible()
     submit(page, "Record lesson")
     assert banner(page) == "Lesson recorded"
     assert timeline(page)[0] == "Lesson recorded"
     assert "Tell families of every rota change" in page.locator(".app-timeline").inner_text()
-    assert_accessible(page, axe_source)
+    journey.accessible()
     submit(other_tab, "Record lesson")
     assert other_tab.title() == "Error: Record lesson - complaints-ledger"
     summary = other_tab.locator(".govuk-error-summary").inner_text()
     assert "Someone else changed this case since you opened this form" in summary
     assert other_tab.locator("#lesson_id").input_value() == "L2"  # the answers are kept
-    assert_accessible(other_tab, axe_source)
+    journey.accessible(other_tab)
     other_watch.assert_clean(expected_console=EXPECTED_CONSOLE)
     other_tab.close()
 
-    # The case as it was recorded yesterday: logged, nothing done yet.
+
+def view_the_case_as_recorded_yesterday(journey: Journey) -> None:
+    """Logged, and nothing done yet: the earlier state, under a banner, with no Actions."""
+    page = journey.page
     yesterday = (datetime.now(UK_TIME_ZONE) - timedelta(days=1)).date()
     page.fill("#as_of-day", str(yesterday.day))
     page.fill("#as_of-month", str(yesterday.month))
@@ -153,21 +177,35 @@ def test_an_officer_takes_a_logged_complaint_from_the_worklist_to_a_lesson(
     assert f"as it was recorded at {then:%a} {then.day} {then:%b %Y}, 12:00" in shown
     assert timeline(page) == ["Received"]
     assert page.locator("h2:has-text('Actions')").count() == 0
-    assert_accessible(page, axe_source)
+    journey.accessible()
 
+
+def sign_out(journey: Journey, case_id: UUID) -> None:
+    page = journey.page
     page.click("button:has-text('Sign out')")
     page.wait_for_selector("[data-govuk-skip-link-init]")
-    assert page.url == f"{server_url}/signed-out"
-    assert_accessible(page, axe_source)
-    open_page(page, f"{server_url}/cases/{case_id}")  # signed out: sent to sign in
-    assert page.url == f"{server_url}/sign-in"
+    assert page.url == f"{journey.server_url}/signed-out"
+    journey.accessible()
+    open_page(page, journey.case_url(case_id))  # signed out: sent to sign in
+    assert page.url == f"{journey.server_url}/sign-in"
+
+
+def test_an_officer_takes_a_logged_complaint_from_the_worklist_to_a_lesson(
+    journey: Journey, watch: PageWatch, tmp_path: Path
+) -> None:
+    case_id = logged_through_the_api(journey.store_url, tmp_path)
+    sign_in_and_open_from_the_worklist(journey, case_id)
+    acknowledge_investigate_and_respond(journey)
+    record_a_lesson_from_one_of_two_tabs(journey, case_id)
+    view_the_case_as_recorded_yesterday(journey)
+    sign_out(journey, case_id)
 
     stranger = new_account(
-        module_store_url, f"stranger.{case_id.hex[:8]}@riverside.example", organisation=ELSEWHERE
+        journey.store_url, f"stranger.{case_id.hex[:8]}@riverside.example", organisation=ELSEWHERE
     )
-    sign_in(page, stranger, PASSWORD)
-    open_page(page, f"{server_url}/cases/{case_id}", status=404)
-    assert page.locator("h1").inner_text() == "Page not found"
-    assert "Pat Example" not in page.content()
-    assert_accessible(page, axe_source)
+    sign_in(journey.page, stranger, PASSWORD)
+    open_page(journey.page, journey.case_url(case_id), status=404)
+    assert journey.page.locator("h1").inner_text() == "Page not found"
+    assert "Pat Example" not in journey.page.content()
+    journey.accessible()
     watch.assert_clean(expected_console=EXPECTED_CONSOLE)

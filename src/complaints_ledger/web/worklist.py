@@ -19,8 +19,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.application.catalogue.procedure import ASSIGN_HANDLER
-from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.assignment import ASSIGNABLE
+from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.values import Role, Status
 from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.readside.runner import current_namespace
