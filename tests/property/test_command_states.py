@@ -24,7 +24,7 @@ from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.domain.exclusions import ExclusionGround
 from complaints_ledger.domain.jurisdiction import NATION_REGULATORS, ombudsmen_for
-from complaints_ledger.domain.lifecycle import CODE_REGIMES
+from complaints_ledger.domain.lifecycle_rules import CODE_REGIMES
 from complaints_ledger.domain.regime_rules import NATIONS
 from complaints_ledger.domain.values import (
     Actor,

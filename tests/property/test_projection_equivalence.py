@@ -37,7 +37,7 @@ from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import LedgerError
-from complaints_ledger.domain.lifecycle import CODE_REGIMES
+from complaints_ledger.domain.lifecycle_rules import CODE_REGIMES
 from complaints_ledger.domain.values import (
     Actor,
     Channel,

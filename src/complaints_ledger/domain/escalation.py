@@ -16,7 +16,7 @@ from complaints_ledger.domain.case_state import (
 )
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.jurisdiction import check_ombudsman, check_regulator
-from complaints_ledger.domain.lifecycle import CODE_REGIMES
+from complaints_ledger.domain.lifecycle_rules import CODE_REGIMES
 from complaints_ledger.domain.values import (
     EscalationRoute,
     Ombudsman,

@@ -12,108 +12,26 @@ from complaints_ledger.domain.case_state import (
     CaseBase,
     StateCheck,
     envelope,
-    require_status,
     require_text,
-    status_rule,
 )
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.extension_consent import require_consent
+from complaints_ledger.domain.lifecycle_rules import (
+    LIFECYCLE_RULES,
+    require_english_period,
+)
 from complaints_ledger.domain.referrals import add_chain_step
 from complaints_ledger.domain.values import (
     WELL_FOUNDED_OUTCOMES,
     ExtendedDeadline,
-    Kind,
     RegimeId,
     Stamp,
     Status,
 )
 
-ACKNOWLEDGEABLE = frozenset({Status.RECEIVED, Status.ESCALATED})
-REFERABLE = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING})
-HANDLING = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.ESCALATED})
-WITHDRAWABLE = frozenset(
-    {
-        Status.RECEIVED,
-        Status.REFERRED,
-        Status.ACKNOWLEDGED,
-        Status.INVESTIGATING,
-        Status.RESPONDED,
-        Status.ESCALATED,
-    }
-)
-# Regimes with stage 1 extensions and a second local stage (Northern Ireland has no second stage)
-CODE_REGIMES = frozenset(
-    {
-        RegimeId.LGSCO_CODE,
-        RegimeId.HOUSING_OMBUDSMAN_CODE,
-        RegimeId.SPSO_MCHP,
-        RegimeId.WALES_2014,
-    }
-)
-EXTENDABLE_REGIMES = CODE_REGIMES | {RegimeId.NI_HSC}
-
-
-def _require_english_period(case: CaseBase, field: str) -> None:
-    if case.regime != RegimeId.ENGLAND_2009:
-        raise RuleViolationError(
-            f"an agreed response period applies to england-2009 only; under {case.regime} "
-            "extend the deadline instead",
-            field=field,
-        )
-
-
-def _period_agreeable(case: CaseBase) -> None:
-    require_status(case, "agree a response period", HANDLING)
-    _require_english_period(case, "agreed_until")
-
-
-def _extendable(case: CaseBase) -> None:
-    require_status(case, "extend a deadline", HANDLING)
-    if case.regime not in EXTENDABLE_REGIMES:
-        raise RuleViolationError(
-            "england-2009 has no extensions: agree a longer response period with the "
-            "complainant before the current one expires",
-            field="deadline",
-            rule="SI 2009/309 reg 14(2)(b)",
-        )
-
-
-def _referable(case: CaseBase) -> None:
-    require_status(case, "refer", REFERABLE)
-    if case.stage == STAGE_2:
-        raise RuleViolationError(
-            "a complaint at stage 2 stays with the organisation that handled stage 1",
-            field="status",
-        )
-
-
-def _late(case: CaseBase) -> None:
-    require_status(case, "accept a late complaint", HANDLING)
-    if case.time_limit().in_time:
-        raise RuleViolationError(
-            "the complaint was made in time; there is nothing to accept", field="time_limit"
-        )
-
-
-def _closable(case: CaseBase) -> None:
-    closable = frozenset({Status.RESPONDED})
-    if case.kind == Kind.COMPLIMENT:
-        closable = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED})
-    require_status(case, "close", closable)
-
 
 class Lifecycle(CaseBase):
-    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
-        "acknowledge": status_rule("acknowledge", ACKNOWLEDGEABLE),
-        "agree_response_period": _period_agreeable,
-        "extend_deadline": _extendable,
-        "refer": _referable,
-        "accept_referral": status_rule("accept a referral", frozenset({Status.REFERRED})),
-        "accept_late_complaint": _late,
-        "withdraw": status_rule("withdraw", WITHDRAWABLE),
-        "close_case": _closable,
-        "reopen": status_rule("reopen", frozenset({Status.CLOSED})),
-    }
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = LIFECYCLE_RULES
 
     class Acknowledged(CaseBase.Event):
         stage: int
@@ -288,7 +206,7 @@ class Lifecycle(CaseBase):
         )
 
     def _check_agreed_period(self, agreed_until: date, field: str) -> None:
-        _require_english_period(self, field)
+        require_english_period(self, field)
         if agreed_until <= clocks.uk_local_date(self.received_at):
             raise InvalidValueError(f"{field} must be after the day of receipt", field=field)
 
