@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from complaints_ledger.domain.case_state import (
+    OPEN_STATUSES,
     STAGE_2,
     CaseBase,
     StateCheck,
@@ -19,16 +20,7 @@ from complaints_ledger.domain.values import Kind, RegimeId, Status
 ACKNOWLEDGEABLE = frozenset({Status.RECEIVED, Status.ESCALATED})
 REFERABLE = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING})
 HANDLING = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.ESCALATED})
-WITHDRAWABLE = frozenset(
-    {
-        Status.RECEIVED,
-        Status.REFERRED,
-        Status.ACKNOWLEDGED,
-        Status.INVESTIGATING,
-        Status.RESPONDED,
-        Status.ESCALATED,
-    }
-)
+WITHDRAWABLE = OPEN_STATUSES
 # Regimes with stage 1 extensions and a second local stage (Northern Ireland has no second stage)
 CODE_REGIMES = frozenset(
     {
