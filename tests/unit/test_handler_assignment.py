@@ -148,3 +148,11 @@ def test_accepting_a_referral_forgets_the_origins_handler() -> None:
     receiver = stamp(day(1), actor=OFFICER.__class__("x.lee", "Other Council"))
     case.accept_referral(receiver)
     assert case.handler is None
+
+
+def test_a_snapshot_from_before_assignments_names_each_stage_s_investigator_its_handler() -> None:
+    state: dict[str, object] = {"investigators": {"1": "p.jones", "2": "a.khan"}}
+    Complaint.upcast_v3_v4(state)
+    assert state["handlers"] == {"1": "p.jones", "2": "a.khan"}
+    assert state["investigators"] == {"1": "p.jones", "2": "a.khan"}
+    assert state["handlers"] is not state["investigators"]  # a copy: each changes alone
