@@ -1,7 +1,9 @@
-"""Page render of the web interface's worklist next to the API's JSON for the same cases, on both
-stores: p95 (and p50) of `GET /worklist` (the first page of 25, HTML) for an officer signed in
-with a session cookie, and of `GET /complaints?limit=25` (the API's JSON listing of the same
-organisation's cases, with a token), over an organisation holding `cases` open cases.
+"""Page render of the web interface next to the API's JSON for the same cases, on both stores:
+p95 (and p50) of `GET /worklist` (the first page of 25, HTML) for an officer signed in with a
+session cookie, and of `GET /complaints?limit=25` (the API's JSON listing of the same
+organisation's cases, with a token), over an organisation holding `cases` open cases; and of the
+case page `GET /cases/{id}` next to the API's `GET /complaints/{id}` for one case of 40 events
+(web_case.py). Both of the latter load the case and record the read before answering.
 
 The API has no JSON worklist route: `GET /complaints` is its listing of the caller's
 organisation's cases (all of them open here), from the timeliness read model, a page at a time;
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from benchmarks import web_case as case_page
 from benchmarks.harness import Row, fresh_database, percentile, spread
 from benchmarks.workload import ORGANISATIONS
 from complaints_ledger.api.app import create_app
@@ -42,6 +45,7 @@ SERVICES = ("home care", "residential care", "charging", "assessment", "day serv
 HANDLERS = ("a.khan", "b.jones", "c.smith")
 WARM_UP = 10
 STORES = ("sqlite", "postgres")
+Found = dict[str, list[float]]
 
 
 def _intake(number: int) -> Intake:
@@ -98,11 +102,11 @@ def latencies_ms(get: Callable[[], int], requests: int) -> list[float]:
     return samples
 
 
-def measure_store(store: str, cases: int, requests: int, runs: int) -> dict[str, list[float]]:
-    """p50 and p95 of each run, page and JSON, on one store."""
-    found: dict[str, list[float]] = {"page_p50": [], "page_p95": [], "json_p50": [], "json_p95": []}
-    with store_url(store) as url, tempfile.TemporaryDirectory() as folder:
-        open_cases(url, cases)
+@contextmanager
+def signed_in(url: str) -> Iterator[tuple[TestClient, dict[str, str], dict[str, str]]]:
+    """The whole app in process on `url`, with an officer's session cookie headers (for pages)
+    and token headers (for the API's JSON)."""
+    with tempfile.TemporaryDirectory() as folder:
         settings = Settings(store=url, signing_key_file=Path(folder) / "no-key.pem")
         with TestClient(
             create_app(settings, background_sealing=False), base_url="http://localhost"
@@ -116,45 +120,81 @@ def measure_store(store: str, cases: int, requests: int, runs: int) -> dict[str,
                 principal=EMAIL, organisation=COUNCIL, role=Role.OFFICER
             )
             page_headers = {"Accept": "text/html", "Cookie": f"{SESSION_COOKIE}={cookie}"}
-            json_headers = {"Authorization": f"Bearer {token}"}
+            yield client, page_headers, {"Authorization": f"Bearer {token}"}
 
-            def page() -> int:
-                answer: int = client.get("/worklist", headers=page_headers).status_code
-                return answer
 
-            def listing() -> int:
-                answer: int = client.get("/complaints?limit=25", headers=json_headers).status_code
-                return answer
+def compare(url: str, page_path: str, json_path: str, requests: int, runs: int) -> Found:
+    """p50 and p95 of each run of `requests` GETs of the page and of the JSON, one at a time,
+    after a warm-up of each."""
+    found: Found = {"page_p50": [], "page_p95": [], "json_p50": [], "json_p95": []}
+    with signed_in(url) as (client, page_headers, json_headers):
 
-            latencies_ms(page, WARM_UP)
-            latencies_ms(listing, WARM_UP)
-            for _ in range(runs):
-                for name, get in (("page", page), ("json", listing)):
-                    samples = latencies_ms(get, requests)
-                    found[f"{name}_p50"].append(percentile(samples, 0.50))
-                    found[f"{name}_p95"].append(percentile(samples, 0.95))
+        def page() -> int:
+            answer: int = client.get(page_path, headers=page_headers).status_code
+            return answer
+
+        def listing() -> int:
+            answer: int = client.get(json_path, headers=json_headers).status_code
+            return answer
+
+        latencies_ms(page, WARM_UP)
+        latencies_ms(listing, WARM_UP)
+        for _ in range(runs):
+            for name, get in (("page", page), ("json", listing)):
+                samples = latencies_ms(get, requests)
+                found[f"{name}_p50"].append(percentile(samples, 0.50))
+                found[f"{name}_p95"].append(percentile(samples, 0.95))
     return found
+
+
+def measure_store(store: str, cases: int, requests: int, runs: int) -> Found:
+    """p50 and p95 of each run, worklist page and JSON listing, on one store."""
+    with store_url(store) as url:
+        open_cases(url, cases)
+        return compare(url, "/worklist", "/complaints?limit=25", requests, runs)
+
+
+def row(measure: str, found: Found, raw: str, requests: int, extra: dict[str, int]) -> Row:
+    """The table's row: the page's p95 against the JSON's."""
+    page, json = found["page_p95"], found["json_p95"]
+    return Row(
+        measure=measure,
+        unit="ms",
+        ours=spread(page),
+        raw=spread(json),
+        ratio=spread([j / p for p, j in zip(page, json, strict=True)]),
+        note=(
+            f"benchmarks.web_pages: raw = the API's JSON {raw} for the same "
+            f"{'case' if 'case' in extra else 'cases'}; {requests} requests per run in "
+            f"process; p50 page {spread(found['page_p50'])['median']:.1f} ms, JSON "
+            f"{spread(found['json_p50'])['median']:.1f} ms"
+        ),
+        extra={**extra, "requests": requests, **found},
+    )
 
 
 def measure(cases: int, requests: int, runs: int) -> list[Row]:
     rows = []
     for store in STORES:
-        found = measure_store(store, cases, requests, runs)
-        page, json = found["page_p95"], found["json_p95"]
         rows.append(
-            Row(
-                measure=f"worklist page, {cases} open cases, {store}, p95",
-                unit="ms",
-                ours=spread(page),
-                raw=spread(json),
-                ratio=spread([j / p for p, j in zip(page, json, strict=True)]),
-                note=(
-                    f"benchmarks.web_pages: raw = the API's JSON GET /complaints?limit=25 for the "
-                    f"same cases; {requests} requests per run in process; p50 page "
-                    f"{spread(found['page_p50'])['median']:.1f} ms, JSON "
-                    f"{spread(found['json_p50'])['median']:.1f} ms"
-                ),
-                extra={"cases": cases, "requests": requests, **found},
+            row(
+                f"worklist page, {cases} open cases, {store}, p95",
+                measure_store(store, cases, requests, runs),
+                "GET /complaints?limit=25",
+                requests,
+                {"cases": cases},
+            )
+        )
+        with store_url(store) as url:
+            case_id = case_page.worked_case(url, OFFICER)
+            found = compare(url, f"/cases/{case_id}", f"/complaints/{case_id}", requests, runs)
+        rows.append(
+            row(
+                f"case page, {case_page.EVENTS}-event case, {store}, p95",
+                found,
+                "GET /complaints/{id}",
+                requests,
+                {"case": case_page.EVENTS},
             )
         )
     return rows

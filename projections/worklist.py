@@ -37,9 +37,9 @@ CASES = Table(
         **DEADLINE_COLUMNS,
         "organisation": "text",  # whose worklist: the handling or, while pending, receiving one
         "on_worklist": "boolean",
-        "stage_1_investigator": "text",
-        "stage_2_investigator": "text",
-        "handler": "text",  # the current stage's investigator; NULL: unassigned
+        "stage_1_investigator": "text",  # each stage's handler: its investigator, or whom a
+        "stage_2_investigator": "text",  # manager assigned it to since (HandlerAssigned)
+        "handler": "text",  # the current stage's handler; NULL: unassigned
         "next_deadline": "text",  # the earliest statutory deadline not yet met
         "next_due": "text",
     },
@@ -69,6 +69,8 @@ WORKLIST_KEYS = (
 def _track_investigators(row: Row, event: EventRecord) -> None:
     if event.type == "InvestigationStarted":
         row[f"stage_{event.data['stage']}_investigator"] = event.data["investigator"]
+    elif event.type == "HandlerAssigned":
+        row[f"stage_{event.data['stage']}_investigator"] = event.data["handler"]
     elif event.type in {"Received", "ReferralAccepted"}:  # accepting forgets the origin's
         row["stage_1_investigator"] = row["stage_2_investigator"] = None
 
@@ -90,7 +92,8 @@ def _place(row: Row) -> None:
 
 def _on_case_event(event: EventRecord, views: Views) -> None:
     row = views.get(CASES, event.case_id) or {"case_id": event.case_id}
-    track_case(row, event)
+    if event.type in CLOCK_EVENTS:
+        track_case(row, event)
     _track_investigators(row, event)
     views.put(CASES, row)
 
@@ -103,10 +106,11 @@ def _derive(row: Row) -> None:
 PROJECTION = ReadModel(
     name="worklist",
     # 2: stored values escaped by the read side (docs/projections.md); 3: calendar_version;
-    # 4: the Welsh local resolution discussion and written_resolution (reg 16(5))
-    version=4,
+    # 4: the Welsh local resolution discussion and written_resolution (reg 16(5));
+    # 5: handlers assigned by managers (HandlerAssigned)
+    version=5,
     tables=(CASES,),
-    handlers=dict.fromkeys(CLOCK_EVENTS, _on_case_event),
+    handlers=dict.fromkeys((*CLOCK_EVENTS, "HandlerAssigned"), _on_case_event),
     inputs=CalendarInputs(lambda: CASES),
     description=(
         "Open cases per organisation and handler: status, stage, next statutory deadline, "

@@ -69,7 +69,7 @@ PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
         "2. Acknowledgement and response periods",
         ("Acknowledged", "ResponsePeriodAgreed", "DeadlineExtended"),
     ),
-    ("3. Investigation", ("InvestigationStarted", "EvidenceRecorded")),
+    ("3. Investigation", ("InvestigationStarted", "HandlerAssigned", "EvidenceRecorded")),
     (
         "4. Communication and the internal target",
         ("ComplainantUpdated", "TargetPaused", "TargetResumed"),

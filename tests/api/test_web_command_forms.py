@@ -133,14 +133,37 @@ def test_each_role_gets_a_button_and_a_form_for_each_command_it_may_run(
 ) -> None:
     sign_in(client, role)
     mine = [command for command in CATALOGUE if role in command.roles]
-    assert buttons(client, worked_case) == {address(worked_case, c) for c in mine}
-    for command in mine:
+    case = ledger_of(client).get(worked_case)
+    now = [command for command in mine if case.state_refusal(command.name) is None]
+    assert {"acknowledge", "reopen"}.isdisjoint(command.name for command in now)
+    assert buttons(client, worked_case) == {address(worked_case, c) for c in now}
+    for command in mine:  # a form the procedure refuses now still opens, and says why if sent
         form = client.get(address(worked_case, command), headers=HTML)
         assert form.status_code == 200, (command.name, form.text)
         assert f"<title>{command.name.replace('_', ' ').capitalize()}" in form.text
         assert hidden(form)["version"] == str(ledger_of(client).get(worked_case).version)
         for field in form_fields(command.body):
             assert f'id="{field.anchor}"' in form.text, (command.name, field.id)
+
+
+def test_the_buttons_follow_where_the_case_has_got_to(client: TestClient) -> None:
+    sign_in(client, Role.MANAGER)
+    ledger, case_id = ledger_of(client), new_case(client)
+    labels = {
+        "received": {"acknowledge", "assign-handler", "withdraw", "refer"},
+        "never": {"reopen", "send-response", "record-evidence", "resume-target"},
+    }
+    shown = {address.split("/")[4] for address in buttons(client, case_id)}
+    assert labels["received"] <= shown
+    assert not labels["never"] & shown
+    run(ledger, case_id, "acknowledge", {})
+    run(ledger, case_id, "start_investigation", {"investigator": "p.jones"})
+    shown = {address.split("/")[4] for address in buttons(client, case_id)}
+    assert {"record-evidence", "send-response", "pause-target"} <= shown
+    assert not {"acknowledge", "start-investigation", "reopen", "resume-target"} & shown
+    run(ledger, case_id, "withdraw", {"reason": "No longer wanted"})
+    shown = {address.split("/")[4] for address in buttons(client, case_id)}
+    assert shown == {"correct-fact", "place-litigation-hold"}  # what a withdrawn case still takes
 
 
 def test_every_command_has_a_role_here_that_may_run_it() -> None:

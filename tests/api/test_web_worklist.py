@@ -311,3 +311,33 @@ def test_a_store_that_went_away_is_the_service_unavailable_page(
         answer = client.get("/worklist", headers=HTML)
         assert answer.status_code == 503, answer.text
         assert "Sorry, the service is unavailable" in answer.text
+
+
+def test_a_manager_assigns_an_unassigned_case_from_the_worklist(
+    client: TestClient, cases: dict[str, UUID]
+) -> None:
+    sign_in(client, Role.MANAGER)
+    _, page = listed(client, "?handler=unassigned")
+    assert f'href="/cases/{cases["old"]}/do/assign-handler">Assign' in row_of(page, cases["old"])
+    _, everything = listed(client)
+    assigned = row_of(everything, cases["assigned"])
+    assert f'href="/cases/{cases["assigned"]}/do/assign-handler">Reassign' in assigned
+
+    form = client.get(f"/cases/{cases['old']}/do/assign-handler", headers=HTML)
+    assert form.status_code == 200
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.text))
+    answers = {**fields, "handler": "a.khan", "reason": "Back from leave"}
+    sent = client.post(f"/cases/{cases['old']}/do/assign-handler", data=answers, headers=HTML)
+    assert sent.status_code == 200, sent.text
+    assert "Handler assigned" in sent.text
+
+    _, unassigned = listed(client, "?handler=unassigned")
+    assert str(cases["old"]) not in unassigned
+    found, _ = listed(client, "?handler=a.khan")
+    assert found == ids(cases, "old")
+
+
+def test_officers_get_no_assign_links(client: TestClient, cases: dict[str, UUID]) -> None:
+    sign_in(client, Role.OFFICER)
+    _, page = listed(client)
+    assert "assign-handler" not in page

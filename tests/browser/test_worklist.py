@@ -1,7 +1,8 @@
 """The worklist in Chromium, on each store: an officer signs in and lands on it; the table of
 their organisation's open cases with red "Overdue" tags; filtering to overdue cases with the
 keyboard only; a bad filter's error summary (focused, the title starting "Error: "); the empty
-worklist; the filters with JavaScript off. 0 axe violations in every state."""
+worklist; the filters with JavaScript off; a manager assigning an unassigned case from it. 0 axe
+violations in every state."""
 
 from __future__ import annotations
 
@@ -194,3 +195,44 @@ def test_signed_out_the_worklist_asks_you_to_sign_in(page: Page, server_url: str
     page.goto(server_url + "/worklist")
     page.wait_for_url(server_url + "/sign-in")
     assert page.locator("h1").inner_text() == "Sign in"
+
+
+def test_a_manager_assigns_an_unassigned_case_from_the_worklist(
+    page: Page,
+    watch: PageWatch,
+    *,
+    server_url: str,
+    module_store_url: str,
+    cases: dict[str, UUID],
+    axe_source: str,
+) -> None:
+    email = "m.jones@northshire.example"
+    new_account(module_store_url, email, role=Role.MANAGER)
+    open_page(page, server_url + "/sign-in")
+    sign_in(page, email, PASSWORD)
+    page.wait_for_url(server_url + "/worklist")
+    page.click("a:text-is('Show the unassigned cases')")
+    page.wait_for_url("**/worklist?handler=unassigned")
+    page.wait_for_selector("[data-govuk-skip-link-init]")
+    assert str(cases["assigned"]) not in shown(page)
+    assert_accessible(page, axe_source)
+    save_screenshot(page, "worklist-unassigned")
+
+    page.locator(f"tr[data-case-id='{cases['fresh']}'] a:has-text('Assign')").click()
+    page.wait_for_selector("[data-govuk-skip-link-init]")
+    assert page.locator("h1").inner_text() == "Assign handler"
+    page.fill("#handler", "a.khan")
+    page.fill("#reason", "Speaks the complainant's language")
+    assert_accessible(page, axe_source)
+    page.click("form button:text-is('Assign handler')")
+    page.wait_for_selector(".govuk-notification-banner")
+    assert page.locator(".govuk-notification-banner__heading").inner_text() == "Handler assigned"
+    assert "a.khan" in page.locator(".govuk-summary-list").first.inner_text()
+    assert_accessible(page, axe_source)
+
+    open_page(page, server_url + "/worklist?handler=a.khan")
+    assert shown(page) == [str(cases["fresh"])]
+    row = page.locator(f"tr[data-case-id='{cases['fresh']}']")
+    assert row.locator("a:has-text('Reassign')").count() == 1
+    assert_accessible(page, axe_source)
+    watch.assert_clean()

@@ -141,6 +141,7 @@ EXCLUDED: list[Step] = [
 ]
 WELSH: list[Step] = [  # wales-2014 reg 16: a discussion that resolves it, then its written terms
     ("acknowledge", {"discussion_offered": True}, OFFICER),
+    ("assign-handler", {"handler": "a.khan", "reason": "Welsh speaker"}, MANAGER),
     (
         "record-local-resolution",
         {"resolved": True, "summary": "Agreed a new visit rota with the complainant"},

@@ -552,8 +552,8 @@ def test_a_class_version_2_snapshot_loads_and_the_case_takes_new_commands(
     snapshot = Complaint.Snapshot.take(writer.get(case_id))
     stored = Mapper(transcoder=writer.mapper.transcoder).to_stored_event(snapshot)
     state = json.loads(stored.state)
-    assert state["state"]["class_version"] == 3
-    for name in ("erased_roles", "litigation_hold"):
+    assert state["state"]["class_version"] == 4
+    for name in ("erased_roles", "litigation_hold", "handlers"):
         del state["state"][name]
     state["state"]["class_version"] = 2
     state["state"]["service"] = "home care (from the v2 snapshot)"

@@ -257,3 +257,33 @@ def test_rebuild_as_of_shows_the_worklist_as_it_was(story: Story, db: Any) -> No
         ("W3", "unassigned", "referred", None, None, False, None),
     ]
     assert not db.table_exists(physical_name(PROJECTION, CASES, "rm"))
+
+
+def test_a_manager_assigning_and_reassigning_moves_the_case_between_handlers(
+    story: Story, db: Any
+) -> None:
+    tell_the_autumn(story)
+    runner = ReadModelRunner(db)
+    runner.rebuild(PROJECTION)
+    led, c, manager = story.ledger, story.cases, Role.MANAGER
+    led.assign_handler(c["W2"], story.on(TODAY, 11, role=manager), handler="a.khan")
+    led.assign_handler(c["W1"], story.then(role=manager), handler="a.khan", reason="on leave")
+    led.assign_handler(c["W6"], story.then(role=manager), handler="r.singh")  # stage 2's own
+
+    assert runner.catch_up(PROJECTION) == 3
+    caught_up = table_rows(db)
+    runner.rebuild(PROJECTION)
+
+    assert caught_up == table_rows(db)
+    by_handler = {
+        handler: names(story, worklist(db, organisation=COUNCIL, handler=handler, today=TODAY))
+        for handler in ("a.khan", "p.jones", "r.singh", "unassigned")
+    }
+    assert by_handler == {
+        "a.khan": ["W2", "W1"],
+        "p.jones": [],
+        "r.singh": ["W6"],
+        "unassigned": ["W9", "W3", "W7"],
+    }
+    w2 = worklist(db, organisation=COUNCIL, handler="a.khan", today=TODAY)[0]
+    assert w2["status"] == "received"  # assigned, not yet investigated

@@ -37,7 +37,7 @@ from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import LedgerError
-from complaints_ledger.domain.lifecycle import CODE_REGIMES
+from complaints_ledger.domain.lifecycle_rules import CODE_REGIMES
 from complaints_ledger.domain.values import (
     Actor,
     Channel,
@@ -110,6 +110,7 @@ others = st.one_of(
     compliment,
     step("acknowledge", case=case_numbers, agreed=st.one_of(st.none(), st.integers(20, 200))),
     step("investigate", case=case_numbers, investigator=st.sampled_from(["i.patel", "r.singh"])),
+    step("assign", case=case_numbers, handler=st.sampled_from(["i.patel", "s.okafor"])),
     step("respond", case=case_numbers, outcome=st.sampled_from(list(Outcome))),
     step("discuss", case=case_numbers, resolved=st.booleans()),  # Wales reg 16
     step("refer", case=case_numbers, to=organisations),
@@ -320,6 +321,9 @@ COMMANDS: dict[str, Command] = {
     ),
     "investigate": lambda ledger, case_id, ctx, p: ledger.start_investigation(
         case_id, ctx, investigator=p["investigator"]
+    ),
+    "assign": lambda ledger, case_id, ctx, p: ledger.assign_handler(
+        case_id, ctx, handler=p["handler"], reason="Workload"
     ),
     "respond": lambda ledger, case_id, ctx, p: ledger.send_response(
         case_id,

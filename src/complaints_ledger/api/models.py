@@ -117,6 +117,11 @@ class CaseView(BaseModel):
     outcome: Outcome | None
     actions: list[ActionView]
     investigators: dict[str, str]
+    handler: str | None = Field(
+        default=None,
+        description="who handles the current stage: its investigator, or whom a manager "
+        "assigned since (POST /complaints/{id}/handler); null: unassigned",
+    )
     ombudsman: list[str]
     late_acceptance: dict[str, Any] | None
     exclusion: dict[str, Any] | None = Field(

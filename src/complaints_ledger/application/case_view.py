@@ -115,6 +115,7 @@ def case_view(
         "outcome": str(complaint.outcome) if complaint.outcome else None,
         "actions": action_views(complaint, today),
         "investigators": dict(complaint.investigators),
+        "handler": complaint.handler,
         "ombudsman": list(complaint.ombudsman_bodies),
         **outcome_views(complaint, today),
         "late_acceptance": json_safe(complaint.late_acceptance),

@@ -128,6 +128,15 @@ class LedgerCommands(
             lambda case, stamp: case.start_investigation(stamp, investigator=investigator),
         )
 
+    def assign_handler(
+        self, case_id: UUID, ctx: CommandContext, *, handler: str, reason: str | None = None
+    ) -> int:
+        return self._execute(
+            case_id,
+            ctx,
+            lambda case, stamp: case.assign_handler(stamp, handler=handler, reason=reason),
+        )
+
     def record_evidence(
         self, case_id: UUID, ctx: CommandContext, *, evidence_kind: str, source: str, notes: str
     ) -> int:

@@ -13,7 +13,7 @@ from complaints_ledger.demo.partners import Partners
 from complaints_ledger.demo.profile import Profile, choose_profile
 from complaints_ledger.demo.stages import Stages
 from complaints_ledger.domain.calendars import uk_local_date
-from complaints_ledger.domain.lifecycle import CODE_REGIMES
+from complaints_ledger.domain.lifecycle_rules import CODE_REGIMES
 from complaints_ledger.domain.values import (
     Channel,
     EscalationRoute,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
@@ -26,7 +27,9 @@ from complaints_ledger.domain.values import (
     Status,
 )
 
+StateCheck = Callable[[Any], None]  # raises a RuleViolationError when the case's state refuses
 STAGE_2 = 2
+STAGE_2_INDEPENDENCE = "LGSCO Complaint Handling Code: stage 2 handler independent of stage 1"
 
 OPEN_STATUSES = frozenset(
     {
@@ -109,6 +112,7 @@ class CaseBase(Aggregate):
     extensions: list[clocks.Extension]
     target_pauses: list[clocks.Pause]
     investigators: dict[str, str]  # stage ("1" or "2") -> investigator
+    handlers: dict[str, str]  # stage -> its handler: the investigator, or whom a manager assigned
     outcome: Outcome | None
     actions: dict[str, dict[str, Any]]
     no_action_needed_reason: str | None
@@ -122,7 +126,25 @@ class CaseBase(Aggregate):
     earliest_follow_up_at: datetime | None  # the first thing that happened after receipt
     records: dict[str, list[dict[str, Any]]]
 
+    # What the case's state must be for each command, declared by the part of the case the
+    # command belongs to: `STATE_RULES` maps the command's name (as in the catalogue) to a check
+    # that raises a RuleViolationError when the state refuses it. The command runs the check
+    # (`_require_state`), and `state_refusal` asks the same check without running the command.
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {}
+
     # ---- guards shared by every command -------------------------------------------------
+
+    def _require_state(self, command: str) -> None:
+        state_rule(type(self), command)(self)
+
+    def state_refusal(self, command: str) -> RuleViolationError | None:
+        """Why the case's state refuses `command` now; None when its state allows it (the
+        command may still refuse what it is sent, or who sends it)."""
+        try:
+            self._require_state(command)
+        except RuleViolationError as refusal:
+            return refusal
+        return None
 
     def _check_stamp(self, stamp: Stamp, *, command: str) -> None:
         """Rules every command obeys: no repeats, no future, nothing before receipt."""
@@ -140,22 +162,7 @@ class CaseBase(Aggregate):
             )
 
     def _require_status(self, command: str, allowed: frozenset[Status]) -> None:
-        if self.status == Status.WITHDRAWN:
-            raise CaseClosedError(
-                f"cannot {command}: the complaint was withdrawn", field="status", rule="withdrawn"
-            )
-        if self.status == Status.CLOSED and Status.CLOSED not in allowed:
-            raise CaseClosedError(
-                f"cannot {command}: the case is closed (reopen it first)",
-                field="status",
-                rule="closed",
-            )
-        if self.status not in allowed:
-            names = ", ".join(sorted(s.value for s in allowed))
-            raise RuleViolationError(
-                f"cannot {command} while the case is {self.status} (allowed when: {names})",
-                field="status",
-            )
+        require_status(self, command, allowed)
 
     def _require_privileged(self, stamp: Stamp, command: str) -> None:
         if stamp.actor.role not in PRIVILEGED_ROLES:
@@ -166,8 +173,7 @@ class CaseBase(Aggregate):
             )
 
     def _require_not_compliment(self, command: str) -> None:
-        if self.kind == Kind.COMPLIMENT:
-            raise RuleViolationError(f"cannot {command}: this record is a compliment", field="kind")
+        require_not_compliment(self, command)
 
     # ---- derived views ---------------------------------------------------------------
 
@@ -201,11 +207,56 @@ class CaseBase(Aggregate):
         return clocks.time_limit(self.clock_facts())
 
     @property
+    def stage_1_handlers(self) -> frozenset[str]:
+        """Who investigated or handled stage 1: none of them may handle stage 2."""
+        return frozenset(filter(None, (self.investigators.get("1"), self.handlers.get("1"))))
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
     def _record(self, kind: str, entry: dict[str, Any]) -> None:
         self.records.setdefault(kind, []).append(entry)
+
+
+def require_status(case: CaseBase, command: str, allowed: frozenset[Status]) -> None:
+    """Refuse `command` unless the case's status is one of `allowed`."""
+    if case.status == Status.WITHDRAWN:
+        raise CaseClosedError(
+            f"cannot {command}: the complaint was withdrawn", field="status", rule="withdrawn"
+        )
+    if case.status == Status.CLOSED and Status.CLOSED not in allowed:
+        raise CaseClosedError(
+            f"cannot {command}: the case is closed (reopen it first)",
+            field="status",
+            rule="closed",
+        )
+    if case.status not in allowed:
+        names = ", ".join(sorted(s.value for s in allowed))
+        raise RuleViolationError(
+            f"cannot {command} while the case is {case.status} (allowed when: {names})",
+            field="status",
+        )
+
+
+def require_not_compliment(case: CaseBase, command: str) -> None:
+    if case.kind == Kind.COMPLIMENT:
+        raise RuleViolationError(f"cannot {command}: this record is a compliment", field="kind")
+
+
+def status_rule(command: str, allowed: frozenset[Status]) -> StateCheck:
+    """The state check of a command that only asks for one of the `allowed` statuses."""
+    return lambda case: require_status(case, command, allowed)
+
+
+def state_rule(case_type: type[CaseBase], command: str) -> StateCheck:
+    """The state check of `command` declared by one of the case's parts; KeyError for a
+    command none declares (a programming error)."""
+    for part in case_type.__mro__:
+        rule = vars(part).get("STATE_RULES", {}).get(command)
+        if rule is not None:
+            return rule  # type: ignore[no-any-return]
+    raise KeyError(command)
 
 
 def check_occurred_at(stamp: Stamp) -> None:

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 
 from complaints_ledger.domain import clocks
+from complaints_ledger.domain.assignment import Assignment
 from complaints_ledger.domain.case_state import (
     CaseBase,
     check_not_future_date,
@@ -72,6 +73,7 @@ class Complaint(
     Lifecycle,
     Referrals,
     Handling,
+    Assignment,
     Escalation,
     Outcomes,
     FollowUp,
@@ -81,7 +83,8 @@ class Complaint(
     # The shape of the state that snapshots hold. v1 lacked `represented` and
     # `earliest_follow_up_at`; a v1 snapshot cannot know the latter, so it stays unset.
     # v2 predates erasure and litigation holds: nothing was erased or held then.
-    class_version = 3
+    # v3 predates assigning handlers: each stage's handler was its investigator.
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -92,6 +95,10 @@ class Complaint(
     def upcast_v2_v3(state: dict[str, Any]) -> None:
         state.setdefault("erased_roles", [])
         state.setdefault("litigation_hold", None)
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        state.setdefault("handlers", dict(state.get("investigators") or {}))
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         if kwargs.get("personal"):
@@ -186,7 +193,7 @@ class Complaint(
         self.stage_2_requested_at = self.stage_2_acknowledged_at = self.stage_2_responded_at = None
         self.agreed_response_due = None
         self.extensions, self.target_pauses = [], []
-        self.investigators, self.actions, self.records = {}, {}, {}
+        self.investigators, self.handlers, self.actions, self.records = {}, {}, {}, {}
         self.outcome = None
         self.no_action_needed_reason = None
         self.late_acceptance = self.pending_referral = None

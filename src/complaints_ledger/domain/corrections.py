@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from complaints_ledger.domain.case_state import CaseBase, check_occurred_at, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    CaseBase,
+    StateCheck,
+    check_occurred_at,
+    envelope,
+    require_text,
+)
 from complaints_ledger.domain.clocks import uk_local_date
 from complaints_ledger.domain.correction_types import (
     FIELD_TYPES,
@@ -24,7 +31,13 @@ PERSONAL_FIELDS = frozenset(
 CORRECTABLE_FIELDS = frozenset(FIELD_TYPES) | PERSONAL_FIELDS
 
 
+def _in_any_state(_: CaseBase) -> None:
+    """A fact may be corrected in any state: each check of a correction is of its field."""
+
+
 class Corrections(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {"correct_fact": _in_any_state}
+
     class FactCorrected(CaseBase.Event):
         """Version 2 holds each value as its field's type (correction_types.py): subjects as a
         list. Version 1 held every value as a string, subjects joined by commas."""
@@ -65,6 +78,7 @@ class Corrections(CaseBase):
         """`new_value` as JSON: a string, or for subjects a list of strings."""
         self._check_stamp(stamp, command="correct a fact")
         self._require_privileged(stamp, "correcting a recorded fact")
+        self._require_state("correct_fact")
         reason = require_text(reason, "reason")
         if field not in CORRECTABLE_FIELDS:
             names = ", ".join(sorted(CORRECTABLE_FIELDS))

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    STAGE_2,
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_status,
+    require_text,
+    status_rule,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.jurisdiction import check_ombudsman, check_regulator
-from complaints_ledger.domain.lifecycle import CODE_REGIMES
+from complaints_ledger.domain.lifecycle_rules import CODE_REGIMES
 from complaints_ledger.domain.values import (
     EscalationRoute,
     Ombudsman,
@@ -32,7 +41,23 @@ ESCALATABLE_ANY_TIME = frozenset(
 )
 
 
+def require_escalated_to_ombudsman(case: CaseBase, command: str) -> None:
+    require_status(case, command, ESCALATABLE_ANY_TIME)
+    if not case.ombudsman_bodies:
+        raise RuleViolationError(
+            "the complaint was not escalated to an ombudsman; record the escalation first",
+            field="body",
+        )
+
+
 class Escalation(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
+        "escalate": status_rule("escalate", ESCALATABLE_ANY_TIME),
+        "record_ombudsman_decision": lambda case: require_escalated_to_ombudsman(
+            case, "record an ombudsman decision"
+        ),
+    }
+
     class Escalated(CaseBase.Event):
         route: str
         body: str | None
@@ -100,11 +125,10 @@ class Escalation(CaseBase):
         about_identified_person: bool = False,
     ) -> None:
         self._check_stamp(stamp, command="escalate")
+        self._require_state("escalate")
         reason = require_text(reason, "reason")
         if route == EscalationRoute.STAGE_2:
             self._check_stage_2_request()
-        else:
-            self._require_status(f"escalate to {route.value}", ESCALATABLE_ANY_TIME)
         self._check_escalation_target(route, body, regulator, about_identified_person)
         self.trigger_event(
             self.Escalated,
@@ -163,7 +187,7 @@ class Escalation(CaseBase):
         remedy_compliance: RemedyCompliance = RemedyCompliance.NOT_APPLICABLE,
     ) -> None:
         self._check_stamp(stamp, command="record an ombudsman decision")
-        self._require_status("record an ombudsman decision", ESCALATABLE_ANY_TIME)
+        self._require_state("record_ombudsman_decision")
         if str(body) not in self.ombudsman_bodies:
             raise RuleViolationError(
                 f"the complaint was not escalated to {body}; record the escalation first",

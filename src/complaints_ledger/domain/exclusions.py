@@ -13,11 +13,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from complaints_ledger.domain import clocks
 from complaints_ledger.domain.calendars import AdjustedCalendar
-from complaints_ledger.domain.case_state import CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_status,
+    require_text,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Channel, Kind, RegimeId, Stamp, Status
 
@@ -59,7 +65,21 @@ GROUND_DESCRIPTIONS: dict[ExclusionGround, str] = {
 }
 
 
+def _excludable(case: CaseBase) -> None:
+    if case.kind != Kind.COMPLAINT:
+        raise RuleViolationError(f"reg 8 is about complaints, not a {case.kind}", field="kind")
+    if case.regime != RegimeId.ENGLAND_2009:
+        raise RuleViolationError(
+            f"reg 8 exclusions are of SI 2009/309 (england-2009); this case is {case.regime}",
+            field="ground",
+            rule="SI 2009/309 reg 8(1)",
+        )
+    require_status(case, "decide an exclusion", EXCLUDABLE)
+
+
 class Exclusions(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {"decide_exclusion": _excludable}
+
     class ExclusionDecided(CaseBase.Event):
         ground: str  # an ExclusionGround: reg 8(1)(a)-(h)
         reason: str  # the reasons given for the decision
@@ -82,15 +102,7 @@ class Exclusions(CaseBase):
     def decide_exclusion(self, stamp: Stamp, *, ground: ExclusionGround, reason: str) -> None:
         """Record that the complaint is not to be dealt with under the Regulations (reg 8)."""
         self._check_stamp(stamp, command="decide an exclusion")
-        if self.kind != Kind.COMPLAINT:
-            raise RuleViolationError(f"reg 8 is about complaints, not a {self.kind}", field="kind")
-        if self.regime != RegimeId.ENGLAND_2009:
-            raise RuleViolationError(
-                f"reg 8 exclusions are of SI 2009/309 (england-2009); this case is {self.regime}",
-                field="ground",
-                rule="SI 2009/309 reg 8(1)",
-            )
-        self._require_status("decide an exclusion", EXCLUDABLE)
+        self._require_state("decide_exclusion")
         reason = require_text(reason, "reason")
         if ground == ExclusionGround.ORAL_RESOLVED_BY_NEXT_WORKING_DAY:
             self._check_oral_resolution(stamp)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from complaints_ledger.domain.case_state import OPEN_STATUSES, CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    OPEN_STATUSES,
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_status,
+    require_text,
+    status_rule,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Stamp, Status
 
@@ -13,7 +22,20 @@ ANY_BUT_WITHDRAWN = OPEN_STATUSES | {Status.CLOSED}
 MIN_SATISFACTION, MAX_SATISFACTION = 1, 5
 
 
+def _feedback_awaited(case: CaseBase) -> None:
+    require_status(case, "receive feedback", AFTER_RESPONSE)
+    if not case.feedback_requested:
+        raise RuleViolationError("no feedback was requested for this case", field="status")
+
+
 class FollowUp(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
+        "record_lesson": status_rule("record a lesson", ANY_BUT_WITHDRAWN),
+        "record_forum_review": status_rule("record a forum review", AFTER_RESPONSE),
+        "request_feedback": status_rule("request feedback", AFTER_RESPONSE),
+        "receive_feedback": _feedback_awaited,
+    }
+
     class LessonRecorded(CaseBase.Event):
         lesson_id: str
         theme: str
@@ -56,7 +78,7 @@ class FollowUp(CaseBase):
         shared_with_partners: bool,
     ) -> None:
         self._check_stamp(stamp, command="record a lesson")
-        self._require_status("record a lesson", ANY_BUT_WITHDRAWN)
+        self._require_state("record_lesson")
         lesson_id = require_text(lesson_id, "lesson_id")
         if any(entry["lesson_id"] == lesson_id for entry in self.records.get("lessons", [])):
             raise InvalidValueError(f"lesson {lesson_id!r} is already recorded", field="lesson_id")
@@ -74,7 +96,7 @@ class FollowUp(CaseBase):
         self, stamp: Stamp, *, forum: str, findings: str, handled_well: bool
     ) -> None:
         self._check_stamp(stamp, command="record a forum review")
-        self._require_status("record a forum review", AFTER_RESPONSE)
+        self._require_state("record_forum_review")
         self.trigger_event(
             self.ForumReviewRecorded,
             **envelope(stamp),
@@ -85,16 +107,14 @@ class FollowUp(CaseBase):
 
     def request_feedback(self, stamp: Stamp, *, channel: str) -> None:
         self._check_stamp(stamp, command="request feedback")
-        self._require_status("request feedback", AFTER_RESPONSE)
+        self._require_state("request_feedback")
         self.trigger_event(
             self.FeedbackRequested, **envelope(stamp), channel=require_text(channel, "channel")
         )
 
     def receive_feedback(self, stamp: Stamp, *, satisfaction: int, comments: str = "") -> None:
         self._check_stamp(stamp, command="receive feedback")
-        self._require_status("receive feedback", AFTER_RESPONSE)
-        if not self.feedback_requested:
-            raise RuleViolationError("no feedback was requested for this case", field="status")
+        self._require_state("receive_feedback")
         if not MIN_SATISFACTION <= satisfaction <= MAX_SATISFACTION:
             raise InvalidValueError(
                 f"satisfaction must be from {MIN_SATISFACTION} to {MAX_SATISFACTION}",

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    STAGE_2,
+    STAGE_2_INDEPENDENCE,
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_not_compliment,
+    require_status,
+    require_text,
+    status_rule,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Outcome, RegimeId, Remedy, Stamp, Status
 
@@ -25,13 +36,64 @@ OPEN_FOR_WORK = frozenset(
 ACTION_COMPLETABLE = OPEN_FOR_WORK | {Status.CLOSED}
 
 
+def _require_time_limit_settled(case: CaseBase) -> None:
+    check = case.time_limit()
+    if check.blocking and not check.in_time and case.late_acceptance is None:
+        raise RuleViolationError(
+            "this complaint was made after the time limit; accept it as late (both limbs of "
+            "reg 12(2) recorded) before handling it",
+            field="time_limit",
+            rule="SI 2009/309 reg 12",
+        )
+
+
+def _investigable(case: CaseBase) -> None:
+    require_not_compliment(case, "start an investigation")
+    require_status(case, "start the investigation", INVESTIGABLE)
+    _require_time_limit_settled(case)
+
+
+def _respondable(case: CaseBase) -> None:
+    require_not_compliment(case, "respond with an outcome")
+    require_status(case, "respond", RESPONDABLE)
+    _require_time_limit_settled(case)
+
+
+def _paused(case: CaseBase) -> bool:
+    return bool(case.target_pauses) and case.target_pauses[-1].ended_at is None
+
+
+def _pausable(case: CaseBase) -> None:
+    require_status(case, "pause the internal target", OPEN_FOR_WORK)
+    if _paused(case):
+        raise RuleViolationError("the internal target is already paused", field="status")
+
+
+def _resumable(case: CaseBase) -> None:
+    require_status(case, "resume the internal target", OPEN_FOR_WORK)
+    if not _paused(case):
+        raise RuleViolationError("the internal target is not paused", field="status")
+
+
 class Handling(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
+        "start_investigation": _investigable,
+        "record_evidence": status_rule("record evidence", frozenset({Status.INVESTIGATING})),
+        "update_complainant": status_rule("update the complainant", OPEN_FOR_WORK),
+        "plan_action": status_rule("plan an action", OPEN_FOR_WORK),
+        "complete_action": status_rule("complete an action", ACTION_COMPLETABLE),
+        "send_response": _respondable,
+        "pause_target": _pausable,
+        "resume_target": _resumable,
+    }
+
     class InvestigationStarted(CaseBase.Event):
         stage: int
         investigator: str
 
         def apply(self, case: Handling) -> None:
             case.investigators[str(self.stage)] = self.investigator
+            case.handlers[str(self.stage)] = self.investigator
             case.status = Status.INVESTIGATING
 
     class EvidenceRecorded(CaseBase.Event):
@@ -107,15 +169,13 @@ class Handling(CaseBase):
 
     def start_investigation(self, stamp: Stamp, *, investigator: str) -> None:
         self._check_stamp(stamp, command="start the investigation")
-        self._require_not_compliment("start an investigation")
-        self._require_status("start the investigation", INVESTIGABLE)
+        self._require_state("start_investigation")
         investigator = require_text(investigator, "investigator")
-        self._require_time_limit_settled()
-        if self.stage == STAGE_2 and self.investigators.get("1") == investigator:
+        if self.stage == STAGE_2 and investigator in self.stage_1_handlers:
             raise RuleViolationError(
                 f"the stage 2 investigator must not be the stage 1 handler ({investigator})",
                 field="investigator",
-                rule="LGSCO Complaint Handling Code: stage 2 handler independent of stage 1",
+                rule=STAGE_2_INDEPENDENCE,
             )
         self.trigger_event(
             self.InvestigationStarted,
@@ -124,19 +184,9 @@ class Handling(CaseBase):
             investigator=investigator,
         )
 
-    def _require_time_limit_settled(self) -> None:
-        check = self.time_limit()
-        if check.blocking and not check.in_time and self.late_acceptance is None:
-            raise RuleViolationError(
-                "this complaint was made after the time limit; accept it as late (both limbs of "
-                "reg 12(2) recorded) before handling it",
-                field="time_limit",
-                rule="SI 2009/309 reg 12",
-            )
-
     def record_evidence(self, stamp: Stamp, *, evidence_kind: str, source: str, notes: str) -> None:
         self._check_stamp(stamp, command="record evidence")
-        self._require_status("record evidence", frozenset({Status.INVESTIGATING}))
+        self._require_state("record_evidence")
         self.trigger_event(
             self.EvidenceRecorded,
             **envelope(stamp),
@@ -147,7 +197,7 @@ class Handling(CaseBase):
 
     def update_complainant(self, stamp: Stamp, *, channel: str, message: str) -> None:
         self._check_stamp(stamp, command="update the complainant")
-        self._require_status("update the complainant", OPEN_FOR_WORK)
+        self._require_state("update_complainant")
         self.trigger_event(
             self.ComplainantUpdated,
             **envelope(stamp),
@@ -159,7 +209,7 @@ class Handling(CaseBase):
         self, stamp: Stamp, *, action_id: str, description: str, owner: str, due_on: date
     ) -> None:
         self._check_stamp(stamp, command="plan an action")
-        self._require_status("plan an action", OPEN_FOR_WORK)
+        self._require_state("plan_action")
         action_id = require_text(action_id, "action_id")
         if action_id in self.actions:
             raise InvalidValueError(f"action {action_id!r} is already planned", field="action_id")
@@ -176,7 +226,7 @@ class Handling(CaseBase):
 
     def complete_action(self, stamp: Stamp, *, action_id: str, note: str = "") -> None:
         self._check_stamp(stamp, command="complete an action")
-        self._require_status("complete an action", ACTION_COMPLETABLE)
+        self._require_state("complete_action")
         action = self.actions.get(action_id)
         if action is None:
             raise InvalidValueError(f"no action {action_id!r} was planned", field="action_id")
@@ -197,9 +247,7 @@ class Handling(CaseBase):
         summary: str,
     ) -> None:
         self._check_stamp(stamp, command="respond")
-        self._require_not_compliment("respond with an outcome")
-        self._require_status("respond", RESPONDABLE)
-        self._require_time_limit_settled()
+        self._require_state("send_response")
         if not ombudsman_rights_given:
             raise RuleViolationError(
                 "the response must tell the complainant of their right to go to the ombudsman",
@@ -222,18 +270,14 @@ class Handling(CaseBase):
 
     def pause_target(self, stamp: Stamp, *, reason: str) -> None:
         self._check_stamp(stamp, command="pause the internal target")
-        self._require_status("pause the internal target", OPEN_FOR_WORK)
-        if self.target_pauses and self.target_pauses[-1].ended_at is None:
-            raise RuleViolationError("the internal target is already paused", field="status")
+        self._require_state("pause_target")
         self.trigger_event(
             self.TargetPaused, **envelope(stamp), reason=require_text(reason, "reason")
         )
 
     def resume_target(self, stamp: Stamp) -> None:
         self._check_stamp(stamp, command="resume the internal target")
-        self._require_status("resume the internal target", OPEN_FOR_WORK)
-        if not self.target_pauses or self.target_pauses[-1].ended_at is not None:
-            raise RuleViolationError("the internal target is not paused", field="status")
+        self._require_state("resume_target")
         self.trigger_event(self.TargetResumed, **envelope(stamp))
 
 

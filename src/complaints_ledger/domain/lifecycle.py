@@ -2,49 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.case_state import STAGE_2, CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    STAGE_2,
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_text,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.extension_consent import require_consent
+from complaints_ledger.domain.lifecycle_rules import (
+    LIFECYCLE_RULES,
+    require_english_period,
+)
 from complaints_ledger.domain.referrals import add_chain_step
 from complaints_ledger.domain.values import (
     WELL_FOUNDED_OUTCOMES,
     ExtendedDeadline,
-    Kind,
     RegimeId,
     Stamp,
     Status,
 )
 
-ACKNOWLEDGEABLE = frozenset({Status.RECEIVED, Status.ESCALATED})
-REFERABLE = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING})
-HANDLING = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.ESCALATED})
-WITHDRAWABLE = frozenset(
-    {
-        Status.RECEIVED,
-        Status.REFERRED,
-        Status.ACKNOWLEDGED,
-        Status.INVESTIGATING,
-        Status.RESPONDED,
-        Status.ESCALATED,
-    }
-)
-# Regimes with stage 1 extensions and a second local stage (Northern Ireland has no second stage)
-CODE_REGIMES = frozenset(
-    {
-        RegimeId.LGSCO_CODE,
-        RegimeId.HOUSING_OMBUDSMAN_CODE,
-        RegimeId.SPSO_MCHP,
-        RegimeId.WALES_2014,
-    }
-)
-EXTENDABLE_REGIMES = CODE_REGIMES | {RegimeId.NI_HSC}
-
 
 class Lifecycle(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = LIFECYCLE_RULES
+
     class Acknowledged(CaseBase.Event):
         stage: int
         discussion_offered: bool
@@ -120,6 +108,7 @@ class Lifecycle(CaseBase):
             case.agreed_response_due = None
             case.extensions = []
             case.investigators = {}
+            case.handlers = {}
             case.target_pauses = []
             case.pending_referral = None
             case.status = Status.RECEIVED
@@ -178,7 +167,7 @@ class Lifecycle(CaseBase):
         response_period_agreed_until: date | None = None,
     ) -> None:
         self._check_stamp(stamp, command="acknowledge")
-        self._require_status("acknowledge", ACKNOWLEDGEABLE)
+        self._require_state("acknowledge")
         if response_period_agreed_until is not None:
             self._check_agreed_period(response_period_agreed_until, "response_period_agreed_until")
         self.trigger_event(
@@ -193,7 +182,7 @@ class Lifecycle(CaseBase):
         self, stamp: Stamp, *, agreed_until: date, agreed_with_complainant: bool
     ) -> None:
         self._check_stamp(stamp, command="agree a response period")
-        self._require_status("agree a response period", HANDLING)
+        self._require_state("agree_response_period")
         if not agreed_with_complainant:
             raise RuleViolationError(
                 "a longer response period must be agreed with the complainant",
@@ -217,12 +206,7 @@ class Lifecycle(CaseBase):
         )
 
     def _check_agreed_period(self, agreed_until: date, field: str) -> None:
-        if self.regime != RegimeId.ENGLAND_2009:
-            raise RuleViolationError(
-                f"an agreed response period applies to england-2009 only; under {self.regime} "
-                "extend the deadline instead",
-                field=field,
-            )
+        require_english_period(self, field)
         if agreed_until <= clocks.uk_local_date(self.received_at):
             raise InvalidValueError(f"{field} must be after the day of receipt", field=field)
 
@@ -236,15 +220,8 @@ class Lifecycle(CaseBase):
         complainant_consent: bool,
     ) -> None:
         self._check_stamp(stamp, command="extend a deadline")
-        self._require_status("extend a deadline", HANDLING)
+        self._require_state("extend_deadline")
         reason = require_text(reason, "reason")
-        if self.regime not in EXTENDABLE_REGIMES:
-            raise RuleViolationError(
-                "england-2009 has no extensions: agree a longer response period with the "
-                "complainant before the current one expires",
-                field="deadline",
-                rule="SI 2009/309 reg 14(2)(b)",
-            )
         if working_days < 1:
             raise InvalidValueError("working_days must be at least 1", field="working_days")
         self._check_extension_limit(stamp, deadline, working_days, complainant_consent)
@@ -288,12 +265,7 @@ class Lifecycle(CaseBase):
         self, stamp: Stamp, *, to_organisation: str, reason: str, consent_to_share: bool
     ) -> None:
         self._check_stamp(stamp, command="refer")
-        self._require_status("refer", REFERABLE)
-        if self.stage == STAGE_2:
-            raise RuleViolationError(
-                "a complaint at stage 2 stays with the organisation that handled stage 1",
-                field="status",
-            )
+        self._require_state("refer")
         to_organisation = require_text(to_organisation, "to_organisation")
         if to_organisation == self.handling_organisation:
             raise InvalidValueError(
@@ -316,7 +288,7 @@ class Lifecycle(CaseBase):
 
     def accept_referral(self, stamp: Stamp, *, regime: RegimeId | None = None) -> None:
         self._check_stamp(stamp, command="accept a referral")
-        self._require_status("accept a referral", frozenset({Status.REFERRED}))
+        self._require_state("accept_referral")
         referral: dict[str, Any] = self.pending_referral or {}
         if stamp.actor.organisation != referral.get("to"):
             raise RuleViolationError(
@@ -341,11 +313,7 @@ class Lifecycle(CaseBase):
         can_investigate_effectively_and_fairly: bool,
     ) -> None:
         self._check_stamp(stamp, command="accept a late complaint")
-        self._require_status("accept a late complaint", HANDLING)
-        if self.time_limit().in_time:
-            raise RuleViolationError(
-                "the complaint was made in time; there is nothing to accept", field="time_limit"
-            )
+        self._require_state("accept_late_complaint")
         reason = good_reason_for_delay.strip() if good_reason_for_delay else ""
         if not reason or not can_investigate_effectively_and_fairly:
             raise RuleViolationError(
@@ -365,15 +333,12 @@ class Lifecycle(CaseBase):
 
     def withdraw(self, stamp: Stamp, *, reason: str) -> None:
         self._check_stamp(stamp, command="withdraw")
-        self._require_status("withdraw", WITHDRAWABLE)
+        self._require_state("withdraw")
         self.trigger_event(self.Withdrawn, **envelope(stamp), reason=require_text(reason, "reason"))
 
     def close(self, stamp: Stamp, *, no_action_needed_reason: str | None = None) -> None:
         self._check_stamp(stamp, command="close")
-        closable = frozenset({Status.RESPONDED})
-        if self.kind == Kind.COMPLIMENT:
-            closable = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED})
-        self._require_status("close", closable)
+        self._require_state("close_case")
         reason = no_action_needed_reason.strip() if no_action_needed_reason else None
         if self.outcome in WELL_FOUNDED_OUTCOMES and not self.actions and not reason:
             raise RuleViolationError(
@@ -386,5 +351,5 @@ class Lifecycle(CaseBase):
 
     def reopen(self, stamp: Stamp, *, reason: str) -> None:
         self._check_stamp(stamp, command="reopen")
-        self._require_status("reopen", frozenset({Status.CLOSED}))
+        self._require_state("reopen")
         self.trigger_event(self.Reopened, **envelope(stamp), reason=require_text(reason, "reason"))

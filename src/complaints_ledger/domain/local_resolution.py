@@ -8,12 +8,19 @@ due within 5 working days (reg 16(5)), sent as the stage 1 response. The clocks:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.case_state import CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_status,
+    require_text,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Kind, RegimeId, Stamp, Status
 
@@ -22,7 +29,40 @@ DISCUSSABLE = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGAT
 REG_16_2 = "WSI 2014/1794 reg 16(2)"
 
 
+def _discussable(case: LocalResolution) -> None:
+    if case.kind != Kind.COMPLAINT:
+        raise RuleViolationError(
+            f"a local resolution discussion is about a complaint, not a {case.kind}",
+            field="kind",
+        )
+    if case.regime != RegimeId.WALES_2014:
+        raise RuleViolationError(
+            "local resolution discussions are of the Welsh procedure (wales-2014, WSI "
+            f"2014/1794 reg 16); this case is {case.regime}",
+            field="regime",
+            rule=REG_16_2,
+        )
+    require_status(case, "record a local resolution discussion", DISCUSSABLE)
+    if case.stage != 1:
+        raise RuleViolationError(
+            "the local resolution discussion is of stage 1; this case is at the formal "
+            "investigation (stage 2)",
+            field="status",
+            rule=REG_16_2,
+        )
+    if case.local_resolution_resolved_at is not None:
+        raise RuleViolationError(
+            "the matter was already resolved by a local resolution discussion on "
+            f"{case.local_resolution_resolved_at:%d %b %Y}; send its written terms as the "
+            "response (reg 16(5))",
+            field="resolved",
+            rule="WSI 2014/1794 reg 16(5)",
+        )
+
+
 class LocalResolution(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {"record_local_resolution": _discussable}
+
     class LocalResolutionDiscussed(CaseBase.Event):
         organisation: str  # the organisation dealing with the complaint, which held it
         resolved: bool  # the matter was resolved to the complainant's satisfaction
@@ -42,36 +82,7 @@ class LocalResolution(CaseBase):
     def record_local_resolution(self, stamp: Stamp, *, resolved: bool, summary: str) -> None:
         """Record a local resolution discussion held with the complainant (Wales, reg 16)."""
         self._check_stamp(stamp, command="record a local resolution discussion")
-        if self.kind != Kind.COMPLAINT:
-            raise RuleViolationError(
-                f"a local resolution discussion is about a complaint, not a {self.kind}",
-                field="kind",
-            )
-        if self.regime != RegimeId.WALES_2014:
-            raise RuleViolationError(
-                "local resolution discussions are of the Welsh procedure (wales-2014, WSI "
-                f"2014/1794 reg 16); this case is {self.regime}",
-                field="regime",
-                rule=REG_16_2,
-            )
-        self._require_status("record a local resolution discussion", DISCUSSABLE)
-        self._check_discussion(stamp)
-        self.trigger_event(
-            self.LocalResolutionDiscussed,
-            **envelope(stamp),
-            organisation=self.handling_organisation,
-            resolved=resolved,
-            personal={"summary": require_text(summary, "summary")},
-        )
-
-    def _check_discussion(self, stamp: Stamp) -> None:
-        if self.stage != 1:
-            raise RuleViolationError(
-                "the local resolution discussion is of stage 1; this case is at the formal "
-                "investigation (stage 2)",
-                field="status",
-                rule=REG_16_2,
-            )
+        self._require_state("record_local_resolution")
         if stamp.occurred_at < self.received_at:
             raise InvalidValueError(
                 f"the discussion cannot have been held ({stamp.occurred_at.isoformat()}) before "
@@ -79,14 +90,13 @@ class LocalResolution(CaseBase):
                 f"({self.received_at.isoformat()})",
                 field="occurred_at",
             )
-        if self.local_resolution_resolved_at is not None:
-            raise RuleViolationError(
-                "the matter was already resolved by a local resolution discussion on "
-                f"{self.local_resolution_resolved_at:%d %b %Y}; send its written terms as the "
-                "response (reg 16(5))",
-                field="resolved",
-                rule="WSI 2014/1794 reg 16(5)",
-            )
+        self.trigger_event(
+            self.LocalResolutionDiscussed,
+            **envelope(stamp),
+            organisation=self.handling_organisation,
+            resolved=resolved,
+            personal={"summary": require_text(summary, "summary")},
+        )
 
     # ---- what the clocks count from ----------------------------------------------------
 

@@ -6,14 +6,17 @@ Everything lives in `records` (lists of plain entries), so snapshots keep their 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.case_state import CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import CaseBase, StateCheck, envelope, require_text
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
-from complaints_ledger.domain.escalation import ESCALATABLE_ANY_TIME
+from complaints_ledger.domain.escalation import (
+    require_escalated_to_ombudsman,
+)
 from complaints_ledger.domain.values import (
     Ombudsman,
     OmbudsmanDecision,
@@ -40,7 +43,27 @@ class RequestedRemedy:
     due_on: date
 
 
+def _awaiting_acknowledgement(case: CaseBase) -> None:
+    notified = {n["regulator"] for n in case.records.get("regulator_notifications", [])}
+    acknowledged = {a["regulator"] for a in case.records.get(REGULATOR_ACKNOWLEDGEMENTS, [])}
+    if not notified - acknowledged:
+        raise RuleViolationError(
+            "no notification of the case to a regulator awaits its acknowledgement",
+            field="regulator",
+        )
+
+
 class Outcomes(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
+        "record_ombudsman_outcome": lambda case: require_escalated_to_ombudsman(
+            case, "record an ombudsman outcome"
+        ),
+        "record_remedy_compliance": lambda case: require_escalated_to_ombudsman(
+            case, "record remedy compliance"
+        ),
+        "acknowledge_regulator_notification": _awaiting_acknowledgement,
+    }
+
     class OmbudsmanOutcomeRecorded(CaseBase.Event):
         body: str
         decision: str
@@ -113,7 +136,7 @@ class Outcomes(CaseBase):
         reference: str | None = None,
     ) -> None:
         self._check_stamp(stamp, command="record an ombudsman outcome")
-        self._require_status("record an ombudsman outcome", ESCALATABLE_ANY_TIME)
+        self._require_state("record_ombudsman_outcome")
         self._require_escalated_to(body)
         finding = require_text(finding, "finding")
         if remedies and decision not in FAULT_DECISIONS:
@@ -159,7 +182,7 @@ class Outcomes(CaseBase):
         complied_on: date | None = None,
     ) -> None:
         self._check_stamp(stamp, command="record remedy compliance")
-        self._require_status("record remedy compliance", ESCALATABLE_ANY_TIME)
+        self._require_state("record_remedy_compliance")
         remedy = self.remedy(remedy_id)
         evidence = require_text(evidence, "evidence")
         if self.remedy_outcome(remedy_id) in DONE:
@@ -185,6 +208,7 @@ class Outcomes(CaseBase):
         note: str | None = None,
     ) -> None:
         self._check_stamp(stamp, command="acknowledge a regulator notification")
+        self._require_state("acknowledge_regulator_notification")
         notified = {n["regulator"] for n in self.records.get("regulator_notifications", [])}
         if str(regulator) not in notified:
             raise RuleViolationError(f"the case was not notified to {regulator}", field="regulator")

@@ -7,13 +7,14 @@ case, so erasure requests and exports can name them without storing anything per
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from complaints_ledger.domain import clocks
-from complaints_ledger.domain.case_state import CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import CaseBase, StateCheck, envelope, require_text
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Stamp, Status
 
@@ -50,7 +51,22 @@ def mask_roles(personal: dict[str, Any], roles: list[SubjectRole]) -> dict[str, 
     return personal
 
 
+def _not_held(case: CaseBase) -> None:
+    if case.litigation_hold is not None:
+        raise RuleViolationError("the case is already under a litigation hold", field="status")
+
+
+def _held(case: CaseBase) -> None:
+    if case.litigation_hold is None:
+        raise RuleViolationError("the case is not under a litigation hold", field="status")
+
+
 class Privacy(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
+        "place_litigation_hold": _not_held,
+        "lift_litigation_hold": _held,
+    }
+
     class SubjectErased(CaseBase.Event):
         subject_id: str
         role: str
@@ -119,8 +135,7 @@ class Privacy(CaseBase):
     def place_litigation_hold(self, stamp: Stamp, *, reason: str) -> None:
         self._check_stamp(stamp, command="place a litigation hold")
         self._require_privileged(stamp, "placing a litigation hold")
-        if self.litigation_hold is not None:
-            raise RuleViolationError("the case is already under a litigation hold", field="status")
+        self._require_state("place_litigation_hold")
         self.trigger_event(
             self.LitigationHoldPlaced, **envelope(stamp), reason=require_text(reason, "reason")
         )
@@ -128,8 +143,7 @@ class Privacy(CaseBase):
     def lift_litigation_hold(self, stamp: Stamp, *, reason: str) -> None:
         self._check_stamp(stamp, command="lift a litigation hold")
         self._require_privileged(stamp, "lifting a litigation hold")
-        if self.litigation_hold is None:
-            raise RuleViolationError("the case is not under a litigation hold", field="status")
+        self._require_state("lift_litigation_hold")
         self.trigger_event(
             self.LitigationHoldLifted, **envelope(stamp), reason=require_text(reason, "reason")
         )

@@ -9,15 +9,27 @@ case to its holder, in the status it had before the referral.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from complaints_ledger.domain.case_state import CaseBase, envelope, require_text
+from complaints_ledger.domain.case_state import (
+    CaseBase,
+    StateCheck,
+    envelope,
+    require_text,
+    status_rule,
+)
 from complaints_ledger.domain.errors import InvalidValueError, RuleViolationError
 from complaints_ledger.domain.values import Stamp, Status
 
 CHAIN = "referral_chain"
 PENDING = frozenset({Status.REFERRED})
+PENDING_STEPS = {  # each step on a pending referral, by its command's name: what it does
+    "decline_referral": "decline a referral",
+    "recall_referral": "recall a referral",
+    "pass_on_referral": "pass a referral on",
+}
 NO_WRONG_DOOR_CONSENT = "no wrong door: consent to share"
 
 
@@ -45,6 +57,10 @@ def referral_chain(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, A
 
 
 class Referrals(CaseBase):
+    STATE_RULES: ClassVar[Mapping[str, StateCheck]] = {
+        name: status_rule(doing, PENDING) for name, doing in PENDING_STEPS.items()
+    }
+
     class ReferralDeclined(CaseBase.Event):
         organisation: str  # the receiver, declining
         returned_to: str  # the holder, whose clocks kept running
@@ -109,7 +125,7 @@ class Referrals(CaseBase):
     def decline_referral(
         self, stamp: Stamp, *, reason: str, suggested_organisation: str | None = None
     ) -> None:
-        receiver = self._check_pending(stamp, "decline a referral", by_receiver=True)
+        receiver = self._check_pending(stamp, "decline_referral", by_receiver=True)
         suggested = suggested_organisation.strip() if suggested_organisation else None
         if suggested == receiver:
             raise InvalidValueError(
@@ -127,7 +143,7 @@ class Referrals(CaseBase):
         )
 
     def recall_referral(self, stamp: Stamp, *, reason: str) -> None:
-        receiver = self._check_pending(stamp, "recall a referral", by_receiver=False)
+        receiver = self._check_pending(stamp, "recall_referral", by_receiver=False)
         self.trigger_event(
             self.ReferralRecalled,
             **envelope(stamp),
@@ -140,7 +156,7 @@ class Referrals(CaseBase):
     def pass_on_referral(
         self, stamp: Stamp, *, to_organisation: str, reason: str, consent_to_share: bool
     ) -> None:
-        receiver = self._check_pending(stamp, "pass a referral on", by_receiver=True)
+        receiver = self._check_pending(stamp, "pass_on_referral", by_receiver=True)
         to_organisation = require_text(to_organisation, "to_organisation")
         if to_organisation == receiver:
             raise InvalidValueError(
@@ -167,11 +183,12 @@ class Referrals(CaseBase):
             consent_to_share=consent_to_share,
         )
 
-    def _check_pending(self, stamp: Stamp, command: str, *, by_receiver: bool) -> str:
+    def _check_pending(self, stamp: Stamp, name: str, *, by_receiver: bool) -> str:
         """The organisation the pending referral is with, once the rules every step shares
         hold: a referral is pending, the right side acts, and not before the referral."""
+        command = PENDING_STEPS[name]
         self._check_stamp(stamp, command=command)
-        self._require_status(command, PENDING)
+        self._require_state(name)
         referral: dict[str, Any] = self.pending_referral or {}
         receiver: str = referral["to"]
         entitled = receiver if by_receiver else self.handling_organisation

@@ -1,7 +1,9 @@
 """The case page's actions: one button per catalogue command the signed-in person may run on the
-case, as the access policy decides (the same check the command itself makes), each opening the
-command's form. A command that acts on one item of the case (an action, an ombudsman's remedy)
-has a button per open item, its id in the form's address."""
+case now, each opening the command's form. Two checks decide, each the one the command itself
+makes: the access policy (who may run it) and the case's state (`Complaint.state_refusal`: no
+"Acknowledge" once acknowledged, "Reopen" only when closed). A command that acts on one item of
+the case (an action, an ombudsman's remedy) has a button per open item, its id in the form's
+address."""
 
 from __future__ import annotations
 
@@ -58,6 +60,8 @@ def command_links(
     """The buttons of the commands `principal` may run on the case now, in catalogue order."""
     links: list[CommandLink] = []
     for command in CATALOGUE:
+        if complaint.state_refusal(command.name) is not None:
+            continue
         for path, about in _targets(command, view):
             try:
                 policy.check_can_run(principal, command.name, complaint, None, path)

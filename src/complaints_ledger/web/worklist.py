@@ -18,10 +18,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints_ledger.access.sessions import Session
+from complaints_ledger.application.catalogue.procedure import ASSIGN_HANDLER
+from complaints_ledger.domain.assignment import ASSIGNABLE
 from complaints_ledger.domain.calendars import uk_local_date
-from complaints_ledger.domain.values import Role
+from complaints_ledger.domain.values import Role, Status
 from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.readside.runner import current_namespace
+from complaints_ledger.web.actions import form_address
 from complaints_ledger.web.formatting import handler_name, sentence
 from complaints_ledger.web.signing_in import current_session
 from complaints_ledger.web.staff_pages import WORKLIST_ROLES
@@ -92,7 +95,10 @@ def worklist_page(request: Request) -> Response:
         open_count=len(cases),
         unassigned=_unassigned_count(session, cases),
         page=page,
-        rows=[{**case, "urgency": urgency(case)} for case in page.cases],
+        rows=[
+            {**case, "urgency": urgency(case), "assign": _assign_address(session, case)}
+            for case in page.cases
+        ],
         pagination=pagination(query, page),
     )
 
@@ -102,6 +108,14 @@ def _unassigned_count(session: Session, cases: list[Case]) -> int | None:
     if session.role != Role.MANAGER:
         return None
     return sum(1 for case in cases if case["handler"] == UNASSIGNED)
+
+
+def _assign_address(session: Session, case: Case) -> str | None:
+    """For managers: the form that assigns the case's handler, when the case can take one
+    (not while a referral is pending: its receiver assigns it once accepted)."""
+    if session.role != Role.MANAGER or Status(case["status"]) not in ASSIGNABLE:
+        return None
+    return form_address(case["case_id"], ASSIGN_HANDLER, {})
 
 
 LABELS: dict[str, Callable[[str], str]] = {

@@ -90,6 +90,13 @@ class Investigation(CommandBody):
     investigator: Name
 
 
+class HandlerAssignment(CommandBody):
+    handler: Name = Field(description="Who handles the case from now on.")
+    reason: Text | None = Field(
+        default=None, description="Why the case is assigned or handed to someone else."
+    )
+
+
 class Evidence(CommandBody):
     evidence_kind: Name
     source: Name

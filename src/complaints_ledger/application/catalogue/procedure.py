@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from complaints_ledger.application.catalogue import bodies as b
-from complaints_ledger.application.catalogue.command import CaseCommand
+from complaints_ledger.application.catalogue.command import MANAGERS, CaseCommand
 from complaints_ledger.application.catalogue.rules import NO_WRONG_DOOR, RECORDS, SI_2009
 from complaints_ledger.domain.values import Role
 
@@ -152,6 +152,18 @@ START_INVESTIGATION = CaseCommand(
     ),
     summary="Start the investigation, naming the investigator.",
     rule="the procedure's investigation; Wales stage 2: an independent investigator",
+)
+
+ASSIGN_HANDLER = CaseCommand(
+    name="assign_handler",
+    path="/handler",
+    body=b.HandlerAssignment,
+    run=lambda ledger, c: ledger.assign_handler(
+        c.case_id, c.ctx, handler=c.body.handler, reason=c.body.reason
+    ),
+    summary="Assign the case to a handler, or hand it to another (managers).",
+    rule=f"{RECORDS}: who deals with the complaint",
+    roles=MANAGERS,
 )
 
 RECORD_EVIDENCE = CaseCommand(
