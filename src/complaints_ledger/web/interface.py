@@ -10,6 +10,7 @@ from complaints_ledger.web import (
     assets,
     case_page,
     command_pages,
+    dashboards,
     pages,
     signing_in,
     worklist,
@@ -28,4 +29,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(case_page.router)
     app.include_router(worklist.router)
     app.include_router(command_pages.router)
+    app.include_router(dashboards.router)
     install_error_pages(app)

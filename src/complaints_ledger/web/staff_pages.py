@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from complaints_ledger.access.policy import LOGGERS
+from complaints_ledger.access.policy import AGGREGATE_READERS, LOGGERS
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.domain.values import Role
 
@@ -20,7 +20,10 @@ class StaffPage:
     roles: frozenset[Role]
 
 
-STAFF_PAGES = (StaffPage("/worklist", "Worklist", WORKLIST_ROLES),)
+STAFF_PAGES = (
+    StaffPage("/worklist", "Worklist", WORKLIST_ROLES),
+    StaffPage("/dashboards", "Dashboards", AGGREGATE_READERS),
+)
 
 
 def home_page(role: Role) -> str:

@@ -1,0 +1,95 @@
+"""The dashboards' charts: SVG drawn on the server by pygal (ADR 0018), made fit to be put
+inline in a page under a Content-Security-Policy without `unsafe-inline`, and accessible.
+
+pygal writes a `<style>` and a `<script>` into every chart's `<defs>`; both are removed (the
+policy would refuse them, and nothing is needed from them: the classes pygal puts on each
+element are styled by the app's stylesheet, `.app-chart` rules, and there are no tooltips
+without the script). Any `style` attribute is removed too. The chart gets `role="img"`, a
+`<title>` it is labelled by and a `<desc>` it is described by; the numbers are in a table
+beside it, which is where the figures are read from (the chart only shows their shape)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET  # noqa: S405 - writes the SVG pygal built; parses nothing
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pygal
+from markupsafe import Markup
+
+Series = tuple[str, Sequence[float | None]]
+WIDTH, HEIGHT = 800, 360
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a chart shows: `labels` along its axis, one list of values per series."""
+
+    id: str
+    title: str
+    description: str
+    labels: Sequence[str]
+    series: Sequence[Series]
+    kind: str = "line"  # "line" or "bar"
+    percent: bool = False  # the values are percentages: the axis runs from 0 to 100
+
+
+def chart_svg(chart: Chart) -> Markup:
+    """The chart as inline SVG markup, no script or style in it."""
+    drawn = _drawing(chart)
+    drawn.x_labels = list(chart.labels)
+    for name, values in chart.series:
+        drawn.add(name, list(values))
+    tree = drawn.render_tree()
+    _strip(tree)
+    _label(tree, chart)
+    return Markup(ET.tostring(tree, encoding="unicode"))  # noqa: S704 - built from escaped text
+
+
+def _drawing(chart: Chart) -> pygal.graph.graph.Graph:
+    options = {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "js": [],
+        "no_prefix": True,
+        "disable_xml_declaration": True,
+        "legend_at_bottom": True,
+        "print_values": False,
+        "show_y_guides": True,
+        "x_label_rotation": 0 if len(chart.labels) <= 6 else 30,  # noqa: PLR2004
+        "truncate_label": -1,
+        "truncate_legend": -1,
+        "no_data_text": "No figures",
+        "min_scale": 1,
+        "max_scale": 5,
+    }
+    if chart.percent:
+        options["range"] = (0, 100)
+    kind = pygal.Bar if chart.kind == "bar" else pygal.Line
+    return kind(**options)
+
+
+def _strip(tree: ET.Element) -> None:
+    """Remove what the page's policy refuses or a reader does not need: pygal's `<defs>` (its
+    style and script), its comments and its own `<title>`, and any `style` attribute."""
+    for child in list(tree):
+        if not isinstance(child.tag, str) or child.tag in {"defs", "title"}:
+            tree.remove(child)
+    for element in tree.iter():
+        element.attrib.pop("style", None)
+
+
+def _label(tree: ET.Element, chart: Chart) -> None:
+    title, description = ET.Element("title"), ET.Element("desc")
+    title.set("id", f"{chart.id}-title")
+    title.text = chart.title
+    description.set("id", f"{chart.id}-desc")
+    description.text = chart.description
+    tree.insert(0, description)
+    tree.insert(0, title)
+    tree.set("id", chart.id)
+    tree.set("role", "img")
+    tree.set("aria-labelledby", f"{chart.id}-title")
+    tree.set("aria-describedby", f"{chart.id}-desc")
+    tree.set("focusable", "false")
+    tree.set("class", "pygal-chart app-chart__svg")
