@@ -155,9 +155,7 @@ def new_in_year(complaints: list[dict[str, Any]], year: ReportingYear) -> list[d
     return [c for c in complaints if year.contains(_instant(c["received_at"]))]
 
 
-def resolved_in_year(
-    complaints: list[dict[str, Any]], year: ReportingYear
-) -> list[dict[str, Any]]:
+def resolved_in_year(complaints: list[dict[str, Any]], year: ReportingYear) -> list[dict[str, Any]]:
     """The complaints resolved in the year: the KO41 `resolved`, whose outcomes are counted."""
     return [c for c in complaints if year.contains(_resolved_at(c))]
 

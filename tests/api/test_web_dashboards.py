@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -87,7 +87,7 @@ def number(value: float | None) -> str:
 
 
 def month_name(month: str) -> str:
-    return f"{datetime.strptime(month, '%Y-%m'):%b %Y}"
+    return f"{date.fromisoformat(month + '-01'):%b %Y}"
 
 
 def in_year(month: str) -> bool:
@@ -142,7 +142,8 @@ def test_the_numbers_are_the_apis(client: TestClient, cases: dict[str, UUID]) ->
 
 
 def drill_ids(client: TestClient, href: str | None) -> list[str]:
-    assert href is not None and href.startswith("/dashboards/cases?")
+    assert href is not None
+    assert href.startswith("/dashboards/cases?")
     answer = client.get(href, headers=HTML)
     assert answer.status_code == 200, answer.text
     return CASE_ROW.findall(answer.text)
@@ -158,7 +159,8 @@ def test_each_count_lists_exactly_the_cases_it_counts(
     assert drill_ids(client, may[1].href) == [str(cases["answered"]), str(cases["ignored"])]
     # `ignored` is counted once per overdue deadline, and listed as often
     overdue = drill_ids(client, may[3].href)
-    assert set(overdue) == {str(cases["ignored"])} and len(overdue) == int(may[3].text) >= 1
+    assert set(overdue) == {str(cases["ignored"])}
+    assert len(overdue) == int(may[3].text) >= 1
     assert drill_ids(client, june[1].href) == [str(cases["charging"])]  # not the concern
     assert june[3].href is None  # 0 is not a link
     assert drill_ids(client, september[1].href) == [str(cases["later"])]
@@ -221,7 +223,10 @@ def test_as_recorded_at_shows_the_earlier_state_read_only(
     [
         ({"as_of-day": "31", "as_of-month": "2", "as_of-year": "2026"}, "Enter a real date"),
         ({"as_of-day": "1", "as_of-month": "1", "as_of-year": "2099"}, "in the past"),
-        ({"as_of-day": "1", "as_of-month": "6", "as_of-year": "2025", "as_of-time": "25:00"}, "hours and minutes"),
+        (
+            {"as_of-day": "1", "as_of-month": "6", "as_of-year": "2025", "as_of-time": "25:00"},
+            "hours and minutes",
+        ),
     ],
 )
 def test_a_bad_instant_is_an_error_summary(
@@ -230,7 +235,8 @@ def test_a_bad_instant_is_an_error_summary(
     sign_in(client, Role.OFFICER)
     page = dashboards(client, 400, **fields)
     assert "<title>Error: Dashboards" in page
-    assert "govuk-error-summary" in page and message in page
+    assert "govuk-error-summary" in page
+    assert message in page
     assert "As recorded in the past" not in page
     assert f'value="{fields["as_of-year"]}"' in page  # what was entered is kept
 
@@ -249,7 +255,11 @@ def test_roles_without_figures_are_not_permitted(
     client: TestClient, cases: dict[str, UUID], role: Role
 ) -> None:
     sign_in(client, role)
-    for path in ("/dashboards", "/dashboards/timeliness.csv", "/dashboards/cases?measure=received&month=2025-05"):
+    for path in (
+        "/dashboards",
+        "/dashboards/timeliness.csv",
+        "/dashboards/cases?measure=received&month=2025-05",
+    ):
         answer = client.get(path, headers=HTML)
         assert answer.status_code == 403
         assert "You cannot see this page" in answer.text
@@ -267,12 +277,11 @@ def test_another_organisations_numbers_are_not_shown(
 ) -> None:
     sign_in(client, Role.OFFICER)
     page = dashboards(client)
-    assert PROVIDER not in page and "Organisation" not in tables_in(page)["table-timeliness"][0][0].text
+    assert PROVIDER not in page
+    assert "Organisation" not in tables_in(page)["table-timeliness"][0][0].text
     may = tables_in(page)["table-timeliness-by-month"][2]
     assert may[1].text == "1"  # June: `charging` only, not the provider's `elsewhere`
-    refused = client.get(
-        "/dashboards", params={"organisation": PROVIDER}, headers=HTML
-    )
+    refused = client.get("/dashboards", params={"organisation": PROVIDER}, headers=HTML)
     assert refused.status_code == 403
     assert "may see the figures of Northshire County Council only" in refused.text
     elsewhere = client.get(
@@ -306,7 +315,12 @@ def test_the_drill_down_keeps_the_dashboards_choices(
     sign_in(client, Role.OFFICER)
     may = tables_in(dashboards(client))["table-timeliness-by-month"][1]
     query = dict(parse_qsl(urlsplit(may[1].href or "").query))
-    assert query == {"measure": "received", "month": "2025-05", "organisation": COUNCIL, "year": "2025"}
+    assert query == {
+        "measure": "received",
+        "month": "2025-05",
+        "organisation": COUNCIL,
+        "year": "2025",
+    }
     answer = client.get("/dashboards/cases?measure=nothing", headers=HTML)
     assert answer.status_code == 404
 
@@ -320,8 +334,11 @@ def test_the_charts_are_accessible_svg_without_script_or_style(
     assert len(charts) == 4
     for tag in charts:
         chart_id = re.search(r'id="([^"]+)"', tag)[1]  # type: ignore[index]
-        assert 'role="img"' in tag and f'aria-labelledby="{chart_id}-title"' in tag
-        assert f'<title id="{chart_id}-title">' in page and f'<desc id="{chart_id}-desc">' in page
+        assert 'role="img"' in tag
+        assert f'aria-labelledby="{chart_id}-title"' in tag
+        assert f'<title id="{chart_id}-title">' in page
+        assert f'<desc id="{chart_id}-desc">' in page
     assert "<script" not in page.split("<svg", 1)[1].rsplit("</svg>", 1)[0]
-    assert "<style" not in page and " style=" not in page
+    assert "<style" not in page
+    assert " style=" not in page
     assert 'href="/dashboards" aria-current="page"' in page

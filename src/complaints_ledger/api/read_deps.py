@@ -24,7 +24,6 @@ from complaints_ledger.readside.tracking import Tracking
 from complaints_ledger.settings import Settings
 
 
-
 def views(request: Request) -> Iterator[ViewDatabase]:
     """A connection of the read side's pool, this request's alone until it has been answered."""
     databases: ViewDatabases = request.app.state.views

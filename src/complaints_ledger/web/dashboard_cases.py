@@ -71,13 +71,13 @@ def read_drill_down(params: Mapping[str, str]) -> DrillDown | None:
     return DrillDown(measure, **{measure: wanted}) if wanted else None
 
 
-def drilled_cases(
-    db: ViewDatabase, drill: DrillDown, organisation: str, scope: Scope
-) -> list[Row]:
+def drilled_cases(db: ViewDatabase, drill: DrillDown, organisation: str, scope: Scope) -> list[Row]:
     """The entries `drill` counts, oldest receipt first."""
     if drill.measure in {"received", "overdue"}:
         with views_as_of(db, timeliness.PROJECTION, scope.as_of, scope.limits) as namespace:
-            listed = case_list(db, organisation=organisation, today=scope.today, namespace=namespace)
+            listed = case_list(
+                db, organisation=organisation, today=scope.today, namespace=namespace
+            )
         found = [case for case in listed if _in_group(case, drill)]
         if drill.measure == "received":
             entries = [_entry(case, status=case["status"]) for case in found]

@@ -10,15 +10,19 @@ beside it, which is where the figures are read from (the chart only shows their 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - writes the SVG pygal built; parses nothing
+import math
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pygal
 from markupsafe import Markup
+from pygal.style import Style
 
 Series = tuple[str, Sequence[float | None]]
-WIDTH, HEIGHT = 800, 360
+WIDTH, HEIGHT = 600, 320
+FONT_SIZE = 16  # px of the drawing; the stylesheet's .app-chart__svg text says the same
+TICKS = 5  # about as many lines across the plot
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,26 @@ def _drawing(chart: Chart) -> pygal.graph.graph.Graph:
         "no_data_text": "No figures",
         "min_scale": 1,
         "max_scale": 5,
+        # pygal leaves room for its text by these sizes (its own style sheet is removed)
+        "style": Style(
+            label_font_size=FONT_SIZE,
+            major_label_font_size=FONT_SIZE,
+            legend_font_size=FONT_SIZE,
+            title_font_size=FONT_SIZE,
+        ),
     }
-    if chart.percent:
-        options["range"] = (0, 100)
+    options["y_labels"] = _ticks(chart)
     kind = pygal.Bar if chart.kind == "bar" else pygal.Line
     return kind(**options)
+
+
+def _ticks(chart: Chart) -> list[int]:
+    """Whole numbers up the value axis (a count has no halves); 0 to 100 for a percentage."""
+    if chart.percent:
+        return list(range(0, 101, 20))
+    top = max((v for _, values in chart.series for v in values if v is not None), default=0)
+    step = max(1, math.ceil(top / TICKS))
+    return list(range(0, int(top) + step, step))
 
 
 def _strip(tree: ET.Element) -> None:

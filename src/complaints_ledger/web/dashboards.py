@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from complaints_ledger.access.sessions import Session
 from complaints_ledger.access.policy import AGGREGATE_READERS
+from complaints_ledger.access.sessions import Session
 from complaints_ledger.api.read_deps import scoped_organisation
 from complaints_ledger.api.routes.listing import LISTERS
 from complaints_ledger.domain.errors import NotPermittedError
@@ -47,7 +47,7 @@ PATH = "/dashboards"
 ALL_ORGANISATIONS = "All organisations"
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     def __init__(self, response: Response) -> None:
         self.response = response
 
@@ -55,10 +55,10 @@ class _Refused(Exception):
 def _signed_in_reader(request: Request) -> Session:
     session = current_session(request)
     if session is None:
-        raise _Refused(RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER))
+        raise _RefusedError(RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER))
     if session.role not in AGGREGATE_READERS:
         reason = f"The dashboards are not for the {session.role} role."
-        raise _Refused(_not_permitted(request, reason))
+        raise _RefusedError(_not_permitted(request, reason))
     return session
 
 
@@ -75,7 +75,7 @@ def _query(request: Request, session: Session) -> tuple[DashboardQuery, Scope]:
     try:
         organisation = scoped_organisation(store.policy, session.principal, query.organisation)
     except NotPermittedError as refused:
-        raise _Refused(_not_permitted(request, refused.message)) from None
+        raise _RefusedError(_not_permitted(request, refused.message)) from None
     limits = request.app.state.settings.as_of_limits
     scope = Scope(organisation, query.year, query.today, query.as_of.instant, limits)
     return query, scope
@@ -86,17 +86,21 @@ def _organisation_choices(request: Request, session: Session) -> list[str] | Non
     if request.app.state.store.policy.visible_organisations(session.principal) is not None:
         return None
     with request.app.state.views.connection() as db:
-        return annual_report.organisations(db, current_namespace(db, annual_report.PROJECTION, None))
+        return annual_report.organisations(
+            db, current_namespace(db, annual_report.PROJECTION, None)
+        )
 
 
-def _linker(session: Session, scope: Scope, kept: list[tuple[str, str]]) -> Callable[
-    [DrillDown], str | None
-]:
+def _linker(
+    session: Session, scope: Scope, kept: list[tuple[str, str]]
+) -> Callable[[DrillDown], str | None]:
     listable = session.role in LISTERS and scope.organisation == session.organisation
     return lambda drill: drill_href(drill, kept) if listable else None
 
 
-def _tables(request: Request, session: Session) -> tuple[DashboardQuery, Scope, Dashboard, dict[str, Table]]:
+def _tables(
+    request: Request, session: Session
+) -> tuple[DashboardQuery, Scope, Dashboard, dict[str, Table]]:
     query, scope = _query(request, session)
     with request.app.state.views.connection() as db:
         dashboard = read_dashboard(db, scope)
@@ -110,7 +114,7 @@ def dashboards_page(request: Request) -> Response:
     try:
         session = _signed_in_reader(request)
         query, scope, dashboard, tables = _tables(request, session)
-    except _Refused as refused:
+    except _RefusedError as refused:
         return refused.response
     return render_page(
         request,
@@ -140,7 +144,10 @@ def _organisation_items(
         return None
     return [
         {"value": "", "text": ALL_ORGANISATIONS, "selected": query.organisation is None},
-        *({"value": name, "text": name, "selected": name == query.organisation} for name in choices),
+        *(
+            {"value": name, "text": name, "selected": name == query.organisation}
+            for name in choices
+        ),
     ]
 
 
@@ -197,7 +204,7 @@ def dashboard_csv(request: Request, table: str) -> Response:
     try:
         session = _signed_in_reader(request)
         query, scope, _, tables = _tables(request, session)
-    except _Refused as refused:
+    except _RefusedError as refused:
         return refused.response
     if table not in tables or query.errors:
         return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
@@ -217,7 +224,7 @@ def drilled_page(request: Request) -> Response:
     try:
         session = _signed_in_reader(request)
         query, scope = _query(request, session)
-    except _Refused as refused:
+    except _RefusedError as refused:
         return refused.response
     drill = read_drill_down(request.query_params)
     if drill is None or query.errors:
