@@ -248,6 +248,8 @@ def test_a_year_or_organisation_not_offered_is_an_error(
     page = dashboards(client, 400, organisation="Nobody Council", year="1999")
     assert "Choose an organisation from the list" in page
     assert "Choose a reporting year from the list" in page
+    assert "No figures for this year." in page  # shown for the current year instead, empty
+    assert "<svg" not in page
 
 
 @pytest.mark.parametrize("role", [Role.REGULATOR, Role.ADMIN])

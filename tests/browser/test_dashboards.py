@@ -53,7 +53,9 @@ def test_the_dashboards_show_charts_tables_and_their_cases(
     assert charts.count() == 4
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
-        assert box is not None and box["width"] > 200 and box["height"] > 80
+        assert box is not None
+        assert box["width"] > 200
+        assert box["height"] > 80
     assert page.locator("#table-timeliness-by-month tbody tr").count() == 3
     assert_accessible(page, axe_source)
     save_screenshot(page, "dashboards")

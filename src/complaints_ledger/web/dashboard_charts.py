@@ -39,7 +39,10 @@ class Chart:
 
 
 def chart_svg(chart: Chart) -> Markup:
-    """The chart as inline SVG markup, no script or style in it."""
+    """The chart as inline SVG markup, no script or style in it; nothing when it has no value
+    to draw (its table says there are no figures)."""
+    if not any(value is not None for _, values in chart.series for value in values):
+        return Markup("")
     drawn = _drawing(chart)
     drawn.x_labels = list(chart.labels)
     for name, values in chart.series:

@@ -68,9 +68,11 @@ def _not_permitted(request: Request, reason: str) -> Response:
     )
 
 
-def _query(request: Request, session: Session) -> tuple[DashboardQuery, Scope]:
+def _query(
+    request: Request, session: Session, choices: list[str] | None = None
+) -> tuple[DashboardQuery, Scope]:
+    """The page's choices and the scope they give; `choices`: the organisations offered."""
     store = request.app.state.store
-    choices = _organisation_choices(request, session)
     query = read_query(request.query_params, store.ledger.clock(), choices, session.organisation)
     try:
         organisation = scoped_organisation(store.policy, session.principal, query.organisation)
@@ -99,9 +101,9 @@ def _linker(
 
 
 def _tables(
-    request: Request, session: Session
+    request: Request, session: Session, choices: list[str] | None
 ) -> tuple[DashboardQuery, Scope, Dashboard, dict[str, Table]]:
-    query, scope = _query(request, session)
+    query, scope = _query(request, session, choices)
     with request.app.state.views.connection() as db:
         dashboard = read_dashboard(db, scope)
     link = _linker(session, scope, query.kept())
@@ -113,7 +115,8 @@ def _tables(
 def dashboards_page(request: Request) -> Response:
     try:
         session = _signed_in_reader(request)
-        query, scope, dashboard, tables = _tables(request, session)
+        choices = _organisation_choices(request, session)
+        query, scope, dashboard, tables = _tables(request, session, choices)
     except _RefusedError as refused:
         return refused.response
     return render_page(
@@ -125,7 +128,7 @@ def dashboards_page(request: Request) -> Response:
         errors=query.errors,
         year_label=year_label(scope.year),
         as_of_shown=local_time(scope.as_of.isoformat()) if scope.as_of else "",
-        organisation_items=_organisation_items(request, session, query),
+        organisation_items=_organisation_items(choices, query),
         year_items=_year_items(dashboard, query),
         tables=tables,
         charts=_charts(dashboard, year_label(scope.year)),
@@ -137,9 +140,8 @@ def dashboards_page(request: Request) -> Response:
 
 
 def _organisation_items(
-    request: Request, session: Session, query: DashboardQuery
+    choices: list[str] | None, query: DashboardQuery
 ) -> list[dict[str, Any]] | None:
-    choices = _organisation_choices(request, session)
     if choices is None:
         return None
     return [
@@ -203,7 +205,8 @@ CSV_NAME = re.compile(r"[^a-z0-9]+")
 def dashboard_csv(request: Request, table: str) -> Response:
     try:
         session = _signed_in_reader(request)
-        query, scope, _, tables = _tables(request, session)
+        choices = _organisation_choices(request, session)
+        query, scope, _, tables = _tables(request, session, choices)
     except _RefusedError as refused:
         return refused.response
     if table not in tables or query.errors:
@@ -223,7 +226,7 @@ def dashboard_csv(request: Request, table: str) -> Response:
 def drilled_page(request: Request) -> Response:
     try:
         session = _signed_in_reader(request)
-        query, scope = _query(request, session)
+        query, scope = _query(request, session, _organisation_choices(request, session))
     except _RefusedError as refused:
         return refused.response
     drill = read_drill_down(request.query_params)
