@@ -39,9 +39,9 @@ class Chart:
 
 
 def chart_svg(chart: Chart) -> Markup:
-    """The chart as inline SVG markup, no script or style in it; nothing when it has no value
-    to draw (its table says there are no figures)."""
-    if not any(value is not None for _, values in chart.series for value in values):
+    """The chart as inline SVG markup, no script or style in it; nothing when every value is
+    none or 0 (no line or bar to draw: its table says what there is)."""
+    if not any(value for _, values in chart.series for value in values):
         return Markup("")
     drawn = _drawing(chart)
     drawn.x_labels = list(chart.labels)
