@@ -305,6 +305,18 @@ def test_an_analyst_sees_every_organisation_and_lists_only_their_own(
     assert all(cell.href is None for row in everyone[1:] for cell in row)  # no lists of others
     document = api(client, "/dashboards/timeliness", role=Role.ANALYST)
     assert [row[1:] for row in body(everyone)] == expected_rows(document)
+    reports = [
+        api(client, "/reports/annual", Role.ANALYST, organisation=name, year=str(YEAR))
+        for name in (COUNCIL, PROVIDER)
+    ]
+    summed = {
+        subject: sum(report["ko41"]["by_subject"].get(subject, 0) for report in reports)
+        for report in reports
+        for subject in report["ko41"]["by_subject"]
+    }
+    subjects = tables_in(dashboards(client))["table-subjects"]
+    assert {row[0]: int(row[1]) for row in body(subjects)} == summed
+    assert summed["home care"] == 4  # the provider's `elsewhere` with the council's three
     page = dashboards(client, organisation=PROVIDER)
     assert f"{PROVIDER}, 2025-26" in page
     provider = api(client, "/dashboards/timeliness", role=Role.ANALYST, organisation=PROVIDER)
@@ -343,4 +355,6 @@ def test_the_charts_are_accessible_svg_without_script_or_style(
     assert "<script" not in page.split("<svg", 1)[1].rsplit("</svg>", 1)[0]
     assert "<style" not in page
     assert " style=" not in page
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "no id twice in the page"
     assert 'href="/dashboards" aria-current="page"' in page

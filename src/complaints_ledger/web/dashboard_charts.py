@@ -93,12 +93,13 @@ def _ticks(chart: Chart) -> list[int]:
 
 def _strip(tree: ET.Element) -> None:
     """Remove what the page's policy refuses or a reader does not need: pygal's `<defs>` (its
-    style and script), its comments and its own `<title>`, and any `style` attribute."""
+    style and script), its comments and its own `<title>`, and any `style` or `id` attribute."""
     for child in list(tree):
         if not isinstance(child.tag, str) or child.tag in {"defs", "title"}:
             tree.remove(child)
     for element in tree.iter():
         element.attrib.pop("style", None)
+        element.attrib.pop("id", None)  # pygal's legend ids repeat in every chart of a page
 
 
 def _label(tree: ET.Element, chart: Chart) -> None:

@@ -37,7 +37,7 @@ from complaints_ledger.web.dashboard_cases import (
 from complaints_ledger.web.dashboard_charts import Chart, chart_svg
 from complaints_ledger.web.dashboard_data import Dashboard, Scope, read_dashboard, year_label
 from complaints_ledger.web.dashboard_query import DashboardQuery, read_query, year_choices
-from complaints_ledger.web.dashboard_tables import Table, csv_text, tables_of
+from complaints_ledger.web.dashboard_tables import Table, csv_text, month_name, tables_of
 from complaints_ledger.web.signing_in import current_session
 from complaints_ledger.web.templating import PAGE_HEADERS, render_page
 from projections import annual_report
@@ -161,7 +161,7 @@ def _year_items(dashboard: Dashboard, query: DashboardQuery) -> list[dict[str, A
 
 
 def _charts(dashboard: Dashboard, label: str) -> dict[str, Any]:
-    months = [total["month"] for total in dashboard.by_month]
+    months = [month_name(total["month"]) for total in dashboard.by_month]
     received = [total["received"] for total in dashboard.by_month]
     overdue = [total["overdue_now"] for total in dashboard.by_month]
     within = [total["within_target_percent"] for total in dashboard.by_month]
