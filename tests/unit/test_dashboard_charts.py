@@ -44,7 +44,8 @@ def test_the_chart_is_an_image_labelled_by_its_title_and_described() -> None:
 
 def test_counts_have_whole_number_ticks_and_percentages_run_to_100() -> None:
     ticks = re.findall(r'class="(?:major|)">([0-9.]+)</text>', str(chart_svg(VOLUMES)))
-    assert ticks and all("." not in tick for tick in ticks)
+    assert ticks
+    assert all("." not in tick for tick in ticks)
     share = Chart("c", "t", "d", ["May 2025"], [("Within target (%)", [50.0])], percent=True)
     assert ">100</text>" in str(chart_svg(share))
 
