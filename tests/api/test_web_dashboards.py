@@ -19,14 +19,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from complaints_ledger.api.app import create_app
+from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import Role
 from complaints_ledger.settings import Settings
 from tests import builders
+from tests.api.test_read_models_api import TODAY as DEMO_TODAY
+from tests.api.test_read_models_api import world
 from tests.api.test_web_worklist import sign_in
 from tests.dashboard_cases import BEFORE_SEPTEMBER, COUNCIL, PROVIDER, YEAR, dashboard_story
 from tests.html_tables import Cell, tables_in
 
+__all__ = ["world"]  # the demo world of the read-model API tests
 HTML = {"Accept": "text/html"}
 CASE_ROW = re.compile(r'data-case-id="([0-9a-f-]{36})"')
 
@@ -358,3 +362,24 @@ def test_the_charts_are_accessible_svg_without_script_or_style(
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "no id twice in the page"
     assert 'href="/dashboards" aria-current="page"' in page
+
+
+def test_over_the_demo_world_every_count_lists_as_many_entries(
+    world: tuple[TestClient, ComplaintsLedger],
+) -> None:
+    """Every kind of case the demo tells (referrals, Wales, refusals, reopenings): each linked
+    number of the council's dashboards is the length of its list, on every table."""
+    client, _ = world
+    client.base_url = "http://localhost"  # type: ignore[assignment]  # a cookie for this machine
+    sign_in(client, Role.MANAGER)
+    year = str(DEMO_TODAY.year if DEMO_TODAY.month >= 4 else DEMO_TODAY.year - 1)  # noqa: PLR2004
+    tables = tables_in(dashboards(client, year=year))
+    linked = [cell for table in tables.values() for row in table[1:] for cell in row if cell.href]
+    assert len(linked) > 10, "the demo fills the dashboards"
+    for cell in linked:
+        answer = client.get(cell.href or "", headers=HTML)
+        assert answer.status_code == 200, cell
+        assert len(CASE_ROW.findall(answer.text)) == int(cell.text), cell
+    client.cookies.clear()
+    sign_in(client, Role.ANALYST)
+    assert "Riverside City Council" in dashboards(client, year=year)
