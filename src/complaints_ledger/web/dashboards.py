@@ -48,6 +48,8 @@ ALL_ORGANISATIONS = "All organisations"
 
 
 class _RefusedError(Exception):
+    """The page answered instead of the one asked for: sign in first, or not permitted."""
+
     def __init__(self, response: Response) -> None:
         self.response = response
 
