@@ -65,6 +65,7 @@ def _drawing(chart: Chart) -> pygal.graph.graph.Graph:
         "show_y_guides": True,
         "x_label_rotation": 0 if len(chart.labels) <= 6 else 30,  # noqa: PLR2004
         "truncate_label": -1,
+        "margin_right": 40,  # room for half the last month's label, centred on its point
         "truncate_legend": -1,
         "no_data_text": "No figures",
         "min_scale": 1,
