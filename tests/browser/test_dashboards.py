@@ -6,14 +6,15 @@ future instant is the error summary, focused. 0 axe violations in every state.""
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from uuid import UUID
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Playwright
 
 from complaints_ledger.domain.values import Role
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import open_page, save_screenshot
+from tests.browser.conftest import launch, open_page, save_screenshot
 from tests.browser.test_sign_in import PASSWORD, new_account, sign_in
 from tests.browser.watch import PageWatch
 from tests.dashboard_cases import YEAR, dashboard_story
@@ -109,3 +110,35 @@ def test_as_recorded_at_and_its_errors(
     assert page.locator(".govuk-error-summary a").get_attribute("href") == "#as_of-day"
     assert_accessible(page, axe_source)
     watch.assert_clean(expected_console=("400 (Bad Request)",))
+
+
+def test_the_filters_and_charts_work_without_javascript(
+    playwright: Playwright,
+    chromium: Path,
+    tmp_path: Path,
+    *,
+    server_url: str,
+    module_store_url: str,
+    cases: dict[str, UUID],
+) -> None:
+    context = launch(playwright, chromium, tmp_path / "profile", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        email = new_account(
+            module_store_url,
+            f"analyst-{secrets.token_hex(4)}@northshire.example",
+            role=Role.ANALYST,
+        )
+        page.goto(server_url + "/sign-in")
+        sign_in(page, email, PASSWORD)
+        page.wait_for_url(server_url + "/dashboards")  # an analyst's home page
+        page.select_option("#year", str(YEAR))
+        page.select_option("#organisation", "Brightwater Home Care Ltd")
+        page.click("button:has-text('Apply filters')")
+        page.wait_for_url("**/dashboards?organisation=Brightwater+Home+Care+Ltd&year=2025")
+        assert page.locator("svg[role='img']").count() >= 1
+        rows = page.locator("#table-timeliness tbody tr").all_inner_texts()
+        assert len(rows) == 1
+        assert "Jun 2025" in rows[0]
+    finally:
+        context.close()
