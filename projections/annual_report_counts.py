@@ -150,13 +150,28 @@ def _by_subject(cases: list[dict[str, Any]]) -> dict[str, int]:
     return _counts(s for case in cases for s in dict.fromkeys(case["subjects"]))
 
 
+def new_in_year(complaints: list[dict[str, Any]], year: ReportingYear) -> list[dict[str, Any]]:
+    """The complaints received in the year: the KO41 `new`, whose subjects are counted."""
+    return [c for c in complaints if year.contains(_instant(c["received_at"]))]
+
+
+def resolved_in_year(complaints: list[dict[str, Any]], year: ReportingYear) -> list[dict[str, Any]]:
+    """The complaints resolved in the year: the KO41 `resolved`, whose outcomes are counted."""
+    return [c for c in complaints if year.contains(_resolved_at(c))]
+
+
+def outcome_of(case: dict[str, Any]) -> str:
+    """The outcome a resolved complaint is counted under."""
+    return str(case["outcome"] or NO_OUTCOME)
+
+
 def _ko41(complaints: list[dict[str, Any]], year: ReportingYear) -> dict[str, Any]:
     brought = [c for c in complaints if _unresolved_at(c, year.start)]
-    new = [c for c in complaints if year.contains(_instant(c["received_at"]))]
-    resolved = [c for c in complaints if year.contains(_resolved_at(c))]
+    new = new_in_year(complaints, year)
+    resolved = resolved_in_year(complaints, year)
     carried = len(brought) + len(new) - len(resolved)
     still_open = sum(1 for c in complaints if _unresolved_at(c, year.end))
-    outcomes = _counts((c["outcome"] or NO_OUTCOME for c in resolved), OUTCOME_KEYS)
+    outcomes = _counts(map(outcome_of, resolved), OUTCOME_KEYS)
     if carried != still_open or sum(outcomes.values()) != len(resolved):
         raise CountingIdentityError(
             f"{year.label}: brought forward {len(brought)} + new {len(new)} - resolved "

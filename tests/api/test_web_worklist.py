@@ -103,12 +103,18 @@ def test_those_who_deal_with_cases_land_on_the_worklist(client: TestClient, role
 
 
 @pytest.mark.parametrize(
-    "role", [Role.AUDITOR, Role.ANALYST, Role.OMBUDSMAN, Role.REGULATOR, Role.ADMIN]
+    ("role", "home"),
+    [
+        (Role.AUDITOR, "/dashboards"),
+        (Role.ANALYST, "/dashboards"),
+        (Role.OMBUDSMAN, "/dashboards"),
+        (Role.REGULATOR, "/"),  # the start page
+        (Role.ADMIN, "/admin"),  # the admin pages
+    ],
 )
 def test_other_roles_get_a_page_saying_the_worklist_is_not_for_them(
-    client: TestClient, cases: dict[str, UUID], role: Role
+    client: TestClient, cases: dict[str, UUID], role: Role, home: str
 ) -> None:
-    home = "/admin" if role == Role.ADMIN else "/"  # the admin pages, or the start page
     assert sign_in(client, role) == home
     answer = client.get("/worklist", headers=HTML)
     assert answer.status_code == 403

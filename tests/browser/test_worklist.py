@@ -185,7 +185,7 @@ def test_roles_that_do_not_deal_with_cases_get_a_clear_page(
     new_account(module_store_url, email, role=Role.AUDITOR)
     open_page(page, server_url + "/sign-in")
     sign_in(page, email, PASSWORD)
-    page.wait_for_url(server_url + "/")
+    page.wait_for_url(server_url + "/dashboards")  # an auditor's home page
     open_page(page, server_url + "/worklist", status=403)
     assert page.locator("h1").inner_text() == "You cannot see the worklist with the auditor role"
     assert_accessible(page, axe_source)

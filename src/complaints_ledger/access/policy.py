@@ -40,6 +40,11 @@ CASE_READERS = frozenset(
 # see and act on the cases that went to that body, whoever holds them (access/bound_bodies.py).
 BOUND_ROLES = frozenset({Role.OMBUDSMAN, Role.REGULATOR})
 LOGGERS = frozenset({Role.OFFICER, Role.MANAGER, Role.HEALTHWATCH})
+# Who may read figures (dashboards, reports): their own organisation's, or every organisation's
+# for CROSS_ORGANISATION_AGGREGATES.
+AGGREGATE_READERS = frozenset(
+    {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN}
+)
 # Aggregates without personal data that these roles may see across organisations.
 CROSS_ORGANISATION_AGGREGATES = frozenset({Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN})
 # Data subjects' rights (erasure, subject access): the organisation holding the case answers them.

@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from complaints_ledger.access import Policy, Principal
+from complaints_ledger.access.policy import AGGREGATE_READERS
 from complaints_ledger.api.deps import LedgerDep
 from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
-from complaints_ledger.domain.values import Role
 from complaints_ledger.inputs import LedgerDay, LedgerInstant, Name, refuse_future
 from complaints_ledger.persistence.view_db import ViewDatabase, ViewDatabases
 from complaints_ledger.readside.as_of_limits import AsOfLimits
@@ -22,10 +22,6 @@ from complaints_ledger.readside.failures import Failures
 from complaints_ledger.readside.source import EventLog
 from complaints_ledger.readside.tracking import Tracking
 from complaints_ledger.settings import Settings
-
-AGGREGATE_READERS = frozenset(
-    {Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ANALYST, Role.HEALTHWATCH, Role.OMBUDSMAN}
-)
 
 
 def views(request: Request) -> Iterator[ViewDatabase]:

@@ -17,6 +17,7 @@ from complaints_ledger.web import (
     assets,
     case_page,
     command_pages,
+    dashboards,
     learning_pages,
     log_complaint,
     pages,
@@ -48,6 +49,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(annual_report_pages.browser_router)
     _before_the_api(app, annual_report_pages.browser_router, annual_report_pages.BrowserRoute)
     app.include_router(log_complaint.router)
+    app.include_router(dashboards.router)
     install_error_pages(app)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from complaints_ledger.access.policy import LOGGERS
+from complaints_ledger.access.policy import AGGREGATE_READERS, LOGGERS
 from complaints_ledger.access.sessions import Session
-from complaints_ledger.api.read_deps import AGGREGATE_READERS
 from complaints_ledger.domain.values import Role
 
 # Those who log and deal with their organisation's cases: officers, managers and Healthwatch.
@@ -33,13 +32,14 @@ STAFF_PAGES = (
     StaffPage("/learning", "Learning register", FIGURE_READERS),
     StaffPage("/learning/you-said-we-did", "You said, we did", EVERYONE),
     StaffPage("/reports/annual", "Annual report", FIGURE_READERS),
+    StaffPage("/dashboards", "Dashboards", AGGREGATE_READERS, home=True),
     StaffPage("/admin", "Admin", ADMIN_ROLES, home=True),
 )
 
 
 def home_page(role: Role) -> str:
     """Where a person lands after signing in: the first home page their role may open (the
-    worklist, the admin pages), or the start page."""
+    worklist, the dashboards, the admin pages), or the start page."""
     return next((page.href for page in STAFF_PAGES if page.home and role in page.roles), "/")
 
 
