@@ -8,19 +8,23 @@ from fastapi import FastAPI
 from complaints_ledger.web import (
     api_docs,
     assets,
+    audit_pages,
     case_page,
     command_pages,
+    integrity_page,
     pages,
     signing_in,
     worklist,
 )
 from complaints_ledger.web.errors import install_error_pages
 from complaints_ledger.web.templating import WebInterface, build_environment
+from complaints_ledger.web.verification_runs import Verifications
 
 
 def install_web(app: FastAPI) -> None:
     catalogue = assets.load_catalogue()
     app.state.web = WebInterface(catalogue, build_environment(catalogue))
+    app.state.verifications = Verifications()
     app.include_router(assets.router)
     app.include_router(api_docs.router)
     app.include_router(pages.router)
@@ -28,4 +32,6 @@ def install_web(app: FastAPI) -> None:
     app.include_router(case_page.router)
     app.include_router(worklist.router)
     app.include_router(command_pages.router)
+    app.include_router(audit_pages.router)
+    app.include_router(integrity_page.router)
     install_error_pages(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from complaints_ledger.access.policy import LOGGERS
+from complaints_ledger.access.policy import LOGGERS, READ_LOG_READERS
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.domain.values import Role
 
@@ -18,15 +18,20 @@ class StaffPage:
     href: str
     text: str
     roles: frozenset[Role]
+    landing: bool = True  # where signing in may take its roles
 
 
-STAFF_PAGES = (StaffPage("/worklist", "Worklist", WORKLIST_ROLES),)
+STAFF_PAGES = (
+    StaffPage("/worklist", "Worklist", WORKLIST_ROLES),
+    # managers and auditors, as the API's read audit; not where signing in takes them
+    StaffPage("/integrity", "Integrity", READ_LOG_READERS, landing=False),
+)
 
 
 def home_page(role: Role) -> str:
     """Where a person lands after signing in: the first staff page their role may open (the
     worklist), or the start page."""
-    return next((page.href for page in STAFF_PAGES if role in page.roles), "/")
+    return next((page.href for page in STAFF_PAGES if role in page.roles and page.landing), "/")
 
 
 def navigation_for(session: Session | None, path: str) -> list[dict[str, object]]:
