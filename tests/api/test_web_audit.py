@@ -25,9 +25,9 @@ from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 from tests import builders
+from tests.api.test_web_case_page import account, sign_in_as
 
 HTML = {"Accept": "text/html"}
-PASSWORD = "nine grey herons wading"  # noqa: S105 - a test account's
 COUNCIL, OTHER = "Northshire County Council", "Riverside City Council"
 
 
@@ -47,15 +47,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 def sign_in(client: TestClient, role: Role, organisation: str = COUNCIL) -> str:
     email = f"{role}.{organisation.split(maxsplit=1)[0].lower()}@example.org"
-    client.app.state.store.users.add(  # type: ignore[attr-defined]
-        email=email, organisation=organisation, role=role, password=PASSWORD
-    )
-    client.cookies.clear()
-    page = client.get("/sign-in", headers=HTML).text
-    token = re.search(r'name="form_token" value="([^"]+)"', page)
-    assert token is not None
-    data = {"form_token": token.group(1), "email": email, "password": PASSWORD}
-    assert client.post("/sign-in", data=data, headers=HTML).status_code == 200
+    sign_in_as(client, account(client, email, organisation, role))
     return email
 
 
