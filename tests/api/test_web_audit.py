@@ -21,11 +21,10 @@ from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.values import Actor, Person, Role
 from complaints_ledger.integrity.bundle import verify_bundle
 from complaints_ledger.integrity.keys import generate_key, public_key_text
-from complaints_ledger.integrity.log_sealer import LogSealer
-from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.settings import Settings
 from tests import builders
 from tests.api.test_web_case_page import account, sign_in_as
+from tests.stored_events import edit_stored_event
 
 HTML = {"Accept": "text/html"}
 COUNCIL, OTHER = "Northshire County Council", "Riverside City Council"
@@ -157,7 +156,7 @@ def test_verify_now_names_an_event_edited_in_the_store(
     assert "Verify now" in page
     assert verified(client).count("Verified ") == 1
     assert "nothing differs" in client.get("/integrity", headers=HTML).text
-    edit_service(settings, case_id)
+    edit_stored_event(settings.store_url, case_id, b"Home care", b"Home cars")
     after = verified(client)
     assert "Discrepancies found" in after
     findings = cells(after, 0)
@@ -180,27 +179,6 @@ def verified(client: TestClient) -> str:
         time.sleep(0.05)
         sent = client.get("/integrity", headers=HTML)
     raise AssertionError("the verification did not finish")
-
-
-def edit_service(settings: Settings, case_id: UUID) -> None:
-    """Change the service of the case's first event in the store, as a superuser could."""
-    db = ViewDatabase(settings.store_url)
-    try:
-        [(_, where, _, _, _), *_] = LogSealer(db).case_leaves(str(case_id))
-        events, position = db.dialect.events_table, db.dialect.position_column
-        [(state,)] = db.execute(
-            f"SELECT state FROM {events} WHERE {position} = ?",
-            (where,),
-        )
-        stored = bytes(state)
-        assert b"Home care" in stored
-        with db.transaction():
-            db.execute(
-                f"UPDATE {events} SET state = ? WHERE {position} = ?",
-                (stored.replace(b"Home care", b"Home cars"), where),
-            )
-    finally:
-        db.close()
 
 
 def test_verify_now_needs_the_sessions_csrf_token(client: TestClient) -> None:
