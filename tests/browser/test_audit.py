@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 from playwright.sync_api import Page
 
@@ -46,7 +45,6 @@ def test_an_auditor_reads_a_cases_audit_and_downloads_its_bundle(
     server_url: str,
     module_store_url: str,
     axe_source: str,
-    tmp_path: Path,
 ) -> None:
     case_id = logged_case(module_store_url)
     email = "case.auditor@northshire.example"
@@ -69,9 +67,7 @@ def test_an_auditor_reads_a_cases_audit_and_downloads_its_bundle(
         page.click("a:has-text('Download the case bundle')")
     download = started.value
     assert download.suggested_filename == f"case-{case_id}-bundle.json"
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    bundle = json.loads(saved.read_text())
+    bundle = json.loads(download.path().read_text())
     assert [event["version"] for event in bundle["events"]] == [1, 2]
 
 
