@@ -85,6 +85,7 @@ def test_a_manager_verifies_the_ledger_and_sees_an_edited_event(
     verify_now(page)
     assert "nothing differs" in page.locator(".govuk-notification-banner--success").inner_text()
     assert_accessible(page, axe_source)
+    save_screenshot(page, "integrity")
     edit_stored_event(
         Settings(store=module_store_url).store_url, case_id, b"home care", b"home cars"
     )
