@@ -6,6 +6,7 @@ in the store; only for the managers and auditors of the organisation holding the
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from html import unescape
@@ -21,7 +22,10 @@ from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.values import Actor, Person, Role
 from complaints_ledger.integrity.bundle import verify_bundle
 from complaints_ledger.integrity.keys import generate_key, public_key_text
+from complaints_ledger.integrity.log_sealer import LogSealer
+from complaints_ledger.integrity.verify import Progress, Report, verify
 from complaints_ledger.settings import Settings
+from complaints_ledger.web import integrity_page, verification_runs
 from tests import builders
 from tests.api.test_web_case_page import account, sign_in_as
 from tests.stored_events import edit_stored_event
@@ -228,3 +232,33 @@ def test_signed_out_the_audit_pages_ask_for_a_sign_in(client: TestClient, case_i
     for address in (f"/cases/{case_id}/audit", "/integrity"):
         answer = client.get(address, headers=HTML, follow_redirects=False)
         assert (answer.status_code, answer.headers["location"]) == (303, "/sign-in")
+
+
+def test_a_long_verification_shows_its_progress_and_then_its_result(
+    client: TestClient, case_id: UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def held_back(sealer: LogSealer, key: str | None, progress: Progress) -> Report:
+        progress(0, 9)
+        assert release.wait(30), "the test never let the verification go on"
+        return verify(sealer, key, progress)
+
+    monkeypatch.setattr(verification_runs, "verify", held_back)
+    monkeypatch.setattr(integrity_page, "WAIT_SECONDS", 0.1)
+    sign_in(client, Role.AUDITOR)
+    client.get(f"/cases/{case_id}/audit/bundle", headers=HTML)
+    page = client.get("/integrity", headers=HTML).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    for _ in range(2):  # pressing again while it runs shows the same run
+        sent = client.post("/integrity/verify", data={"csrf_token": token.group(1)}, headers=HTML)
+        assert "Verification in progress" in sent.text
+        assert "Verifying: 0 of 9 events read so far" in sent.text
+    running = client.app.state.verifications.latest  # type: ignore[attr-defined]
+    release.set()
+    assert running.ended.wait(30)
+    done = client.get("/integrity", headers=HTML).text
+    assert "Verification in progress" not in done
+    assert "nothing differs" in done
+    assert client.app.state.verifications.latest is running  # type: ignore[attr-defined]
