@@ -20,7 +20,6 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from complaints_ledger.access.policy import READ_LOG_READERS
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.integrity.keys import public_key_text
@@ -28,11 +27,11 @@ from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import Finding
 from complaints_ledger.web.case_page import local_time
 from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.staff_pages import INTEGRITY_ROLES
 from complaints_ledger.web.templating import render_page
 from complaints_ledger.web.verification_runs import VerificationRun, Verifications
 
 router = APIRouter(include_in_schema=False)
-INTEGRITY_ROLES = READ_LOG_READERS
 WAIT_SECONDS = 3.0  # how long sending the form waits for a run before showing its progress
 FINDINGS_SHOWN = 20
 PROBLEMS = {

@@ -11,6 +11,8 @@ from complaints_ledger.domain.values import Role
 
 # Those who log and deal with their organisation's cases: officers, managers and Healthwatch.
 WORKLIST_ROLES = LOGGERS
+# Those who audit: managers and auditors, as the API's read audit (who read a case).
+INTEGRITY_ROLES = READ_LOG_READERS
 
 
 @dataclass(frozen=True)
@@ -23,8 +25,7 @@ class StaffPage:
 
 STAFF_PAGES = (
     StaffPage("/worklist", "Worklist", WORKLIST_ROLES),
-    # managers and auditors, as the API's read audit; not where signing in takes them
-    StaffPage("/integrity", "Integrity", READ_LOG_READERS, landing=False),
+    StaffPage("/integrity", "Integrity", INTEGRITY_ROLES, landing=False),
 )
 
 
