@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from complaints_ledger.api.app import create_app
 from complaints_ledger.application.context import CommandContext
+from complaints_ledger.domain.registry import OrganisationKind
 from complaints_ledger.domain.values import Actor, Person, Role
 from complaints_ledger.integrity.bundle import verify_bundle
 from complaints_ledger.integrity.keys import generate_key, public_key_text
@@ -262,3 +263,28 @@ def test_a_long_verification_shows_its_progress_and_then_its_result(
     assert "Verification in progress" not in done
     assert "nothing differs" in done
     assert client.app.state.verifications.latest is running  # type: ignore[attr-defined]
+
+
+def test_after_a_referral_only_the_new_holders_managers_see_the_audit(
+    client: TestClient, case_id: UUID
+) -> None:
+    ledger = client.app.state.store.ledger  # type: ignore[attr-defined]
+    admin = CommandContext(Actor("admin", "x", Role.ADMIN))
+    for name in (COUNCIL, OTHER):
+        ledger.register_organisation(admin, name=name, kind=OrganisationKind.COUNCIL)
+    officer = Actor("o.khan", COUNCIL, Role.OFFICER)
+    ledger.refer(
+        case_id,
+        CommandContext(officer),
+        to_organisation=OTHER,
+        reason="Their service",
+        consent_to_share=True,
+    )
+    ledger.accept_referral(case_id, CommandContext(Actor("r.jones", OTHER, Role.OFFICER)))
+    sign_in(client, Role.MANAGER)  # of the council that passed the case on: it may still read it
+    refused = client.get(f"/cases/{case_id}/audit", headers=HTML)
+    assert refused.status_code == 403
+    assert "may read the case but not its access log" in unescape(refused.text)
+    assert f"/cases/{case_id}/audit" not in client.get(f"/cases/{case_id}", headers=HTML).text
+    sign_in(client, Role.MANAGER, OTHER)
+    assert client.get(f"/cases/{case_id}/audit", headers=HTML).status_code == 200

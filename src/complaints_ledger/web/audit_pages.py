@@ -25,7 +25,7 @@ from complaints_ledger.application.access_records import access_record_view
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
 from complaints_ledger.integrity.bundle import export_bundle
-from complaints_ledger.integrity.case_chain import case_chain
+from complaints_ledger.integrity.case_chain import SealedVersion, case_chain
 from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.readside.runner import current_namespace
@@ -86,7 +86,9 @@ def case_audit_page(request: Request, case_id: str) -> Response:
     )
 
 
-def _trail_row(event: dict[str, Any], sealed: Any, checkpoint: Checkpoint | None) -> dict[str, Any]:
+def _trail_row(
+    event: dict[str, Any], sealed: SealedVersion | None, checkpoint: Checkpoint | None
+) -> dict[str, Any]:
     signed = (
         sealed is not None and checkpoint is not None and sealed.leaf_index < checkpoint.tree_size
     )
