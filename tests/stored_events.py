@@ -12,6 +12,9 @@ from complaints_ledger.application.context import CommandContext
 from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.values import Actor, Role
+from complaints_ledger.integrity.log_sealer import LogSealer
+from complaints_ledger.persistence.store_url import StoreURL
+from complaints_ledger.persistence.view_db import ViewDatabase
 from tests.builders import intake
 
 COUNCIL = "Northshire County Council"
@@ -62,3 +65,22 @@ def _replaced(state: bytes, values: dict[str, str]) -> bytes:
 SHOWN_ABOUT = "Bright\\u0000water \\u202eHome Care"
 SHOWN_SERVICE = "Home\\u0000care\\u001b[31m"
 SHOWN_SUBJECT = "=HYPERLINK(\\u007f\\u0085)"
+
+
+def edit_stored_event(store_url: StoreURL, case_id: UUID, old: bytes, new: bytes) -> None:
+    """Replace `old` by `new` in the stored bytes of the case's first event, as a superuser
+    editing the database could (the event must be sealed: its position comes from its leaf)."""
+    db = ViewDatabase(store_url)
+    try:
+        [(_, where, _, _, _), *_] = LogSealer(db).case_leaves(str(case_id))
+        events, position = db.dialect.events_table, db.dialect.position_column
+        [(state,)] = db.execute(f"SELECT state FROM {events} WHERE {position} = ?", (where,))
+        stored = bytes(state)
+        assert old in stored, f"{old!r} is not in the stored event"
+        with db.transaction():
+            db.execute(
+                f"UPDATE {events} SET state = ? WHERE {position} = ?",
+                (stored.replace(old, new), where),
+            )
+    finally:
+        db.close()

@@ -25,7 +25,7 @@ def export_bundle(sealer: LogSealer, case_id: UUID, checkpoint: Checkpoint) -> d
     log = sealer.merkle_log()
     positions = {position: (index, chain) for index, position, _, _, chain in leaves}
     events = []
-    for position, originator, version, topic, state in _stored(sealer, list(positions)):
+    for position, originator, version, topic, state in stored_events(sealer, list(positions)):
         index, chain = positions[position]
         events.append(
             {
@@ -49,7 +49,10 @@ def export_bundle(sealer: LogSealer, case_id: UUID, checkpoint: Checkpoint) -> d
     }
 
 
-def _stored(sealer: LogSealer, positions: list[int]) -> list[tuple[int, Any, int, str, bytes]]:
+def stored_events(
+    sealer: LogSealer, positions: list[int]
+) -> list[tuple[int, Any, int, str, bytes]]:
+    """(position, originator, version, topic, state) of the events stored at `positions`."""
     marks = ", ".join("?" for _ in positions)
     rows = sealer.db.execute(
         f"SELECT {sealer.log.position}, originator_id, originator_version, topic, state "  # noqa: S608

@@ -74,6 +74,9 @@ def verify(
 ) -> Report:
     """Everything recomputed from the stored events; `held` is a checkpoint kept elsewhere."""
     report = Report()
+    # Checkpoints first: the sealer commits leaves before it signs them, so a checkpoint read
+    # now covers only leaves read next; a seal while this runs never looks like a cut log.
+    checkpoints = sealer.checkpoints()
     stored: list[StoredLeaf] = [
         (int(i), int(p), str(c), int(v), str(h), str(ch))
         for i, p, c, v, h, ch in sealer.db.execute(
@@ -85,7 +88,7 @@ def verify(
     events = _read_events(sealer, report, progress)
     actual = _compare_leaves(stored, events, report)
     _check_chains(stored, actual, report)
-    _check_checkpoints(sealer.checkpoints(), actual, public_key, report, held)
+    _check_checkpoints(checkpoints, actual, public_key, report, held)
     sealed_upto = stored[-1][1] if stored else 0
     for position, leaf in sorted(events.items()):
         if position > sealed_upto:

@@ -164,6 +164,7 @@ def _case_context(
         "commands": []
         if as_of
         else command_links(context.policy, context.principal, complaint, view),
+        "audit_href": _audit_href(context, current),
         "recorded": _recorded(events, context.request.query_params.get("recorded", "")),
         "events_newest_first": timeline,
         "received": local_time(view["received_at"]),
@@ -172,6 +173,15 @@ def _case_context(
         "local_time": local_time,
         "short_id": view["id"][:8],
     }
+
+
+def _audit_href(context: RequestContext, complaint: Any) -> str | None:
+    """The case's audit page, for those who may see it (the holder's managers and auditors)."""
+    try:
+        context.policy.check_can_list_reads(context.principal, complaint)
+    except NotPermittedError:
+        return None
+    return f"/cases/{complaint.id}/audit"
 
 
 def _recorded(events: list[dict[str, Any]], version: str) -> list[str]:

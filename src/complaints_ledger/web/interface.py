@@ -15,11 +15,13 @@ from complaints_ledger.web import (
     annual_report_pages,
     api_docs,
     assets,
+    audit_pages,
     case_page,
     command_pages,
     dashboards,
     learning_pages,
     log_complaint,
+    integrity_page,
     pages,
     signing_in,
     single_sign_on,
@@ -27,11 +29,13 @@ from complaints_ledger.web import (
 )
 from complaints_ledger.web.errors import install_error_pages
 from complaints_ledger.web.templating import WebInterface, build_environment
+from complaints_ledger.web.verification_runs import Verifications
 
 
 def install_web(app: FastAPI) -> None:
     catalogue = assets.load_catalogue()
     app.state.web = WebInterface(catalogue, build_environment(catalogue))
+    app.state.verifications = Verifications()
     app.include_router(assets.router)
     app.include_router(api_docs.router)
     app.include_router(pages.router)
@@ -50,6 +54,8 @@ def install_web(app: FastAPI) -> None:
     _before_the_api(app, annual_report_pages.browser_router, annual_report_pages.BrowserRoute)
     app.include_router(log_complaint.router)
     app.include_router(dashboards.router)
+    app.include_router(audit_pages.router)
+    app.include_router(integrity_page.router)
     install_error_pages(app)
 
 

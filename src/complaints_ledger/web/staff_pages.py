@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from complaints_ledger.access.policy import AGGREGATE_READERS, LOGGERS
+from complaints_ledger.access.policy import AGGREGATE_READERS, LOGGERS, READ_LOG_READERS
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.domain.values import Role
 
@@ -16,6 +16,8 @@ ADMIN_ROLES = frozenset({Role.ADMIN})
 # Those who read figures (the API's read models): the learning register and the annual report.
 FIGURE_READERS = AGGREGATE_READERS
 EVERYONE = frozenset(Role)
+# Those who audit: managers and auditors, as the API's read audit (who read a case).
+INTEGRITY_ROLES = READ_LOG_READERS
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,11 @@ class StaffPage:
 STAFF_PAGES = (
     StaffPage("/worklist", "Worklist", WORKLIST_ROLES, home=True),
     StaffPage("/log-complaint", "Log a complaint", LOGGERS),  # the API's policy: who may log
+    StaffPage("/dashboards", "Dashboards", AGGREGATE_READERS, home=True),
     StaffPage("/learning", "Learning register", FIGURE_READERS),
     StaffPage("/learning/you-said-we-did", "You said, we did", EVERYONE),
     StaffPage("/reports/annual", "Annual report", FIGURE_READERS),
-    StaffPage("/dashboards", "Dashboards", AGGREGATE_READERS, home=True),
+    StaffPage("/integrity", "Integrity", INTEGRITY_ROLES),
     StaffPage("/admin", "Admin", ADMIN_ROLES, home=True),
 )
 
