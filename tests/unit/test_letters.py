@@ -13,7 +13,7 @@ from complaints_ledger.domain.letters import LetterChannel, LetterKind, letter_h
 from complaints_ledger.domain.values import Status
 from tests.builders import acknowledged, day, only_event, received, stamp
 
-TEXT = "Dear Jo Bloggs,\n\nThank you for your complaint.\n"
+TEXT = "Dear Jo Bloggs,\n\nThank you for your complaint."
 
 
 def send(case: Complaint, text: str = TEXT, **changes: object) -> None:
@@ -41,7 +41,9 @@ def test_the_event_holds_the_hash_of_the_exact_text_and_the_text_only_as_persona
 def test_line_breaks_and_unicode_forms_hash_as_the_ledger_stores_them() -> None:
     assert letter_hash("a\r\nb") == letter_hash("a\nb") == letter_hash("a\rb")
     assert letter_hash("Caf\u0065\u0301") == letter_hash("Caf\u00e9")
-    assert letter_hash("a\nb") != letter_hash("a\nb ")
+    assert letter_hash("\n a\nb \n\n") == letter_hash("a\nb")  # the space around it
+    assert letter_hash("a\nb") != letter_hash("a \nb")
+    assert letter_hash("a\nb") != letter_hash("a\n\nb")
 
 
 def test_sending_a_letter_changes_no_status_and_meets_no_deadline() -> None:

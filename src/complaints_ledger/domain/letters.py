@@ -1,7 +1,7 @@
 """Letters to the complainant: which letter went out, provably.
 
 Sending a letter records `LetterSent` with the SHA-256 of the exact text sent (UTF-8, Unicode
-NFC, line breaks as `\\n`: as the input policy stores free text), its kind, the version of the
+NFC, line breaks as `\\n`, no blank space around it: `letter_text`), its kind, the version of the
 organisation's template it was written from and how it was sent. The text itself is personal
 data: it is kept in the event's personal part, sealed with the complainant's key like every
 other personal field, so erasing the complainant shreds it while the hash stays and still
@@ -42,8 +42,10 @@ class LetterChannel(StrEnum):
 
 
 def letter_text(text: str) -> str:
-    """The text as it is hashed: NFC, line breaks as `\\n` (a browser's textarea sends CRLF)."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """The text as it is kept and hashed: NFC, line breaks as `\\n` (a browser's textarea sends
+    CRLF), without the blank space before its first and after its last character (which
+    copying a letter out of a page or a file adds or loses)."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def letter_hash(text: str) -> str:

@@ -10,6 +10,9 @@ from complaints_ledger.web import (
     assets,
     case_page,
     command_pages,
+    letter_check,
+    letter_templates_pages,
+    letters,
     pages,
     signing_in,
     worklist,
@@ -28,4 +31,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(case_page.router)
     app.include_router(worklist.router)
     app.include_router(command_pages.router)
+    app.include_router(letter_check.router)  # before letters: its address is no letter kind
+    app.include_router(letters.router)
+    app.include_router(letter_templates_pages.router)
     install_error_pages(app)

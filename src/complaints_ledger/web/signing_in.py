@@ -24,7 +24,12 @@ from complaints_ledger.web.templating import render_page
 
 SESSION_COOKIE = "cl_session"
 SIGN_IN_COOKIE = "cl_sign_in"  # the sign-in form's double-submit token
-FORM_PATHS = ("/sign-in", "/sign-out", "/cases/")  # the paths the web's HTML forms are posted to
+FORM_PATHS = (
+    "/sign-in",
+    "/sign-out",
+    "/cases/",
+    "/letter-templates/",
+)  # the paths the web's HTML forms are posted to
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 router = APIRouter(include_in_schema=False)
 

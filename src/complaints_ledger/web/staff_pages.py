@@ -20,7 +20,10 @@ class StaffPage:
     roles: frozenset[Role]
 
 
-STAFF_PAGES = (StaffPage("/worklist", "Worklist", WORKLIST_ROLES),)
+STAFF_PAGES = (
+    StaffPage("/worklist", "Worklist", WORKLIST_ROLES),
+    StaffPage("/letter-templates", "Letter templates", frozenset({Role.MANAGER})),
+)
 
 
 def home_page(role: Role) -> str:
