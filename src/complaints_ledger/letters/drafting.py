@@ -11,6 +11,7 @@ placeholder is an error, not an empty string, and what a template makes is bound
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -135,8 +136,19 @@ def _bounded(chunks: Iterator[str]) -> str:
     return "".join(made)
 
 
+_UNKNOWN = (
+    re.compile(r"^'(?P<name>[^']+)' is undefined$"),
+    re.compile(r"^'dict object' has no attribute '(?P<name>[^']+)'$"),
+)
+
+
 def _plain(error: TemplateError) -> str:
     message = str(error.message or error)
-    if "is undefined" in message:
-        return f"The template names a fact letters do not have: {message}"
+    for pattern in _UNKNOWN:
+        found = pattern.match(message)
+        if found is not None:
+            return (
+                f"The template names a fact letters do not have: {found['name']} (the facts a "
+                "template can use are listed below it)"
+            )
     return message

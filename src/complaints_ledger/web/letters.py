@@ -12,6 +12,7 @@ first.
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -53,7 +54,10 @@ from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
 SEND_LETTER = command_named("send_letter")
-FIELDS = tuple(form_fields(LetterBody))
+LABELS = {"text": "The letter", "channel": "How it is sent", "occurred_at": "When it was sent"}
+FIELDS = tuple(
+    replace(each, label=LABELS.get(each.id, each.label)) for each in form_fields(LetterBody)
+)
 KIND_NAMES = {
     LetterKind.ACKNOWLEDGEMENT: "Acknowledgement",
     LetterKind.EXTENSION: "Extension or delay notice",
