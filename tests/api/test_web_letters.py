@@ -64,7 +64,7 @@ def letter_form(client: TestClient, case_id: UUID, kind: str = "acknowledgement"
 
 
 def prefilled(page: Response) -> str:
-    found = re.search(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', page.text, re.S)
+    found = re.search(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', page.text, re.DOTALL)
     assert found is not None
     return html.unescape(found.group(1)).removeprefix("\n")
 
@@ -119,6 +119,7 @@ def test_choosing_no_letter_is_an_error_on_the_same_page(client: TestClient, cas
     assert "<title>Error: Which letter" in page.text
     assert 'href="#kind"' in page.text
     assert "Select which letter you want to write" in page.text
+    assert f'<a href="/cases/{case_id}" class="govuk-back-link">Back to the case</a>' in page.text
 
 
 def test_the_acknowledgement_is_prefilled_with_the_cases_facts(
