@@ -192,6 +192,18 @@ def test_an_edited_letter_is_sent_and_its_hash_recorded(client: TestClient, case
     assert letter["sha256"] in choose.text
 
 
+def test_a_letter_form_sent_twice_records_one_letter(client: TestClient, case_id: UUID) -> None:
+    sign_in(client, Role.OFFICER)
+    form = letter_form(client, case_id)
+    data = {**hidden(form), "channel": "email", "text": EDITED, "action": "send"}
+    url = f"/cases/{case_id}/letters/acknowledgement"
+    first = client.post(url, data=data, headers=HTML, follow_redirects=False)
+    again = client.post(url, data=data, headers=HTML, follow_redirects=False)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    assert len(letters_sent(client, case_id)) == 1
+
+
 def test_preview_and_print_show_the_edited_text_and_record_nothing(
     client: TestClient, case_id: UUID
 ) -> None:
