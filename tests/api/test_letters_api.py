@@ -85,3 +85,22 @@ def test_the_terminal_sends_a_letter_and_refuses_an_empty_one(terminal: Terminal
     assert (entry["kind"], entry["sha256"]) == ("response", digest)
     line = refusal(terminal.run("send-letter", case_id, "--kind", "response", "--text", " "))
     assert "text" in line
+
+
+def test_erasing_the_complainant_shreds_the_letter_and_keeps_its_hash(ledger: Ledger) -> None:
+    assert post(ledger, ledger.case_id, "/letters", LETTER).status_code == 200
+    url = f"/complaints/{ledger.case_id}"
+    subject = ledger.client.get(url, headers=ledger.headers()).json()["data_subjects"]
+    erased = ledger.client.post(
+        f"/subjects/{subject['complainant']}/erasure",
+        json={"reason": "The complainant asked us to erase their data"},
+        headers=ledger.headers(Role.MANAGER),
+    )
+    assert erased.status_code == 200, erased.text
+    history = ledger.client.get(f"{url}/history", headers=ledger.headers()).json()["events"]
+    [letter] = [event for event in history if event["type"] == "LetterSent"]
+    assert letter["data"]["personal"] == {"letter": "[erased]"}
+    assert letter["data"]["sha256"] == hashlib.sha256(SENT.encode()).hexdigest()
+    again = post(ledger, ledger.case_id, "/letters", LETTER)  # nothing more about them
+    assert again.status_code == 409, again.text
+    assert again.json()["field"] == "letter"
