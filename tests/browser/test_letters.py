@@ -1,15 +1,18 @@
 """The Letters screen in Chromium, on each store: an officer writes an acknowledgement from the
 case page (choose, with the no-choice error; edit the prefilled text; preview; print; send),
 then checks the letter sent and a changed one; a manager changes the organisation's template
-(through an error). 0 axe violations in every state; the print page prints only the letter."""
+(through an error); with JavaScript off a letter is still written and sent. 0 axe violations
+in every state; the print page prints only the letter."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from pathlib import Path
+
+from playwright.sync_api import Page, Playwright
 
 from complaints_ledger.domain.values import Role
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import open_page, save_screenshot
+from tests.browser.conftest import launch, open_page, save_screenshot
 from tests.browser.test_command_forms import banner, received_case, signed_in_on_case
 from tests.browser.test_sign_in import PASSWORD, new_account, sign_in
 from tests.browser.watch import PageWatch
@@ -140,3 +143,30 @@ def test_a_manager_changes_the_acknowledgement_template(
     assert banner(page) == "Acknowledgement template saved"
     assert_accessible(page, axe_source)
     watch.assert_clean(expected_console=ERROR_DOCUMENTS)
+
+
+def test_a_letter_is_written_and_sent_without_javascript(
+    playwright: Playwright,
+    chromium: Path,
+    tmp_path: Path,
+    *,
+    server_url: str,
+    module_store_url: str,
+) -> None:
+    context = launch(playwright, chromium, tmp_path / "profile", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        case_id = received_case(module_store_url)
+        email = new_account(module_store_url, "letters.nojs@northshire.example")
+        page.goto(server_url + "/sign-in")
+        sign_in(page, email, PASSWORD)
+        page.goto(f"{server_url}/cases/{case_id}/letters")
+        page.check("#kind-3")  # the response
+        page.click("button:text-is('Continue')")
+        page.wait_for_url(f"**/cases/{case_id}/letters/response")
+        assert "Your right to go to the ombudsman" in page.locator("#text").input_value()
+        page.click("button:text-is('Send letter')")
+        page.wait_for_url(f"**/cases/{case_id}?recorded=2")
+        assert page.locator(".govuk-notification-banner__heading").inner_text() == "Letter sent"
+    finally:
+        context.close()
