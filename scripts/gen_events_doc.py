@@ -72,7 +72,7 @@ PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("3. Investigation", ("InvestigationStarted", "HandlerAssigned", "EvidenceRecorded")),
     (
         "4. Communication and the internal target",
-        ("ComplainantUpdated", "TargetPaused", "TargetResumed"),
+        ("ComplainantUpdated", "TargetPaused", "TargetResumed", "LetterSent"),
     ),
     ("4a. Wales: local resolution (WSI 2014/1794 reg 16)", ("LocalResolutionDiscussed",)),
     (

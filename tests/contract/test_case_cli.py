@@ -74,6 +74,11 @@ EXTENDED: list[Step] = [
         },
         OFFICER,
     ),
+    (
+        "send-letter",
+        {"kind": "extension", "text": "Dear Pat, we need 10 more working days.", "channel": "post"},
+        OFFICER,
+    ),
 ]
 REFERRED: list[Step] = [
     (

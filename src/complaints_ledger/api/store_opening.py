@@ -1,5 +1,5 @@
-"""The ledger, the token store and the web's accounts and sessions, opened when the API starts
-or, if the store does not answer then, as soon as it does.
+"""The ledger, the token store, the web's accounts and sessions and the letter templates,
+opened when the API starts or, if the store does not answer then, as soon as it does.
 
 Opening them creates their tables, so it needs the store. A server that refused to start
 without it would turn a database restart into an outage of the API: under `serve --workers N`
@@ -21,6 +21,7 @@ from complaints_ledger.access.sessions import SessionStore
 from complaints_ledger.access.users import UserStore
 from complaints_ledger.application.ledger import Clock, ComplaintsLedger
 from complaints_ledger.domain.errors import StoreUnavailableError
+from complaints_ledger.letters.template_store import TemplateStore
 from complaints_ledger.readside.supervision import Heartbeat, run_supervised
 from complaints_ledger.settings import Settings
 
@@ -43,6 +44,7 @@ class OpenedStore:
         self._tokens: TokenStore | None = None
         self._users: UserStore | None = None
         self._sessions: SessionStore | None = None
+        self._letter_templates: TemplateStore | None = None
         self._policy: Policy | None = None
         self._last_error = "not opened yet"
         self._done = threading.Event()  # stop trying: opened, failed for good, or closing
@@ -78,6 +80,10 @@ class OpenedStore:
         return self._opened(self._sessions)
 
     @property
+    def letter_templates(self) -> TemplateStore:
+        return self._opened(self._letter_templates)
+
+    @property
     def policy(self) -> Policy:
         return self._opened(self._policy)
 
@@ -85,7 +91,13 @@ class OpenedStore:
         self._done.set()
         if self.heartbeat.thread is not None:
             self.heartbeat.thread.join(timeout=5)
-        for opened in (self._sessions, self._users, self._tokens, self._ledger):
+        for opened in (
+            self._letter_templates,
+            self._sessions,
+            self._users,
+            self._tokens,
+            self._ledger,
+        ):
             if opened is not None:
                 opened.close()
 
@@ -117,6 +129,8 @@ class OpenedStore:
                 self._users = UserStore(self.settings.store_url, clock=self.clock)
             if self._sessions is None:
                 self._sessions = SessionStore.for_settings(self.settings, self.clock)
+            if self._letter_templates is None:
+                self._letter_templates = TemplateStore(self.settings.store_url, clock=self.clock)
         except StoreUnavailableError as error:
             if self.heartbeat.failures_in_a_row == 0:
                 logger.warning(

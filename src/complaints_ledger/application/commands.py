@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from complaints_ledger.application.exclusion_commands import ExclusionCommands
+from complaints_ledger.application.letter_commands import LetterCommands
 from complaints_ledger.application.local_resolution_commands import LocalResolutionCommands
 from complaints_ledger.application.outcome_commands import OutcomeCommands
 from complaints_ledger.application.referral_commands import ReferralCommands
@@ -37,7 +38,12 @@ Command = Callable[["Complaint", Stamp], None]
 
 
 class LedgerCommands(
-    ReferralCommands, OutcomeCommands, ExclusionCommands, LocalResolutionCommands, ABC
+    ReferralCommands,
+    OutcomeCommands,
+    ExclusionCommands,
+    LocalResolutionCommands,
+    LetterCommands,
+    ABC,
 ):
     @abstractmethod
     def _execute(self, case_id: UUID, ctx: CommandContext, command: Command) -> int:

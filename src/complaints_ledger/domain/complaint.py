@@ -29,6 +29,7 @@ from complaints_ledger.domain.escalation import Escalation
 from complaints_ledger.domain.exclusions import Exclusions
 from complaints_ledger.domain.follow_up import FollowUp
 from complaints_ledger.domain.handling import Handling
+from complaints_ledger.domain.letters import Letters
 from complaints_ledger.domain.lifecycle import Lifecycle
 from complaints_ledger.domain.local_resolution import LocalResolution
 from complaints_ledger.domain.outcomes import Outcomes
@@ -78,6 +79,7 @@ class Complaint(
     Outcomes,
     FollowUp,
     Corrections,
+    Letters,
     Privacy,
 ):
     # The shape of the state that snapshots hold. v1 lacked `represented` and

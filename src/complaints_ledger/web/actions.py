@@ -36,6 +36,10 @@ PATH_ITEMS: dict[str, Callable[[View], list[tuple[str, str]]]] = {
 }
 
 
+# Commands with a page of their own instead of the generated form: (label, address in the case).
+OWN_PAGES = {"send_letter": ("Write a letter", "/letters")}
+
+
 @dataclass(frozen=True)
 class CommandLink:
     label: str
@@ -54,6 +58,13 @@ def form_address(case_id: str, command: CaseCommand[Any], path: Mapping[str, str
     return f"/cases/{case_id}/do/{command.cli_name}{ids}"
 
 
+def link_address(case_id: str, command: CaseCommand[Any], path: Mapping[str, str]) -> str:
+    """Where the case page's button for the command goes: its own page, or its form."""
+    if command.name in OWN_PAGES:
+        return f"/cases/{case_id}{OWN_PAGES[command.name][1]}"
+    return form_address(case_id, command, path)
+
+
 def command_links(
     policy: Policy, principal: Principal, complaint: Complaint, view: View
 ) -> list[CommandLink]:
@@ -68,10 +79,10 @@ def command_links(
             except (NotPermittedError, NotFoundError):
                 continue
             suffix = " ".join(path[name] for name in command.path_parameters)
-            label = f"{command_label(command)} {suffix}".strip()
+            label = OWN_PAGES.get(command.name, (f"{command_label(command)} {suffix}".strip(),))[0]
             hint = " ".join(filter(None, [command.summary, about]))
             anchor = f"command-{len(links) + 1}-hint"
-            links.append(CommandLink(label, hint, form_address(view["id"], command, path), anchor))
+            links.append(CommandLink(label, hint, link_address(view["id"], command, path), anchor))
     return links
 
 

@@ -10,7 +10,7 @@ auditors and analysts see people as pseudonyms, as over the API.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -135,17 +135,8 @@ def _as_recorded(
 def _case_context(
     context: RequestContext, current: Any, complaint: Any, as_of: datetime | None
 ) -> dict[str, Any]:
-    ledger = context.ledger
     today = uk_local_date(as_of) if as_of is not None else context.today()
-    view = case_view(complaint, today, CalendarBook(ledger).for_case(complaint))
-    events = [history_entry_view(entry) for entry in ledger.history(complaint.id, as_of=as_of)]
-    pseudonyms = pseudonyms_for(context, current)
-    if pseudonyms is not None:
-        view = pseudonymise_case_view(view, pseudonyms)
-        for event in events:
-            personal = event["data"].get("personal")
-            if isinstance(personal, dict):
-                event["data"]["personal"] = pseudonymise_personal(personal, pseudonyms)
+    view, events = case_as_seen(context, current, complaint, today, as_of)
     timeline = [
         {
             "label": event_label(event["type"]),
@@ -182,6 +173,24 @@ def _audit_href(context: RequestContext, complaint: Any) -> str | None:
     except NotPermittedError:
         return None
     return f"/cases/{complaint.id}/audit"
+
+
+def case_as_seen(
+    context: RequestContext, current: Any, complaint: Any, today: date, as_of: datetime | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The case (`complaint`, as of `as_of`) and its history as the signed-in person may see
+    them: people as pseudonyms for those who see no identities (decided on `current`)."""
+    ledger = context.ledger
+    view = case_view(complaint, today, CalendarBook(ledger).for_case(complaint))
+    events = [history_entry_view(entry) for entry in ledger.history(complaint.id, as_of=as_of)]
+    pseudonyms = pseudonyms_for(context, current)
+    if pseudonyms is not None:
+        view = pseudonymise_case_view(view, pseudonyms)
+        for event in events:
+            personal = event["data"].get("personal")
+            if isinstance(personal, dict):
+                event["data"]["personal"] = pseudonymise_personal(personal, pseudonyms)
+    return view, events
 
 
 def _recorded(events: list[dict[str, Any]], version: str) -> list[str]:

@@ -79,7 +79,7 @@ Submitted = Annotated[FormData, Depends(submitted_form)]
 @router.get(FORM_ADDRESS, response_class=HTMLResponse)
 @router.get(FORM_ADDRESS + "/{ids:path}", response_class=HTMLResponse)
 def command_form(request: Request, case_id: str, command: str, ids: str = "") -> Response:
-    target = _target(request, case_id, command, ids)
+    target = command_target(request, case_id, command, ids)
     if isinstance(target, Response):
         return target
     values = {each.id: list(each.initial) for each in target.fields if each.initial}
@@ -94,9 +94,9 @@ def run_command(
 ) -> Response:
     session = current_session(request)
     version, key = str(form.get("version", "")), str(form.get("form_key", ""))
-    if session is not None and not _genuine(session, form, version, key):
+    if session is not None and not genuine_form(session, form):
         return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
-    target = _target(request, case_id, command, ids)
+    target = command_target(request, case_id, command, ids)
     if isinstance(target, Response):
         return target
     values = {name: [str(v) for v in form.getlist(name)] for name in form}
@@ -110,8 +110,9 @@ def run_command(
     return _execute(target, filled, body, f'"{version}"', key)
 
 
-def _genuine(session: Session, form: FormData, version: str, key: str) -> bool:
+def genuine_form(session: Session, form: FormData) -> bool:
     """The form is one this session was given: its CSRF token, a version and a key."""
+    version, key = str(form.get("version", "")), str(form.get("form_key", ""))
     token = str(form.get("csrf_token", ""))
     return session.csrf_matches(token) and version.isdigit() and _KEY.match(key) is not None
 
@@ -142,7 +143,7 @@ def _refused(target: Target, filled: FilledForm, key: str, refused: LedgerError)
     where = field_named(filled, refused.field)
     request = target.context.request
     if isinstance(refused, ComplaintNotFoundError):
-        return _not_found(request)
+        return not_found_page(request)
     if isinstance(refused, NotPermittedError) and where is None:
         return not_permitted_page(request, refused)
     errors = FormErrors()
@@ -160,7 +161,7 @@ def refusal_status(error: LedgerError) -> int:
     return next(status for kind, status, _, _ in LEDGER_PROBLEMS if isinstance(error, kind))
 
 
-def _target(request: Request, case_id: str, name: str, ids: str) -> Target | Response:
+def command_target(request: Request, case_id: str, name: str, ids: str) -> Target | Response:
     """The form's case and command, or the page to show instead: sign in, not found, not
     permitted (in the policy's order: a case not the person's to see is not found)."""
     session = current_session(request)
@@ -170,10 +171,10 @@ def _target(request: Request, case_id: str, name: str, ids: str) -> Target | Res
         found = UUID(case_id)
         command = command_named(name.replace("-", "_"))
     except (ValueError, KeyError):
-        return _not_found(request)
+        return not_found_page(request)
     values = ids.split("/") if ids else []
     if len(values) != len(command.path_parameters) or not all(values):
-        return _not_found(request)
+        return not_found_page(request)
     path = dict(zip(command.path_parameters, values, strict=True))
     store = request.app.state.store
     context = RequestContext(
@@ -183,13 +184,13 @@ def _target(request: Request, case_id: str, name: str, ids: str) -> Target | Res
         complaint = store.ledger.get(found)
         store.policy.check_can_run(session.principal, command.name, complaint, None, path)
     except NotFoundError:
-        return _not_found(request)
+        return not_found_page(request)
     except NotPermittedError as refused:
         return not_permitted_page(request, refused)
     return Target(context, session, command, complaint, path)
 
 
-def _not_found(request: Request) -> Response:
+def not_found_page(request: Request) -> Response:
     return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
 
 

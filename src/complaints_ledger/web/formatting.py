@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from projections.worklist import UNASSIGNED
 
 SHORT_ID_LENGTH = 8  # hex digits: enough to tell an organisation's open cases apart by eye
@@ -57,7 +58,17 @@ def handler_name(handler: str) -> str:
     return "Unassigned" if handler == UNASSIGNED else handler
 
 
+def uk_time(value: datetime | str | None) -> str:
+    """An instant in UK time with its zone: "4 Jun 2026, 10:00 BST"; "" for none."""
+    if value is None or value == "":
+        return ""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    local = moment.astimezone(UK_TIME_ZONE)
+    return f"{local.day} {local:%b %Y, %H:%M %Z}"
+
+
 FILTERS = {
+    "uk_time": uk_time,
     "long_date": long_date,
     "short_date": short_date,
     "moment": moment,

@@ -21,6 +21,9 @@ from complaints_ledger.web import (
     dashboards,
     integrity_page,
     learning_pages,
+    letter_check,
+    letter_templates_pages,
+    letters,
     log_complaint,
     pages,
     signing_in,
@@ -56,6 +59,9 @@ def install_web(app: FastAPI) -> None:
     app.include_router(dashboards.router)
     app.include_router(audit_pages.router)
     app.include_router(integrity_page.router)
+    app.include_router(letter_check.router)  # before letters: its address is no letter kind
+    app.include_router(letters.router)
+    app.include_router(letter_templates_pages.router)
     install_error_pages(app)
 
 

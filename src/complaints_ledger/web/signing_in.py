@@ -32,6 +32,7 @@ FORM_PATHS = (
     "/admin/",
     "/log-complaint/",
     "/integrity/verify",
+    "/letter-templates/",
 )  # the paths the web's HTML forms are posted to
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 router = APIRouter(include_in_schema=False)

@@ -36,6 +36,7 @@ STAFF_PAGES = (
     StaffPage("/learning/you-said-we-did", "You said, we did", EVERYONE),
     StaffPage("/reports/annual", "Annual report", FIGURE_READERS),
     StaffPage("/integrity", "Integrity", INTEGRITY_ROLES),
+    StaffPage("/letter-templates", "Letter templates", frozenset({Role.MANAGER})),
     StaffPage("/admin", "Admin", ADMIN_ROLES, home=True),
 )
 

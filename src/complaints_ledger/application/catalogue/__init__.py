@@ -2,8 +2,8 @@
 
 Adding a command: its domain method, its ledger method (commands.py, or its part's mixin:
 referral_commands.py, outcome_commands.py, ...), its body (bodies.py), one `CaseCommand` in
-procedure.py or aftercare.py, listed below, and tests. Each `rule` names what the command
-serves: the regulation, code or duty.
+procedure.py, aftercare.py or its part's module (letters.py, ...), listed below, and tests.
+Each `rule` names what the command serves: the regulation, code or duty.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from complaints_ledger.application.catalogue.aftercare import (
 )
 from complaints_ledger.application.catalogue.command import CaseCommand, CommandCall
 from complaints_ledger.application.catalogue.exclusions import DECIDE_EXCLUSION
+from complaints_ledger.application.catalogue.letters import SEND_LETTER
 from complaints_ledger.application.catalogue.local_resolution import RECORD_LOCAL_RESOLUTION
 from complaints_ledger.application.catalogue.outcomes import (
     ACKNOWLEDGE_REGULATOR_NOTIFICATION,
@@ -74,6 +75,7 @@ CATALOGUE: tuple[CaseCommand[Any], ...] = (
     PLAN_ACTION,
     COMPLETE_ACTION,
     SEND_RESPONSE,
+    SEND_LETTER,
     PAUSE_TARGET,
     RESUME_TARGET,
     ESCALATE,
