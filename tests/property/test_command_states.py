@@ -24,6 +24,7 @@ from complaints_ledger.domain.complaint import Complaint
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.domain.exclusions import ExclusionGround
 from complaints_ledger.domain.jurisdiction import NATION_REGULATORS, ombudsmen_for
+from complaints_ledger.domain.letters import LetterChannel, LetterKind
 from complaints_ledger.domain.lifecycle_rules import CODE_REGIMES
 from complaints_ledger.domain.regime_rules import NATIONS
 from complaints_ledger.domain.values import (
@@ -112,6 +113,9 @@ RUNS: dict[str, Run] = {
         s, evidence_kind="visit log", source="provider", notes="Two visits missed"
     ),
     "update_complainant": lambda c, s: c.update_complainant(s, channel="phone", message="Soon"),
+    "send_letter": lambda c, s: c.send_letter(
+        s, kind=LetterKind.ACKNOWLEDGEMENT, text="Dear Pat, thank you", channel=LetterChannel.POST
+    ),
     "record_local_resolution": lambda c, s: c.record_local_resolution(
         s, resolved=False, summary="Talked it through"
     ),
