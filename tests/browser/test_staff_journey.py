@@ -1,7 +1,8 @@
 """Issue 16's staff journey end to end in Chromium, on each store: a complaint logged through the
 API two days ago; an officer signs in, opens it from the worklist, acknowledges it, starts the
 investigation, sends the response and records a lesson (from one of two tabs: the other tab's
-form, now stale, gets the conflict message), sees the lesson on the case's timeline, views the
+form, now stale, gets the conflict message), sees the lesson on the case's timeline and on the
+learning register, finds the case behind the dashboards' count of its month, views the
 case as it was recorded the day before (bannered, the earlier state only) and signs out. An
 officer of another organisation gets "Page not found" for the case. 0 axe violations on every
 page, in every state the journey shows."""
@@ -162,6 +163,30 @@ def record_a_lesson_from_one_of_two_tabs(journey: Journey, case_id: UUID) -> Non
     other_tab.close()
 
 
+def see_it_on_the_learning_register_and_the_dashboards(journey: Journey, case_id: UUID) -> None:
+    """The lesson is on the learning register; the case is among those the dashboards count as
+    received in its month (the drill-down behind the number lists it)."""
+    page = journey.page
+    page.locator(".govuk-service-navigation__link", has_text="Learning register").click()
+    page.wait_for_url(journey.server_url + "/learning")
+    lesson = page.locator(f"[data-lesson='{case_id}/L1']")
+    assert lesson.locator("h2").inner_text() == "Communication"
+    assert "Tell families of every rota change" in lesson.inner_text()
+    journey.accessible()
+    received = TWO_DAYS_AGO.astimezone(UK_TIME_ZONE)
+    year = received.year if received.month >= 4 else received.year - 1  # 1 April to 31 March
+    open_page(page, f"{journey.server_url}/dashboards?year={year}")
+    journey.accessible()
+    page.click(f"a[href*='measure=received'][href*='month={received:%Y-%m}']")
+    page.wait_for_url("**/dashboards/cases?**")
+    listed = page.locator("tbody tr[data-case-id]")
+    assert str(case_id) in [
+        listed.nth(i).get_attribute("data-case-id") for i in range(listed.count())
+    ]
+    journey.accessible()
+    open_page(page, journey.case_url(case_id))
+
+
 def view_the_case_as_recorded_yesterday(journey: Journey) -> None:
     """Logged, and nothing done yet: the earlier state, under a banner, with no Actions."""
     page = journey.page
@@ -197,6 +222,7 @@ def test_an_officer_takes_a_logged_complaint_from_the_worklist_to_a_lesson(
     sign_in_and_open_from_the_worklist(journey, case_id)
     acknowledge_investigate_and_respond(journey)
     record_a_lesson_from_one_of_two_tabs(journey, case_id)
+    see_it_on_the_learning_register_and_the_dashboards(journey, case_id)
     view_the_case_as_recorded_yesterday(journey)
     sign_out(journey, case_id)
 
