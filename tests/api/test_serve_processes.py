@@ -121,6 +121,33 @@ def test_the_workers_read_the_same_settings_from_the_environment(
         assert Settings() == chosen
 
 
+def test_the_workers_get_single_sign_on_with_its_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The client secret reaches the workers as itself (a dump masks it), and a setting left
+    unset stays unset rather than becoming the text "null"."""
+    chosen = Settings(
+        store="postgresql://writer@db.example:5433/ledger",
+        keyring_file=tmp_path / "keys.json",
+        oidc_issuer="https://login.example.org/tenant/v2.0",
+        oidc_client_id="complaints-ledger",
+        oidc_client_secret="s3cret-from-the-vault",
+        oidc_redirect_url="https://ledger.example.org/sign-in/sso/callback",
+    )
+    for name in list(os.environ):
+        if name.startswith("COMPLAINTS_LEDGER_"):
+            monkeypatch.delenv(name)
+    with monkeypatch.context() as patched:
+        for name in Settings.model_fields:  # so that leaving the context clears what is exported
+            patched.setenv(f"COMPLAINTS_LEDGER_{name.upper()}", "overwritten by export_settings")
+        export_settings(chosen)
+        assert "COMPLAINTS_LEDGER_OIDC_CLIENT_SECRET_FILE" not in os.environ
+        workers = Settings()
+        assert workers.sign_in_provider == chosen.sign_in_provider
+        assert workers.sign_in_provider is not None
+        assert workers.sign_in_provider.client_secret == "s3cret-from-the-vault"
+
+
 def _raw_exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
     """Send `request` as bytes on a fresh connection; (the response head, what followed until
     the server closed the connection)."""

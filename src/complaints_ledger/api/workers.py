@@ -11,6 +11,7 @@ import json
 import os
 
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from complaints_ledger.access import TokenStore
 from complaints_ledger.api.app import create_app
@@ -24,10 +25,18 @@ ENV_PREFIX = "COMPLAINTS_LEDGER_"
 
 
 def export_settings(settings: Settings) -> None:
-    """Put every setting into this process's environment, for the workers it starts."""
+    """Put every setting into this process's environment, for the workers it starts. A setting
+    that is not set (None) is left unset, so that the workers take it as unset too; a secret
+    goes as itself, not as its masked form."""
     for name, value in settings.model_dump(mode="json").items():
-        text = value if isinstance(value, str) else json.dumps(value)
-        os.environ[f"{ENV_PREFIX}{name.upper()}"] = text
+        variable = f"{ENV_PREFIX}{name.upper()}"
+        raw = getattr(settings, name)
+        if raw is None:
+            os.environ.pop(variable, None)
+            continue
+        if isinstance(raw, SecretStr):
+            value = raw.get_secret_value()
+        os.environ[variable] = value if isinstance(value, str) else json.dumps(value)
 
 
 def prepare_store(settings: Settings) -> None:
