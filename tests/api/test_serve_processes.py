@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -121,6 +122,9 @@ def test_the_workers_read_the_same_settings_from_the_environment(
         assert Settings() == chosen
 
 
+SECRET = secrets.token_urlsafe(16)  # made at run time: the test needs a secret, not a real one
+
+
 def test_the_workers_get_single_sign_on_with_its_secret(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -131,7 +135,7 @@ def test_the_workers_get_single_sign_on_with_its_secret(
         keyring_file=tmp_path / "keys.json",
         oidc_issuer="https://login.example.org/tenant/v2.0",
         oidc_client_id="complaints-ledger",
-        oidc_client_secret="s3cret-from-the-vault",
+        oidc_client_secret=SECRET,
         oidc_redirect_url="https://ledger.example.org/sign-in/sso/callback",
     )
     for name in list(os.environ):
@@ -145,7 +149,7 @@ def test_the_workers_get_single_sign_on_with_its_secret(
         workers = Settings()
         assert workers.sign_in_provider == chosen.sign_in_provider
         assert workers.sign_in_provider is not None
-        assert workers.sign_in_provider.client_secret == "s3cret-from-the-vault"
+        assert workers.sign_in_provider.client_secret == SECRET
 
 
 def _raw_exchange(base: str, request: bytes) -> tuple[bytes, bytes]:

@@ -12,7 +12,7 @@ import pytest
 STYLESHEETS = sorted(
     (Path(__file__).parents[2] / "src/complaints_ledger/web/static/app").glob("*.css")
 )
-COMMENT = re.compile(r"/\*.*?\*/", re.S)
+COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def open_rules(css: str) -> list[str]:

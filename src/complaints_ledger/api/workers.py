@@ -28,14 +28,13 @@ def export_settings(settings: Settings) -> None:
     """Put every setting into this process's environment, for the workers it starts. A setting
     that is not set (None) is left unset, so that the workers take it as unset too; a secret
     goes as itself, not as its masked form."""
-    for name, value in settings.model_dump(mode="json").items():
+    for name, dumped in settings.model_dump(mode="json").items():
         variable = f"{ENV_PREFIX}{name.upper()}"
         raw = getattr(settings, name)
         if raw is None:
             os.environ.pop(variable, None)
             continue
-        if isinstance(raw, SecretStr):
-            value = raw.get_secret_value()
+        value = raw.get_secret_value() if isinstance(raw, SecretStr) else dumped
         os.environ[variable] = value if isinstance(value, str) else json.dumps(value)
 
 
