@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from http import HTTPStatus
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import Request
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from complaints_ledger.access.accounts import bound_body, check_role_for_people
@@ -22,13 +21,15 @@ from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.domain.values import Role
 from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.web.formatting import sentence
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import expired_form, session_with_role
 from complaints_ledger.web.staff_pages import ADMIN_ROLES
-from complaints_ledger.web.templating import render_page
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 PEOPLES_ROLES = tuple(role for role in Role if role != Role.SYSTEM)
+NOT_FOR_YOU = (
+    "The admin pages are for administrators (the admin role); you are signed in as {role}."
+)
 ADMIN_PAGES = (
     ("/admin/organisations", "Organisations"),
     ("/admin/users", "Users and roles"),
@@ -36,13 +37,6 @@ ADMIN_PAGES = (
     ("/admin/keys", "Keys"),
     ("/admin/projections", "Projections"),
 )
-
-
-async def submitted_form(request: Request) -> FormData:
-    return await request.form()
-
-
-Submitted = Annotated[FormData, Depends(submitted_form)]
 
 
 def choice_items(
@@ -97,25 +91,14 @@ def principal_role(
 
 def admin_session(request: Request) -> Session | Response:
     """The signed-in administrator, or the page to show instead: sign in, or not permitted."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
-    if session.role not in ADMIN_ROLES:
-        reason = (
-            f"The admin pages are for administrators (the admin role); you are signed in as "
-            f"{session.role}."
-        )
-        return render_page(
-            request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=reason
-        )
-    return session
+    return session_with_role(request, ADMIN_ROLES, NOT_FOR_YOU)
 
 
 def admin_form(request: Request, form: FormData) -> Session | Response:
     """As `admin_session`, and the form must carry the session's CSRF token."""
     session = admin_session(request)
-    if isinstance(session, Session) and not session.csrf_matches(str(form.get("csrf_token", ""))):
-        return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
+    if isinstance(session, Session):
+        return expired_form(request, form) or session
     return session
 
 

@@ -19,7 +19,6 @@ from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.web.admin_access import (
     ADMIN_PAGES,
     FieldErrors,
-    Submitted,
     admin_form,
     admin_session,
     attempt,
@@ -28,6 +27,7 @@ from complaints_ledger.web.admin_access import (
     record_action,
     text,
 )
+from complaints_ledger.web.page_guards import Submitted
 from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)

@@ -21,13 +21,13 @@ from complaints_ledger.readside.status import ProjectionStatus, projection_statu
 from complaints_ledger.settings import Settings
 from complaints_ledger.web.admin_access import (
     FieldErrors,
-    Submitted,
     admin_form,
     admin_session,
     record_action,
     text,
 )
 from complaints_ledger.web.admin_pages import admin_page
+from complaints_ledger.web.page_guards import Submitted
 from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)

@@ -15,7 +15,6 @@ from complaints_ledger.access.tokens import TokenInfo
 from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.web.admin_access import (
     FieldErrors,
-    Submitted,
     admin_form,
     admin_session,
     attempt,
@@ -25,6 +24,7 @@ from complaints_ledger.web.admin_access import (
     text,
 )
 from complaints_ledger.web.admin_pages import admin_page
+from complaints_ledger.web.page_guards import Submitted
 
 router = APIRouter(include_in_schema=False)
 TOKEN_FIELDS = ("principal", "org", "role", "days")

@@ -20,7 +20,6 @@ from complaints_ledger.access.users import generated_password
 from complaints_ledger.domain.errors import InvalidValueError, LedgerError
 from complaints_ledger.web.admin_access import (
     FieldErrors,
-    Submitted,
     admin_form,
     admin_session,
     attempt,
@@ -30,6 +29,7 @@ from complaints_ledger.web.admin_access import (
     text,
 )
 from complaints_ledger.web.admin_pages import admin_page
+from complaints_ledger.web.page_guards import Submitted
 
 router = APIRouter(include_in_schema=False)
 USER_FIELDS = ("email", "org", "role", "password")

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from http import HTTPStatus
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.routing import Match
@@ -32,7 +31,7 @@ from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import InvalidValueError, NotPermittedError
 from complaints_ledger.web.annual_report_form import ReportAsked, read_report_form
 from complaints_ledger.web.negotiation import prefers_html
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import not_permitted_page, signed_in
 from complaints_ledger.web.templating import render_page
 from projections.annual_report_render import (
     definitions,
@@ -62,19 +61,15 @@ router = APIRouter(include_in_schema=False)
 def _answer(request: Request) -> ReportAsked | Response:
     """What the form asks for, with the report when it can be made; or the page that answers
     instead (sign in first; the report is not for this role)."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
+    session = signed_in(request)
+    if isinstance(session, Response):
+        return session
     policy, principal = request.app.state.store.policy, session.principal
     try:
         own = scoped_organisation(policy, principal, None)
     except NotPermittedError as refused:
-        return render_page(
-            request,
-            "not_permitted.html",
-            status_code=HTTPStatus.FORBIDDEN,
-            reason=f"The annual report is not for the {session.role} role. {refused.message}.",
-        )
+        reason = f"The annual report is not for the {session.role} role. {refused.message}."
+        return not_permitted_page(request, reason)
     with request.app.state.views.connection() as db:
         asked = read_report_form(
             request.query_params,

@@ -13,24 +13,21 @@ the API's own bundle (`GET /complaints/{id}/bundle`).
 from __future__ import annotations
 
 import json
-from http import HTTPStatus
 from typing import Any
-from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.application.access_records import access_record_view
 from complaints_ledger.domain.complaint import Complaint
-from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
 from complaints_ledger.integrity.bundle import export_bundle
 from complaints_ledger.integrity.case_chain import SealedVersion, case_chain
 from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.readside.runner import current_namespace
 from complaints_ledger.web.case_page import event_label, local_time
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import not_found_page, visible_case
 from complaints_ledger.web.templating import render_page
 from projections import audit_trail
 
@@ -41,20 +38,7 @@ BUNDLE_READ = "bundle"  # as the API and `complaints-ledger export` record a bun
 
 def _audited_case(request: Request, case_id: str) -> tuple[Session, Complaint] | Response:
     """The signed-in person and the case, if they may see its audit; else the page to answer."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
-    store = request.app.state.store
-    try:
-        complaint = store.ledger.get(UUID(case_id))
-        store.policy.check_can_list_reads(session.principal, complaint)
-    except (ValueError, NotFoundError):
-        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
-    except NotPermittedError as refused:
-        return render_page(
-            request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=refused.message
-        )
-    return session, complaint
+    return visible_case(request, case_id, request.app.state.store.policy.check_can_list_reads)
 
 
 @router.get("/cases/{case_id}/audit", response_class=HTMLResponse)
@@ -119,12 +103,12 @@ def case_bundle_download(request: Request, case_id: str) -> Response:
     session, complaint = allowed
     key = request.app.state.signing_key
     if key is None:  # the API answers 404 too: nothing can be signed
-        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
+        return not_found_page(request)
     with request.app.state.views.connection() as db:
         sealer = LogSealer(db)
         signed = sealer.checkpoint(key)
         if signed is None:  # pragma: no cover - the case's own events are in the log
-            return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
+            return not_found_page(request)
         bundle = export_bundle(sealer, complaint.id, signed)
     ledger = request.app.state.store.ledger
     ledger.record_read(complaint.id, session.principal.actor, what=BUNDLE_READ, purpose=None)

@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from complaints_ledger.api.cases import RequestContext, pseudonyms_for
 from complaints_ledger.application.calendar_service import CalendarBook
@@ -26,7 +26,7 @@ from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
 from complaints_ledger.privacy.pseudonyms import pseudonymise_case_view, pseudonymise_personal
 from complaints_ledger.web.actions import command_links
 from complaints_ledger.web.as_of_form import AsOfChoice, read_as_of
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import visible_case
 from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -83,26 +83,15 @@ def _text(value: object) -> str:
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, case_id: str) -> Response:
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
-    try:
-        found = UUID(case_id)
-    except ValueError:
-        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
     store = request.app.state.store
+    allowed = visible_case(request, case_id, store.policy.check_can_read_case)
+    if isinstance(allowed, Response):
+        return allowed
+    session, complaint = allowed
+    found = complaint.id
     context = RequestContext(
         request, store.ledger, store.policy, session.principal, request.app.state.metrics
     )
-    try:
-        complaint = store.ledger.get(found)
-        store.policy.check_can_read_case(session.principal, complaint)
-    except NotFoundError:
-        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
-    except NotPermittedError as refused:
-        return render_page(
-            request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=refused.message
-        )
     choice, shown = _as_recorded(store.ledger, found, complaint, request)
     as_of = choice.instant
     what = WEB_READ if as_of is None else f"{WEB_READ} as of {as_of.isoformat()}"

@@ -12,10 +12,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -37,6 +37,13 @@ from complaints_ledger.domain.errors import (
 from complaints_ledger.web.actions import command_label, form_address
 from complaints_ledger.web.form_input import FilledForm, FormErrors, Values, field_named, validated
 from complaints_ledger.web.forms import FormField, Kind, form_fields
+from complaints_ledger.web.page_guards import (
+    Submitted,
+    form_expired_page,
+    not_found_page,
+    not_permitted_page,
+    signed_in,
+)
 from complaints_ledger.web.signing_in import current_session
 from complaints_ledger.web.templating import render_page
 
@@ -69,13 +76,6 @@ class Target:
         return form_address(str(self.complaint.id), self.command, self.path)
 
 
-async def submitted_form(request: Request) -> FormData:
-    return await request.form()
-
-
-Submitted = Annotated[FormData, Depends(submitted_form)]
-
-
 @router.get(FORM_ADDRESS, response_class=HTMLResponse)
 @router.get(FORM_ADDRESS + "/{ids:path}", response_class=HTMLResponse)
 def command_form(request: Request, case_id: str, command: str, ids: str = "") -> Response:
@@ -95,7 +95,7 @@ def run_command(
     session = current_session(request)
     version, key = str(form.get("version", "")), str(form.get("form_key", ""))
     if session is not None and not genuine_form(session, form):
-        return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
+        return form_expired_page(request)
     target = command_target(request, case_id, command, ids)
     if isinstance(target, Response):
         return target
@@ -145,7 +145,7 @@ def _refused(target: Target, filled: FilledForm, key: str, refused: LedgerError)
     if isinstance(refused, ComplaintNotFoundError):
         return not_found_page(request)
     if isinstance(refused, NotPermittedError) and where is None:
-        return not_permitted_page(request, refused)
+        return not_permitted_page(request, refused.message)
     errors = FormErrors()
     if isinstance(refused, ConflictError):
         errors.add(CONFLICT, None)
@@ -164,9 +164,9 @@ def refusal_status(error: LedgerError) -> int:
 def command_target(request: Request, case_id: str, name: str, ids: str) -> Target | Response:
     """The form's case and command, or the page to show instead: sign in, not found, not
     permitted (in the policy's order: a case not the person's to see is not found)."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
+    session = signed_in(request)
+    if isinstance(session, Response):
+        return session
     try:
         found = UUID(case_id)
         command = command_named(name.replace("-", "_"))
@@ -186,18 +186,8 @@ def command_target(request: Request, case_id: str, name: str, ids: str) -> Targe
     except NotFoundError:
         return not_found_page(request)
     except NotPermittedError as refused:
-        return not_permitted_page(request, refused)
+        return not_permitted_page(request, refused.message)
     return Target(context, session, command, complaint, path)
-
-
-def not_found_page(request: Request) -> Response:
-    return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
-
-
-def not_permitted_page(request: Request, refused: LedgerError) -> Response:
-    return render_page(
-        request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=refused.message
-    )
 
 
 def _counts(fields: tuple[FormField, ...], values: Values) -> dict[str, int]:

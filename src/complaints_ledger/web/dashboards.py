@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from complaints_ledger.access.policy import AGGREGATE_READERS
 from complaints_ledger.access.sessions import Session
@@ -38,13 +38,14 @@ from complaints_ledger.web.dashboard_charts import Chart, chart_svg
 from complaints_ledger.web.dashboard_data import Dashboard, Scope, read_dashboard, year_label
 from complaints_ledger.web.dashboard_query import DashboardQuery, read_query, year_choices
 from complaints_ledger.web.dashboard_tables import Table, csv_text, month_name, tables_of
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import not_found_page, not_permitted_page, session_with_role
 from complaints_ledger.web.templating import PAGE_HEADERS, render_page
 from projections import annual_report
 
 router = APIRouter(include_in_schema=False)
 PATH = "/dashboards"
 ALL_ORGANISATIONS = "All organisations"
+NOT_FOR_YOU = "The dashboards are not for the {role} role."
 
 
 class _RefusedError(Exception):
@@ -55,19 +56,10 @@ class _RefusedError(Exception):
 
 
 def _signed_in_reader(request: Request) -> Session:
-    session = current_session(request)
-    if session is None:
-        raise _RefusedError(RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER))
-    if session.role not in AGGREGATE_READERS:
-        reason = f"The dashboards are not for the {session.role} role."
-        raise _RefusedError(_not_permitted(request, reason))
+    session = session_with_role(request, AGGREGATE_READERS, NOT_FOR_YOU)
+    if isinstance(session, Response):
+        raise _RefusedError(session)
     return session
-
-
-def _not_permitted(request: Request, reason: str) -> Response:
-    return render_page(
-        request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=reason
-    )
 
 
 def _query(
@@ -79,7 +71,7 @@ def _query(
     try:
         organisation = scoped_organisation(store.policy, session.principal, query.organisation)
     except NotPermittedError as refused:
-        raise _RefusedError(_not_permitted(request, refused.message)) from None
+        raise _RefusedError(not_permitted_page(request, refused.message)) from None
     limits = request.app.state.settings.as_of_limits
     scope = Scope(organisation, query.year, query.today, query.as_of.instant, limits)
     return query, scope
@@ -212,7 +204,7 @@ def dashboard_csv(request: Request, table: str) -> Response:
     except _RefusedError as refused:
         return refused.response
     if table not in tables or query.errors:
-        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
+        return not_found_page(request)
     parts = [table, scope.organisation or "all", year_label(scope.year)]
     if scope.as_of is not None:
         parts.append(f"as-of-{scope.as_of:%Y-%m-%d-%H%M}")
@@ -233,9 +225,9 @@ def drilled_page(request: Request) -> Response:
         return refused.response
     drill = read_drill_down(request.query_params)
     if drill is None or query.errors:
-        return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
+        return not_found_page(request)
     if session.role not in LISTERS or scope.organisation != session.organisation:
-        return _not_permitted(
+        return not_permitted_page(
             request, f"Lists of cases are of your own organisation, {session.organisation}."
         )
     with request.app.state.views.connection() as db:

@@ -26,7 +26,7 @@ from complaints_ledger.integrity.keys import public_key_text
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import Finding
 from complaints_ledger.web.case_page import local_time
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import expired_form, session_with_role
 from complaints_ledger.web.staff_pages import INTEGRITY_ROLES
 from complaints_ledger.web.templating import render_page
 from complaints_ledger.web.verification_runs import VerificationRun, Verifications
@@ -34,6 +34,7 @@ from complaints_ledger.web.verification_runs import VerificationRun, Verificatio
 router = APIRouter(include_in_schema=False)
 WAIT_SECONDS = 3.0  # how long sending the form waits for a run before showing its progress
 FINDINGS_SHOWN = 20
+NOT_FOR_YOU = "The integrity page is for managers and auditors; you are signed in as {role}."
 PROBLEMS = {
     "altered": "An event's stored bytes differ from when it was sealed",
     "missing": "A sealed event is gone from the store",
@@ -46,17 +47,7 @@ PROBLEMS = {
 
 
 def _integrity_reader(request: Request) -> Session | Response:
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
-    if session.role not in INTEGRITY_ROLES:
-        reason = (
-            f"The integrity page is for managers and auditors; you are signed in as {session.role}."
-        )
-        return render_page(
-            request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=reason
-        )
-    return session
+    return session_with_role(request, INTEGRITY_ROLES, NOT_FOR_YOU)
 
 
 def verifications(request: Request) -> Verifications:
@@ -87,9 +78,9 @@ async def verify_now(request: Request) -> Response:
     allowed = _integrity_reader(request)
     if isinstance(allowed, Response):
         return allowed
-    form = await request.form()
-    if not allowed.csrf_matches(str(form.get("csrf_token", ""))):
-        return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
+    expired = expired_form(request, await request.form())
+    if expired is not None:
+        return expired
     key = request.app.state.signing_key
     run = verifications(request).start(
         request.app.state.settings.store_url,

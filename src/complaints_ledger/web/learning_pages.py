@@ -38,7 +38,7 @@ from complaints_ledger.web.learning_query import (
     select,
 )
 from complaints_ledger.web.learning_words import feed_by_month
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import not_permitted_page, signed_in
 from complaints_ledger.web.templating import render_page
 from complaints_ledger.web.worklist_query import page_of, pagination, without_empty_fields
 from projections import learning_register
@@ -93,9 +93,9 @@ def _scope(policy: Policy, principal: Principal, asked: str | None) -> tuple[str
 
 @router.get(PATH, response_class=HTMLResponse)
 def learning_page(request: Request) -> Response:
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
+    session = signed_in(request)
+    if isinstance(session, Response):
+        return session
     shorter = without_empty_fields(request.query_params.multi_items(), PATH)
     if shorter is not None:
         return RedirectResponse(shorter, status_code=HTTPStatus.SEE_OTHER)
@@ -104,13 +104,10 @@ def learning_page(request: Request) -> Response:
     try:
         scope, refused = _scope(store.policy, session.principal, asked)
     except NotPermittedError as not_for_role:
-        return render_page(
-            request,
-            "not_permitted.html",
-            status_code=HTTPStatus.FORBIDDEN,
-            reason=f"The learning register is not for the {session.role} role. "
-            f"{not_for_role.message}.",
+        reason = (
+            f"The learning register is not for the {session.role} role. {not_for_role.message}."
         )
+        return not_permitted_page(request, reason)
     lessons = register_lessons(
         request.app.state.views, scope, uk_local_date(datetime.now().astimezone())
     )
@@ -205,9 +202,9 @@ def selected_filters(query: LearningQuery) -> list[dict[str, str]]:
 
 @router.get(FEED_PATH, response_class=HTMLResponse)
 def you_said_we_did_page(request: Request) -> Response:
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
+    session = signed_in(request)
+    if isinstance(session, Response):
+        return session
     shorter = without_empty_fields(request.query_params.multi_items(), FEED_PATH)
     if shorter is not None:
         return RedirectResponse(shorter, status_code=HTTPStatus.SEE_OTHER)

@@ -7,21 +7,18 @@ from __future__ import annotations
 
 from http import HTTPStatus
 from typing import Any
-from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.api.cases import RequestContext
 from complaints_ledger.domain.complaint import Complaint
-from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
 from complaints_ledger.domain.letters import LETTER_TEXT_MAX, letter_hash
-from complaints_ledger.web.command_pages import Submitted, not_found_page, not_permitted_page
 from complaints_ledger.web.form_input import FormErrors
 from complaints_ledger.web.forms import FormField, Kind
 from complaints_ledger.web.letters import case_parts, record_read, sent_letters
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import Submitted, expired_form, visible_case
 from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -40,9 +37,9 @@ def check_form(request: Request, case_id: str) -> Response:
 
 @router.post(CHECK_ADDRESS, response_class=HTMLResponse)
 def check_letter(request: Request, case_id: str, form: Submitted) -> Response:
-    session = current_session(request)
-    if session is not None and not session.csrf_matches(str(form.get("csrf_token", ""))):
-        return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
+    expired = expired_form(request, form)
+    if expired is not None:
+        return expired
     found = _readable_case(request, case_id)
     if isinstance(found, Response):
         return found
@@ -61,17 +58,11 @@ def check_letter(request: Request, case_id: str, form: Submitted) -> Response:
 def _readable_case(request: Request, case_id: str) -> Found | Response:
     """The case, when the signed-in person may read it (the policy of the case page), with the
     read recorded; else the page to show instead."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
     store = request.app.state.store
-    try:
-        complaint = store.ledger.get(UUID(case_id))
-        store.policy.check_can_read_case(session.principal, complaint)
-    except (ValueError, NotFoundError):
-        return not_found_page(request)
-    except NotPermittedError as refused:
-        return not_permitted_page(request, refused)
+    found = visible_case(request, case_id, store.policy.check_can_read_case)
+    if isinstance(found, Response):
+        return found
+    session, complaint = found
     context = RequestContext(
         request, store.ledger, store.policy, session.principal, request.app.state.metrics
     )

@@ -18,17 +18,22 @@ from complaints_ledger.domain.values import Role
 from complaints_ledger.letters.drafting import LetterTemplateError, check_template
 from complaints_ledger.letters.facts import SAMPLE_FACTS
 from complaints_ledger.letters.template_store import LetterTemplate
-from complaints_ledger.web.command_pages import Submitted, not_found_page
 from complaints_ledger.web.form_input import FormErrors
 from complaints_ledger.web.forms import FormField, Kind
 from complaints_ledger.web.letters import KIND_NAMES
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import (
+    Submitted,
+    expired_form,
+    not_found_page,
+    session_with_role,
+)
 from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES_ADDRESS = "/letter-templates"
 TEMPLATE_EDITORS = frozenset({Role.MANAGER})
 BODY_FIELD = FormField("body", "body", "Template", Kind.TEXT, required=True)
+NOT_FOR_YOU = "Only managers change letter templates; you are signed in as {role}."
 CHANGED = "Someone else changed this template since you opened it. Check it and try again."
 
 
@@ -50,15 +55,7 @@ PLACEHOLDERS = placeholders(SAMPLE_FACTS)
 
 
 def _editor(request: Request) -> Session | Response:
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
-    if session.role not in TEMPLATE_EDITORS:
-        reason = f"Only managers change letter templates; you are signed in as {session.role}."
-        return render_page(
-            request, "not_permitted.html", status_code=HTTPStatus.FORBIDDEN, reason=reason
-        )
-    return session
+    return session_with_role(request, TEMPLATE_EDITORS, NOT_FOR_YOU)
 
 
 @router.get(TEMPLATES_ADDRESS, response_class=HTMLResponse)
@@ -94,9 +91,9 @@ def template_form(request: Request, kind: str) -> Response:
 
 @router.post(TEMPLATES_ADDRESS + "/{kind}", response_class=HTMLResponse)
 def save_template(request: Request, kind: str, form: Submitted) -> Response:
-    signed_in = current_session(request)
-    if signed_in is not None and not signed_in.csrf_matches(str(form.get("csrf_token", ""))):
-        return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
+    expired = expired_form(request, form)
+    if expired is not None:
+        return expired
     session = _editor(request)
     if isinstance(session, Response):
         return session

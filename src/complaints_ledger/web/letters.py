@@ -39,16 +39,19 @@ from complaints_ledger.letters.facts import Facts, case_facts
 from complaints_ledger.web.case_page import case_as_seen
 from complaints_ledger.web.command_pages import (
     CONFLICT,
-    Submitted,
     Target,
     command_target,
     genuine_form,
-    not_found_page,
-    not_permitted_page,
     refusal_status,
 )
 from complaints_ledger.web.form_input import FilledForm, FormErrors, Values, field_named, validated
 from complaints_ledger.web.forms import form_fields
+from complaints_ledger.web.page_guards import (
+    Submitted,
+    form_expired_page,
+    not_found_page,
+    not_permitted_page,
+)
 from complaints_ledger.web.signing_in import current_session
 from complaints_ledger.web.templating import render_page
 
@@ -144,7 +147,7 @@ def write_letter(request: Request, case_id: str, kind: str) -> Response:
 def letter_action(request: Request, case_id: str, kind: str, form: Submitted) -> Response:
     session = current_session(request)
     if session is not None and not genuine_form(session, form):
-        return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
+        return form_expired_page(request)
     found = _letter_target(request, case_id, kind)
     if isinstance(found, Response):
         return found
@@ -239,7 +242,7 @@ def _refused(
         return not_found_page(request)
     where = field_named(filled, refused.field)
     if isinstance(refused, NotPermittedError) and where is None:
-        return not_permitted_page(request, refused)
+        return not_permitted_page(request, refused.message)
     errors = FormErrors()
     if isinstance(refused, ConflictError):
         errors.add(CONFLICT, None)

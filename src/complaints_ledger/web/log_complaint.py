@@ -34,7 +34,7 @@ from complaints_ledger.domain.errors import (
 from complaints_ledger.domain.regime_rules import REGIME_NAMES
 from complaints_ledger.domain.values import RegimeId
 from complaints_ledger.web.answers import answer_rows
-from complaints_ledger.web.command_pages import Submitted, not_permitted_page, refusal_status
+from complaints_ledger.web.command_pages import refusal_status
 from complaints_ledger.web.form_input import FormErrors, field_named
 from complaints_ledger.web.formatting import long_date
 from complaints_ledger.web.intake_flow import (
@@ -49,7 +49,14 @@ from complaints_ledger.web.intake_flow import (
     leaves_and_groups,
     page_of,
 )
-from complaints_ledger.web.signing_in import SESSION_COOKIE, current_session
+from complaints_ledger.web.page_guards import (
+    Submitted,
+    form_expired_page,
+    not_found_page,
+    not_permitted_page,
+    signed_in,
+)
+from complaints_ledger.web.signing_in import SESSION_COOKIE
 from complaints_ledger.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -102,24 +109,16 @@ class Flow:
 def _flow(request: Request) -> Flow | Response:
     """The flow of a person who may log complaints (the API's policy: `LOGGERS`), or the page to
     show instead: sign in, or not permitted."""
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=SEE_OTHER)
+    session = signed_in(request)
+    if isinstance(session, Response):
+        return session
     try:
         request.app.state.store.policy.require_role(
             session.principal, LOGGERS, "logging a complaint"
         )
     except NotPermittedError as refused:
-        return not_permitted_page(request, refused)
+        return not_permitted_page(request, refused.message)
     return Flow(request, session)
-
-
-def _not_found(request: Request) -> Response:
-    return render_page(request, "not_found.html", status_code=HTTPStatus.NOT_FOUND)
-
-
-def _expired(request: Request) -> Response:
-    return render_page(request, "form_expired.html", status_code=HTTPStatus.BAD_REQUEST)
 
 
 @router.get(START, response_class=HTMLResponse)
@@ -140,7 +139,7 @@ def send(request: Request, step: str, form: Submitted) -> Response:
     if isinstance(flow, Response):
         return flow
     if not flow.csrf_ok(form):
-        return _expired(request)
+        return form_expired_page(request)
     sent = {"start-again": start_again, "check": log_the_complaint}.get(step)
     return sent(flow, form) if sent is not None else answer(flow, step, form)
 
@@ -209,7 +208,7 @@ def _check_answers(flow: Flow, errors: FormErrors, status: int = HTTPStatus.OK) 
 def log_the_complaint(flow: Flow, form: Submitted) -> Response:
     sent = str(form.get("form_key", ""))
     if not sent or sent != flow.draft.get("key"):
-        return _expired(flow.request)
+        return form_expired_page(flow.request)
     if flow.draft.get("logged"):  # sent twice: the first one logged it
         return RedirectResponse(CONFIRMATION, status_code=SEE_OTHER)
     waiting = _checked(flow)
@@ -251,7 +250,7 @@ def _refused(flow: Flow, refused: LedgerError, field_id: str | None) -> Response
     is about no field; the not-permitted page for the policy."""
     page = page_of(field_id)
     if isinstance(refused, NotPermittedError) and page is None:
-        return not_permitted_page(flow.request, refused)
+        return not_permitted_page(flow.request, refused.message)
     errors = FormErrors()
     if page is None:
         errors.add(in_words(refused.message, None), None)
@@ -283,7 +282,7 @@ def confirmation(flow: Flow) -> Response:
         complaint = store.ledger.get(UUID(logged))
         store.policy.check_can_read_case(principal, complaint)
     except NotFoundError:
-        return _not_found(request)
+        return not_found_page(request)
     store.ledger.record_read(complaint.id, principal.actor, what=CONFIRMATION_READ, purpose=None)
     context = RequestContext(
         request, store.ledger, store.policy, principal, request.app.state.metrics
@@ -324,7 +323,7 @@ def _weekday(day: str) -> str:
 def question_page(flow: Flow, slug: str) -> Response:
     page = PAGES_BY_SLUG.get(slug)
     if page is None:
-        return _not_found(flow.request)
+        return not_found_page(flow.request)
     if flow.draft.get("logged"):
         flow.discard()
     return _question(flow, page, flow.values, FormErrors())
@@ -333,7 +332,7 @@ def question_page(flow: Flow, slug: str) -> Response:
 def answer(flow: Flow, slug: str, form: Submitted) -> Response:
     page = PAGES_BY_SLUG.get(slug)
     if page is None:
-        return _not_found(flow.request)
+        return not_found_page(flow.request)
     if flow.draft.get("logged"):  # a page of the last complaint, sent again: start afresh
         flow.discard()
     values = flow.values

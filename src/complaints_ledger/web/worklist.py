@@ -26,7 +26,7 @@ from complaints_ledger.persistence.view_db import ViewDatabases
 from complaints_ledger.readside.runner import current_namespace
 from complaints_ledger.web.actions import form_address
 from complaints_ledger.web.formatting import handler_name, sentence
-from complaints_ledger.web.signing_in import current_session
+from complaints_ledger.web.page_guards import signed_in
 from complaints_ledger.web.staff_pages import WORKLIST_ROLES
 from complaints_ledger.web.templating import render_page
 from complaints_ledger.web.worklist_query import (
@@ -65,9 +65,9 @@ def open_cases(views: ViewDatabases, organisation: str, today: date) -> list[Cas
 
 @router.get("/worklist", response_class=HTMLResponse)
 def worklist_page(request: Request) -> Response:
-    session = current_session(request)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=HTTPStatus.SEE_OTHER)
+    session = signed_in(request)
+    if isinstance(session, Response):
+        return session
     if session.role not in WORKLIST_ROLES:
         return render_page(
             request,
