@@ -427,3 +427,41 @@ def test_an_ombudsman_acting_for_another_body_is_refused_by_that_field(
     assert refused.status_code == 403
     assert '<a href="#body">' in refused.text
     assert len(ledger_of(client).get(worked_case).records["ombudsman_outcomes"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "answers", "message"),
+    [
+        (
+            "agree_response_period",
+            {
+                "agreed_until-day": "1",
+                "agreed_until-month": "6",
+                "agreed_until-year": "2030",
+                "agreed_with_complainant": "maybe",
+            },
+            '<a href="#agreed_with_complainant">Select yes or no for agreed with complainant</a>',
+        ),
+        (
+            "escalate",
+            {"route": "carrier-pigeon", "reason": "Harm"},
+            '<a href="#route">Select route</a>',
+        ),
+        (
+            "escalate",
+            {"route": "ombudsman", "body": "LGSCO", "reason": "x" * 10_001},
+            '<a href="#reason">Reason must be 10,000 characters or fewer</a>',
+        ),
+    ],
+)
+def test_a_wrong_answer_is_said_in_plain_words_not_pydantics(
+    client: TestClient, name: str, answers: dict[str, str], message: str
+) -> None:
+    case_id = new_case(client)
+    sign_in(client, Role.OFFICER)
+    run(ledger_of(client), case_id, "acknowledge", {})
+    sent = submit(client, case_id, name, answers)
+    assert sent.status_code == 422, sent.text
+    assert message in sent.text
+    for pydantic_words in ("Input should be", "String should have", "Value error"):
+        assert pydantic_words not in sent.text
