@@ -25,8 +25,9 @@ def new_complaint() -> NewComplaint:
 
 
 @pytest.fixture
-def web_client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    """The app on each store, as a browser on this machine reaches it (cookies kept)."""
+def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """The app on each store, as a browser on this machine reaches it (cookies kept); a module
+    that needs other settings has a `client` of its own."""
     settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
     with TestClient(
         create_app(settings, background_sealing=False), base_url="http://localhost"
