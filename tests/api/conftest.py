@@ -25,9 +25,8 @@ def new_complaint() -> NewComplaint:
 
 
 @pytest.fixture
-def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    """The app on each store, as a browser on this machine reaches it (cookies kept); a module
-    that needs other settings has a `client` of its own."""
+def web_client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """The app on each store, as a browser on this machine reaches it (cookies kept)."""
     settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
     with TestClient(
         create_app(settings, background_sealing=False), base_url="http://localhost"

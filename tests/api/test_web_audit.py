@@ -28,8 +28,11 @@ from complaints_ledger.integrity.verify import Progress, Report, verify
 from complaints_ledger.settings import Settings
 from complaints_ledger.web import integrity_page, verification_runs
 from tests import builders
+from tests.api.test_web_case_page import account, sign_in_as
 from tests.stored_events import edit_stored_event
-from tests.web_helpers import COUNCIL, HTML, OTHER, sign_in
+
+HTML = {"Accept": "text/html"}
+COUNCIL, OTHER = "Northshire County Council", "Riverside City Council"
 
 
 @pytest.fixture
@@ -44,6 +47,12 @@ def client(settings: Settings) -> Iterator[TestClient]:
     app = create_app(settings, background_sealing=False)
     with TestClient(app, base_url="http://localhost") as c:
         yield c
+
+
+def sign_in(client: TestClient, role: Role, organisation: str = COUNCIL) -> str:
+    email = f"{role}.{organisation.split(maxsplit=1)[0].lower()}@example.org"
+    sign_in_as(client, account(client, email, organisation, role))
+    return email
 
 
 @pytest.fixture
@@ -87,7 +96,7 @@ def test_the_audit_page_lists_the_trail_and_who_viewed_the_case(
         },
     )
     assert api_read.status_code == 200
-    email = sign_in(client, Role.AUDITOR).email
+    email = sign_in(client, Role.AUDITOR)
     page = client.get(f"/cases/{case_id}/audit", headers=HTML)
     assert page.status_code == 200
     assert f"Audit of case {str(case_id)[:8]}" in page.text
@@ -133,7 +142,7 @@ def test_the_bundle_download_is_the_apis_bundle_and_verifies(
 ) -> None:
     auditor = builders.bearer(client.app.state.store.tokens, Role.AUDITOR, COUNCIL)  # type: ignore[attr-defined]
     from_api = client.get(f"/complaints/{case_id}/bundle", headers=auditor).json()
-    email = sign_in(client, Role.MANAGER).email
+    email = sign_in(client, Role.MANAGER)
     download = client.get(f"/cases/{case_id}/audit/bundle", headers=HTML)
     assert download.status_code == 200
     assert download.headers["content-type"] == "application/json"

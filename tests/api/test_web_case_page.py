@@ -5,18 +5,50 @@ before the page is shown, people as pseudonyms for an auditor, and a sign-in ask
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
+from complaints_ledger.api.app import create_app
 from complaints_ledger.application.context import CommandContext
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import Actor, Person, Role
+from complaints_ledger.settings import Settings
 from tests import builders
 from tests.case_stories import logged_case
-from tests.web_helpers import COUNCIL, HTML, OTHER, account, sign_in_as
+
+HTML = {"Accept": "text/html"}
+PASSWORD = "four quiet owls at noon"  # noqa: S105 - a test account's
+COUNCIL, OTHER = "Northshire County Council", "Riverside City Council"
+
+
+@pytest.fixture
+def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
+    with TestClient(
+        create_app(settings, background_sealing=False), base_url="http://localhost"
+    ) as c:
+        yield c
+
+
+def account(client: TestClient, email: str, organisation: str, role: Role) -> str:
+    client.app.state.store.users.add(  # type: ignore[attr-defined]
+        email=email, organisation=organisation, role=role, password=PASSWORD
+    )
+    return email
+
+
+def sign_in_as(client: TestClient, email: str) -> None:
+    client.cookies.clear()
+    page = client.get("/sign-in", headers=HTML).text
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    data = {"form_token": token.group(1), "email": email, "password": PASSWORD}
+    assert client.post("/sign-in", data=data, headers=HTML).status_code == 200
 
 
 @pytest.fixture

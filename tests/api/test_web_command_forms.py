@@ -6,10 +6,11 @@ writes nothing, a bad value is named by its field, a wrong CSRF token changes no
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,14 +28,15 @@ from complaints_ledger.web.actions import PATH_ITEMS, form_address, link_address
 from complaints_ledger.web.command_pages import CONFLICT
 from complaints_ledger.web.forms import Kind, form_fields
 from tests import builders
-from tests.web_helpers import COUNCIL, HTML, OTHER, account, hidden, sign_in_as
-from tests.web_helpers import sign_in as signed_in
+from tests.api.test_web_case_page import COUNCIL, HTML, OTHER, account, sign_in_as
+from tests.api.test_web_case_page import client as client  # noqa: PLC0414 - the fixture
 
 CQC = "Care Quality Commission"
 DUE = "2030-06-01"  # after any day the tests run on
 OFFICER = Actor("o.khan", COUNCIL)
 ITEMS = {"action_id": "A1", "remedy_id": "R1"}  # the ids the worked case's items get
 ROLES = (Role.OFFICER, Role.MANAGER, Role.REGULATOR)  # who runs each command here
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 def ledger_of(client: TestClient) -> ComplaintsLedger:
@@ -82,8 +84,9 @@ def worked_case(client: TestClient) -> UUID:
 
 
 def sign_in(client: TestClient, role: Role, organisation: str = COUNCIL) -> None:
-    """A new account with `role` signed in: the CQC's for a regulator, else `organisation`'s."""
-    signed_in(client, role, CQC if role == Role.REGULATOR else organisation)
+    email = f"{role}.{uuid4().hex[:8]}@{organisation.split(maxsplit=1)[0].lower()}.example"
+    org = CQC if role == Role.REGULATOR else organisation
+    sign_in_as(client, account(client, email, org, role))
 
 
 def address(case_id: UUID, command: CaseCommand[Any]) -> str:
@@ -101,6 +104,10 @@ def buttons(client: TestClient, case_id: UUID) -> set[str]:
     page = client.get(f"/cases/{case_id}", headers=HTML)
     assert page.status_code == 200
     return set(re.findall(r'<a href="([^"]+)" role="button"', page.text))
+
+
+def hidden(page: Response) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in HIDDEN.findall(page.text)}
 
 
 def events(client: TestClient, case_id: UUID) -> list[str]:

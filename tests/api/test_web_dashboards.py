@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from uuid import UUID
@@ -16,17 +18,30 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
+from complaints_ledger.api.app import create_app
 from complaints_ledger.application.ledger import ComplaintsLedger
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import Role
+from complaints_ledger.settings import Settings
 from tests import builders
 from tests.api.test_read_models_api import TODAY as DEMO_TODAY
 from tests.api.test_read_models_api import world
+from tests.api.test_web_worklist import sign_in
 from tests.dashboard_cases import BEFORE_SEPTEMBER, COUNCIL, PROVIDER, YEAR, dashboard_story
 from tests.html_tables import Cell, tables_in
-from tests.web_helpers import CASE_ROW, HTML, html_page, sign_in
 
 __all__ = ["world"]  # the demo world of the read-model API tests
+HTML = {"Accept": "text/html"}
+CASE_ROW = re.compile(r'data-case-id="([0-9a-f-]{36})"')
+
+
+@pytest.fixture
+def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(store=store_url, signing_key_file=tmp_path / "no-key.pem")
+    with TestClient(
+        create_app(settings, background_sealing=False), base_url="http://localhost"
+    ) as c:
+        yield c
 
 
 @pytest.fixture
@@ -51,7 +66,10 @@ def page_instant(moment: datetime) -> datetime:
 
 
 def dashboards(client: TestClient, status: int = 200, **params: str) -> str:
-    return html_page(client, "/dashboards", status, year=str(YEAR), **params)
+    answer = client.get("/dashboards", params={"year": str(YEAR), **params}, headers=HTML)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+    return answer.text
 
 
 def api(client: TestClient, path: str, role: Role = Role.OFFICER, **params: str) -> Any:

@@ -15,17 +15,24 @@ from fastapi.testclient import TestClient
 
 from complaints_ledger.domain.values import Role
 from tests import builders
+from tests.api.test_web_worklist import HTML, sign_in
 from tests.learning_cases import LearningCases, days_ago, reporting_year_label
-from tests.web_helpers import HTML, assert_error_page, html_page, sign_in
 from tests.worklist_cases import COUNCIL, PROVIDER
 
 LESSON = re.compile(r'data-lesson="([0-9a-f-]{36})/L-(\w+)"')
 
 
+@pytest.fixture
+def client(web_client: TestClient) -> TestClient:
+    return web_client
+
+
 def lessons_shown(client: TestClient, query: str = "", status: int = 200) -> tuple[list[str], str]:
     """The names of the cases whose lessons the register shows, in order, and the page."""
-    page = html_page(client, f"/learning{query}", status)
-    return [name for _, name in LESSON.findall(page)], page
+    answer = client.get(f"/learning{query}", headers=HTML)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+    return [name for _, name in LESSON.findall(answer.text)], answer.text
 
 
 def card_of(page: str, name: str) -> str:
@@ -129,7 +136,8 @@ def test_a_value_not_offered_is_an_error_summary_and_the_lessons_still_show(
     sign_in(client, Role.OFFICER)
     shown, page = lessons_shown(client, query, status=400)
     assert shown == ["fees", "letters"]
-    assert_error_page(page, "Learning register", field, message)
+    assert "<title>Error: Learning register" in page
+    assert f'<a href="#{field}">{message}</a>' in page
     assert f'id="{field}-error"' in page
 
 

@@ -10,7 +10,7 @@ import hashlib
 import html
 import re
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,7 +22,9 @@ from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.letters import LetterKind
 from complaints_ledger.domain.values import Actor, Outcome, Person, RegimeId, Remedy, Role
 from tests import builders
-from tests.web_helpers import COUNCIL, HTML, OTHER, hidden, sign_in
+from tests.api.test_web_case_page import COUNCIL, HTML, OTHER, account, sign_in_as
+from tests.api.test_web_case_page import client as client  # noqa: PLC0414 - the fixture
+from tests.api.test_web_command_forms import hidden
 
 OFFICER = Actor("o.khan", COUNCIL)
 EDITED = "Dear Pat Example,\n\nWe have received your complaint and will call you on Monday."
@@ -47,6 +49,12 @@ def new_case(client: TestClient, regime: RegimeId = RegimeId.ENGLAND_2009) -> UU
 @pytest.fixture
 def case_id(client: TestClient) -> UUID:
     return new_case(client)
+
+
+def sign_in(client: TestClient, role: Role, organisation: str = COUNCIL) -> str:
+    email = f"{role}.{uuid4().hex[:8]}@{organisation.split(maxsplit=1)[0].lower()}.example"
+    sign_in_as(client, account(client, email, organisation, role))
+    return email
 
 
 def letter_form(client: TestClient, case_id: UUID, kind: str = "acknowledgement") -> Response:
@@ -299,7 +307,7 @@ def save(client: TestClient, body: str, kind: str = "acknowledgement", **changes
 def test_a_manager_edits_a_template_and_letters_start_from_it(
     client: TestClient, case_id: UUID
 ) -> None:
-    manager = sign_in(client, Role.MANAGER).email
+    manager = sign_in(client, Role.MANAGER)
     listing = client.get("/letter-templates", headers=HTML)
     assert listing.status_code == 200
     assert "complaints-ledger (the default template)" in listing.text

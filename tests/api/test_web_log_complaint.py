@@ -22,8 +22,11 @@ from complaints_ledger.domain.values import Role
 from complaints_ledger.persistence.view_db import ViewDatabase
 from complaints_ledger.web.intake_flow import FIXED, PAGES
 from tests import builders
-from tests.web_helpers import COUNCIL, HTML, account, form_token, sign_in_as
+from tests.api.test_web_case_page import COUNCIL, HTML, account, sign_in_as
+from tests.api.test_web_case_page import client as client  # noqa: PLC0414 - the fixture
 
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
 ANSWERS: dict[str, dict[str, str]] = {
     "arrival": {
         "kind": "complaint",
@@ -122,7 +125,9 @@ def officer(client: TestClient, role: Role = Role.OFFICER) -> None:
 
 
 def csrf(page: Response) -> str:
-    return form_token(page.text, "csrf_token")
+    found = CSRF.search(page.text)
+    assert found is not None, page.text
+    return found.group(1)
 
 
 def answer(client: TestClient, slug: str, answers: dict[str, str], query: str = "") -> Response:
@@ -148,7 +153,9 @@ def check_page(client: TestClient) -> Response:
 
 
 def log(client: TestClient, page: Response, **changes: str) -> Response:
-    data = {"csrf_token": csrf(page), "form_key": form_token(page.text, "form_key"), **changes}
+    key = FORM_KEY.search(page.text)
+    assert key is not None
+    data = {"csrf_token": csrf(page), "form_key": key.group(1), **changes}
     return client.post("/log-complaint/check", data=data, headers=HTML, follow_redirects=False)
 
 
@@ -417,8 +424,9 @@ def test_a_form_without_the_csrf_token_changes_nothing(client: TestClient) -> No
     assert "The form has expired" in page.text
     assert 'value="Pat Example"' not in client.get("/log-complaint/complainant", headers=HTML).text
     answer_all(client)
-    key = form_token(check_page(client).text, "form_key")
-    for data in ({"form_key": key}, {"form_key": key, "csrf_token": "forged"}):
+    key = FORM_KEY.search(check_page(client).text)
+    assert key is not None
+    for data in ({"form_key": key.group(1)}, {"form_key": key.group(1), "csrf_token": "forged"}):
         refused = client.post("/log-complaint/check", data=data, headers=HTML)
         assert refused.status_code == 400
     assert case_ids(client) == before

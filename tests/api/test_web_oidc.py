@@ -24,9 +24,9 @@ from complaints_ledger.access.openid_connect import PENDING_SECONDS, PendingSign
 from complaints_ledger.api.app import create_app
 from complaints_ledger.domain.values import Role
 from complaints_ledger.settings import Settings
+from tests.api.test_web_case_page import COUNCIL, HTML, account
 from tests.local_servers import free_port
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, LocalProvider, running_provider
-from tests.web_helpers import COUNCIL, HTML, account
 
 CALLBACK = "http://localhost/sign-in/sso/callback"
 EMAIL = "sam.lee@northshire.example"

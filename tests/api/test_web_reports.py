@@ -18,16 +18,24 @@ from fastapi.testclient import TestClient
 
 from complaints_ledger.domain.values import Role
 from tests import builders
+from tests.api.test_web_worklist import HTML, sign_in
 from tests.learning_cases import days_ago, reporting_year_label
-from tests.web_helpers import HTML, html_page, sign_in
 from tests.worklist_cases import COUNCIL, PROVIDER
 
 THIS_YEAR = reporting_year_label(days_ago(0))
 ROW = re.compile(r'<th scope="row" class="govuk-table__header">([^<]*)</th>\s*<td[^>]*>(\d+)</td>')
 
 
+@pytest.fixture
+def client(web_client: TestClient) -> TestClient:
+    return web_client
+
+
 def report_page(client: TestClient, query: str, status: int = 200, path: str = "") -> str:
-    return html_page(client, f"/reports/annual{path}?{query}", status)
+    answer = client.get(f"/reports/annual{path}?{query}", headers=HTML)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+    return answer.text
 
 
 def api_report(client: TestClient, organisation: str, year: str) -> bytes:

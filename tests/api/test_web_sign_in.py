@@ -5,20 +5,17 @@ web's form paths (the API still answers 415 to them)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from complaints_ledger.domain.values import Role
-from tests.web_helpers import (
-    HTML,
-    PASSWORD,
-    account,
-    csrf_token,
-    form_token,
-    post_sign_in,
-    sign_in_as,
-)
+from tests.api.test_web_case_page import PASSWORD, account
+from tests.api.test_web_case_page import client as client  # noqa: PLC0414 - the fixture
 
+HTML = {"Accept": "text/html"}
 EMAIL = "sam.lee@northshire.example"
 
 
@@ -27,10 +24,30 @@ def sams_account(client: TestClient) -> None:
     account(client, EMAIL, "Northshire County Council", Role.MANAGER)
 
 
+def form_token(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)
+
+
+def post_sign_in(client: TestClient, email: str, password: str) -> Response:
+    """The sign-in form, filled in and sent (with its own token); the answer, not followed."""
+    token = form_token(client.get("/sign-in", headers=HTML).text, "form_token")
+    return client.post(
+        "/sign-in",
+        data={"form_token": token, "email": email, "password": password},
+        headers=HTML,
+        follow_redirects=False,
+    )
+
+
 def signed_in(client: TestClient) -> str:
     """Sign in; returns the CSRF token the signed-in pages carry."""
-    assert sign_in_as(client, EMAIL) == "/worklist"  # a manager's home page
-    return csrf_token(client)
+    answer = post_sign_in(client, EMAIL, PASSWORD)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/worklist"  # a manager's home page
+    assert "cl_session" in client.cookies
+    return form_token(client.get("/", headers=HTML).text, "csrf_token")
 
 
 def test_a_sign_in_without_its_forms_token_is_refused(client: TestClient) -> None:
@@ -85,7 +102,13 @@ def test_form_bodies_are_for_the_web_forms_only(client: TestClient) -> None:
 
 
 def test_the_session_cookie_is_http_only_and_lax(client: TestClient) -> None:
-    answer = post_sign_in(client, EMAIL)
+    token = form_token(client.get("/sign-in", headers=HTML).text, "form_token")
+    answer = client.post(
+        "/sign-in",
+        data={"form_token": token, "email": EMAIL, "password": PASSWORD},
+        headers=HTML,
+        follow_redirects=False,
+    )
     cookie = next(
         v for k, v in answer.headers.multi_items() if k == "set-cookie" and "cl_session" in v
     )
