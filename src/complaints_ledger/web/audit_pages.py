@@ -16,12 +16,11 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from complaints_ledger.access.sessions import Session
 from complaints_ledger.application.access_records import access_record_view
 from complaints_ledger.domain.complaint import Complaint
-from complaints_ledger.inputs.text import TextPolicyError, clean_line
 from complaints_ledger.integrity.bundle import export_bundle
 from complaints_ledger.integrity.case_chain import SealedVersion, case_chain
 from complaints_ledger.integrity.checkpoints import Checkpoint
@@ -48,13 +47,8 @@ def case_audit_page(request: Request, case_id: str) -> Response:
     if isinstance(allowed, Response):
         return allowed
     session, complaint = allowed
-    asked = request.query_params.get("purpose", "").strip() or None
-    try:  # the API's own rule for a Purpose header: one line, at most 200 characters
-        purpose = None if asked is None else clean_line(asked)
-    except TextPolicyError as refused:
-        return PlainTextResponse(f"purpose: {refused.message}\n", status_code=400)
     ledger = request.app.state.store.ledger
-    ledger.record_read(complaint.id, session.principal.actor, what=AUDIT_READ, purpose=purpose)
+    ledger.record_read(complaint.id, session.principal.actor, what=AUDIT_READ, purpose=None)
     reads = [access_record_view(read) for read in ledger.reads_of(complaint.id)]
     with request.app.state.views.connection() as db:
         namespace = current_namespace(db, audit_trail.PROJECTION, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -55,14 +55,6 @@ CONFLICT = (
 MAX_ITEMS = 20  # items a repeated field shows at most (the bodies allow 20)
 COUNT_SUFFIX = "--count"  # a repeated field's hidden count of items (ids never hold "--")
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-# Where a form opened from the worklist returns: same-site worklist paths only, never elsewhere.
-_RETURN_TO = re.compile(r"^/worklist(\?[A-Za-z0-9_.~%=&+-]*)?$")
-
-
-def safe_return_to(asked: object) -> str | None:
-    """`asked` if it is a worklist address of this site, else None (no open redirect)."""
-    text = str(asked or "")
-    return text if _RETURN_TO.match(text) else None
 
 
 @dataclass(frozen=True)
@@ -74,7 +66,6 @@ class Target:
     command: CaseCommand[Any]
     complaint: Complaint
     path: dict[str, str]
-    return_to: str | None = None  # a worklist address to return to once the command is run
 
     @property
     def fields(self) -> tuple[FormField, ...]:
@@ -108,7 +99,6 @@ def run_command(
     target = command_target(request, case_id, command, ids)
     if isinstance(target, Response):
         return target
-    target = replace(target, return_to=safe_return_to(form.get("return_to")))
     values = {name: [str(v) for v in form.getlist(name)] for name in form}
     filled = FilledForm(target.fields, values, _counts(target.fields, values))
     if (grown := str(form.get("add_item", ""))) in filled.counts:  # "Add another", no JS needed
@@ -142,8 +132,9 @@ def _execute(
         errors = FormErrors()
         errors.add(problem.detail, None)
         return _form_page(target, filled, errors, key, status=problem.status)
-    after = target.return_to or f"/cases/{target.complaint.id}?recorded={done}"
-    return RedirectResponse(after, status_code=HTTPStatus.SEE_OTHER)
+    return RedirectResponse(
+        f"/cases/{target.complaint.id}?recorded={done}", status_code=HTTPStatus.SEE_OTHER
+    )
 
 
 def _refused(target: Target, filled: FilledForm, key: str, refused: LedgerError) -> Response:
@@ -196,8 +187,7 @@ def command_target(request: Request, case_id: str, name: str, ids: str) -> Targe
         return not_found_page(request)
     except NotPermittedError as refused:
         return not_permitted_page(request, refused.message)
-    return_to = safe_return_to(request.query_params.get("return_to"))
-    return Target(context, session, command, complaint, path, return_to)
+    return Target(context, session, command, complaint, path)
 
 
 def _counts(fields: tuple[FormField, ...], values: Values) -> dict[str, int]:
@@ -246,5 +236,4 @@ def _form_page(
         version=complaint.version if version is None else version,
         form_key=key,
         csrf_token=target.session.csrf_token,
-        return_to=target.return_to,
     )

@@ -60,19 +60,15 @@ def drill_href(drill: DrillDown, kept: list[tuple[str, str]]) -> str:
     return f"{PATH}?{urlencode(drill.parameters() + kept)}"
 
 
-def read_drill_down(params: Mapping[str, str]) -> DrillDown | dict[str, str]:
-    """The drill-down an address asks for, or what is wrong with it (parameter -> message)."""
+def read_drill_down(params: Mapping[str, str]) -> DrillDown | None:
+    """The drill-down an address asks for; None when it is not one the dashboards give out."""
     measure = params.get("measure", "")
     values = {name: params.get(name) or None for name in ("month", "service", "regime")}
     if measure in {"received", "overdue"}:
         month = values["month"]
-        if month and MONTH.match(month):
-            return DrillDown(measure, **values)
-        return {"month": "Give the month as year and month, for example 2025-05"}
-    if measure not in {"subject", "outcome"}:
-        return {"measure": "Choose received, overdue, subject or outcome as the measure"}
-    wanted = params.get(measure)
-    return DrillDown(measure, **{measure: wanted}) if wanted else {measure: f"Give the {measure}"}
+        return DrillDown(measure, **values) if month and MONTH.match(month) else None
+    wanted = params.get(measure) if measure in {"subject", "outcome"} else None
+    return DrillDown(measure, **{measure: wanted}) if wanted else None
 
 
 def drilled_cases(db: ViewDatabase, drill: DrillDown, organisation: str, scope: Scope) -> list[Row]:

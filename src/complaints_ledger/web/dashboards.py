@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from complaints_ledger.access.policy import AGGREGATE_READERS
 from complaints_ledger.access.sessions import Session
@@ -203,14 +203,8 @@ def dashboard_csv(request: Request, table: str) -> Response:
         query, scope, _, tables = _tables(request, session, choices)
     except _RefusedError as refused:
         return refused.response
-    if table not in tables:
+    if table not in tables or query.errors:
         return not_found_page(request)
-    if query.errors:
-        return PlainTextResponse(
-            "".join(f"{name}: {message}\n" for name, message in query.errors.items()),
-            status_code=HTTPStatus.BAD_REQUEST,
-            headers=PAGE_HEADERS,
-        )
     parts = [table, scope.organisation or "all", year_label(scope.year)]
     if scope.as_of is not None:
         parts.append(f"as-of-{scope.as_of:%Y-%m-%d-%H%M}")
@@ -230,15 +224,8 @@ def drilled_page(request: Request) -> Response:
     except _RefusedError as refused:
         return refused.response
     drill = read_drill_down(request.query_params)
-    if not isinstance(drill, DrillDown) or query.errors:
-        errors = {**query.errors, **(drill if isinstance(drill, dict) else {})}
-        return render_page(
-            request,
-            "dashboard_cases_error.html",
-            status_code=HTTPStatus.BAD_REQUEST,
-            errors=errors,
-            back=f"{PATH}?{urlencode(query.kept())}",
-        )
+    if drill is None or query.errors:
+        return not_found_page(request)
     if session.role not in LISTERS or scope.organisation != session.organisation:
         return not_permitted_page(
             request, f"Lists of cases are of your own organisation, {session.organisation}."

@@ -17,13 +17,18 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from complaints_ledger.domain.calendars import UK_TIME_ZONE
-from complaints_ledger.web.form_messages import field_message
 from complaints_ledger.web.forms import FormField, Kind
 
 M = TypeVar("M", bound=BaseModel)
 Values = Mapping[str, Sequence[str]]  # an input's name -> what was sent (checkboxes: several)
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _OMITTED = object()  # nothing entered: the body's default applies, or "required" is reported
+MISSING_WORDS = {
+    Kind.YES_NO: "Select yes or no",
+    Kind.RADIOS: "Select",
+    Kind.SELECT: "Select",
+    Kind.CHECKBOXES: "Select",
+}
 
 
 class FieldInputError(ValueError):
@@ -187,7 +192,7 @@ def validated(
         for item in error.errors():
             where = form.field_at(item["loc"])
             if where is None or where.id not in errors.by_field:
-                errors.add(field_message(item, where), where)
+                errors.add(_message(item, where), where)
         return None, errors
     return (None if errors else body), errors
 
@@ -195,3 +200,17 @@ def validated(
 def field_named(form: FilledForm, name: str | None) -> FormField | None:
     """The field a ledger error names (`actor.role` style), if it is on the form."""
     return None if name is None else form.field_at(name.split("."))
+
+
+def _message(item: Mapping[str, Any], where: FormField | None) -> str:
+    text = str(item["msg"])
+    if where is None:
+        return text
+    if item["type"] == "missing" and where.missing is not None:
+        return where.missing
+    if item["type"] == "missing":
+        words = MISSING_WORDS.get(where.kind, "Enter")
+        joiner = " for " if where.kind == Kind.YES_NO else " "
+        return f"{words}{joiner}{where.label[:1].lower()}{where.label[1:]}"
+    text = text.removeprefix("Value error, ").replace("Input should be", "must be")
+    return f"{where.label} {text}" if text.startswith("must") else f"{where.label}: {text}"

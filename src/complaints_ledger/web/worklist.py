@@ -115,7 +115,7 @@ def _assign_address(session: Session, case: Case) -> str | None:
     (not while a referral is pending: its receiver assigns it once accepted)."""
     if session.role != Role.MANAGER or Status(case["status"]) not in ASSIGNABLE:
         return None
-    return f"{form_address(case['case_id'], ASSIGN_HANDLER, {})}?return_to=%2Fworklist"
+    return form_address(case["case_id"], ASSIGN_HANDLER, {})
 
 
 LABELS: dict[str, Callable[[str], str]] = {
