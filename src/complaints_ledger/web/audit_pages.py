@@ -26,7 +26,8 @@ from complaints_ledger.integrity.case_chain import SealedVersion, case_chain
 from complaints_ledger.integrity.checkpoints import Checkpoint
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.readside.runner import current_namespace
-from complaints_ledger.web.case_page import event_label, local_time
+from complaints_ledger.web.case_page import event_label
+from complaints_ledger.web.formatting import local_time
 from complaints_ledger.web.page_guards import not_found_page, visible_case
 from complaints_ledger.web.templating import render_page
 from projections import audit_trail

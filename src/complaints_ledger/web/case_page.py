@@ -21,11 +21,12 @@ from fastapi.responses import HTMLResponse, Response
 from complaints_ledger.api.cases import RequestContext, pseudonyms_for
 from complaints_ledger.application.calendar_service import CalendarBook
 from complaints_ledger.application.case_view import case_view, history_entry_view
-from complaints_ledger.domain.calendars import UK_TIME_ZONE, uk_local_date
+from complaints_ledger.domain.calendars import uk_local_date
 from complaints_ledger.domain.errors import NotFoundError, NotPermittedError
 from complaints_ledger.privacy.pseudonyms import pseudonymise_case_view, pseudonymise_personal
 from complaints_ledger.web.actions import command_links
 from complaints_ledger.web.as_of_form import AsOfChoice, read_as_of
+from complaints_ledger.web.formatting import local_day, local_time
 from complaints_ledger.web.page_guards import visible_case
 from complaints_ledger.web.templating import render_page
 
@@ -38,22 +39,6 @@ def event_label(event_type: str) -> str:
     """`ReferralPassedOn` -> "Referral passed on"."""
     words = _WORD_START.sub(" ", event_type).lower()
     return words[:1].upper() + words[1:]
-
-
-def local_time(text: str | None) -> str:
-    """An instant as staff read it: UK local time with its zone ("Tue 2 Jun 2026, 10:00 BST")."""
-    if text is None:
-        return ""
-    moment = datetime.fromisoformat(text).astimezone(UK_TIME_ZONE)
-    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M %Z}"
-
-
-def local_day(text: str | None) -> str:
-    if text is None:
-        return ""
-    day = datetime.fromisoformat(text).date() if "T" in text else None
-    value = day or datetime.fromisoformat(text + "T00:00").date()
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def _details(data: dict[str, Any]) -> list[tuple[str, str]]:

@@ -26,7 +26,6 @@ from complaints_ledger.api.read_deps import scoped_organisation
 from complaints_ledger.api.routes.listing import LISTERS
 from complaints_ledger.domain.errors import NotPermittedError
 from complaints_ledger.readside.runner import current_namespace
-from complaints_ledger.web.case_page import local_time
 from complaints_ledger.web.dashboard_cases import (
     DrillDown,
     drill_href,
@@ -38,6 +37,7 @@ from complaints_ledger.web.dashboard_charts import Chart, chart_svg
 from complaints_ledger.web.dashboard_data import Dashboard, Scope, read_dashboard, year_label
 from complaints_ledger.web.dashboard_query import DashboardQuery, read_query, year_choices
 from complaints_ledger.web.dashboard_tables import Table, csv_text, month_name, tables_of
+from complaints_ledger.web.formatting import local_time
 from complaints_ledger.web.page_guards import not_found_page, not_permitted_page, session_with_role
 from complaints_ledger.web.templating import PAGE_HEADERS, render_page
 from projections import annual_report

@@ -58,17 +58,27 @@ def handler_name(handler: str) -> str:
     return "Unassigned" if handler == UNASSIGNED else handler
 
 
-def uk_time(value: datetime | str | None) -> str:
-    """An instant in UK time with its zone: "4 Jun 2026, 10:00 BST"; "" for none."""
+def local_time(value: datetime | str | None) -> str:
+    """An instant as staff read it: UK local time with its zone ("Tue 2 Jun 2026, 10:00 BST");
+    "" for none."""
     if value is None or value == "":
         return ""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    local = moment.astimezone(UK_TIME_ZONE)
-    return f"{local.day} {local:%b %Y, %H:%M %Z}"
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    local = instant.astimezone(UK_TIME_ZONE)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M %Z}"
+
+
+def local_day(text: str | None) -> str:
+    """A day (or the day of an instant) as the case page writes it: "Tue 2 Jun 2026"."""
+    if text is None:
+        return ""
+    day = datetime.fromisoformat(text).date() if "T" in text else None
+    value = day or datetime.fromisoformat(text + "T00:00").date()
+    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 FILTERS = {
-    "uk_time": uk_time,
+    "local_time": local_time,
     "long_date": long_date,
     "short_date": short_date,
     "moment": moment,

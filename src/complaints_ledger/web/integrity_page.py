@@ -25,7 +25,7 @@ from complaints_ledger.domain.errors import LedgerError
 from complaints_ledger.integrity.keys import public_key_text
 from complaints_ledger.integrity.log_sealer import LogSealer
 from complaints_ledger.integrity.verify import Finding
-from complaints_ledger.web.case_page import local_time
+from complaints_ledger.web.formatting import local_time
 from complaints_ledger.web.page_guards import expired_form, session_with_role
 from complaints_ledger.web.staff_pages import INTEGRITY_ROLES
 from complaints_ledger.web.templating import render_page

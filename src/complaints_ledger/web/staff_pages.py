@@ -13,8 +13,6 @@ from complaints_ledger.domain.values import Role
 WORKLIST_ROLES = LOGGERS
 # Who runs the installation: organisations, accounts, tokens, keys, projections (the CLI's role).
 ADMIN_ROLES = frozenset({Role.ADMIN})
-# Those who read figures (the API's read models): the learning register and the annual report.
-FIGURE_READERS = AGGREGATE_READERS
 EVERYONE = frozenset(Role)
 # Those who audit: managers and auditors, as the API's read audit (who read a case).
 INTEGRITY_ROLES = READ_LOG_READERS
@@ -32,9 +30,9 @@ STAFF_PAGES = (
     StaffPage("/worklist", "Worklist", WORKLIST_ROLES, home=True),
     StaffPage("/log-complaint", "Log a complaint", LOGGERS),  # the API's policy: who may log
     StaffPage("/dashboards", "Dashboards", AGGREGATE_READERS, home=True),
-    StaffPage("/learning", "Learning register", FIGURE_READERS),
+    StaffPage("/learning", "Learning register", AGGREGATE_READERS),
     StaffPage("/learning/you-said-we-did", "You said, we did", EVERYONE),
-    StaffPage("/reports/annual", "Annual report", FIGURE_READERS),
+    StaffPage("/reports/annual", "Annual report", AGGREGATE_READERS),
     StaffPage("/integrity", "Integrity", INTEGRITY_ROLES),
     StaffPage("/letter-templates", "Letter templates", frozenset({Role.MANAGER})),
     StaffPage("/admin", "Admin", ADMIN_ROLES, home=True),
