@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from complaints_ledger.application.context import CommandContext
+from complaints_ledger.domain.calendars import UK_TIME_ZONE
 from complaints_ledger.domain.values import Actor, Kind, RegimeId, Role
 from tests import builders
 from tests.stories import ClockedLedger
@@ -37,7 +38,9 @@ class WorklistCases(ClockedLedger):
         regime: RegimeId = RegimeId.ENGLAND_2009,
         kind: Kind = Kind.COMPLAINT,
     ) -> UUID:
-        moment = datetime.now(UTC) - timedelta(days=days_ago, minutes=1)
+        # Days counted on the UK wall clock, as received_on is: in UTC, two receipts 24 hours
+        # apart can fall on one UK day (the night the clocks go back), tying their order.
+        moment = (datetime.now(UK_TIME_ZONE) - timedelta(days=days_ago, minutes=1)).astimezone(UTC)
         assert moment >= self.now, "cases are received oldest first"
         self.now = moment
         about = {"receiving_organisation": organisation, "about_organisation": organisation}
