@@ -13,10 +13,12 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
+from complaints_ledger.domain.errors import StoreUnavailableError
 from complaints_ledger.log_setup import configure_logging
 from complaints_ledger.readside import supervision
 from complaints_ledger.readside.supervision import (
     MAX_BACKOFF_SECONDS,
+    STORE_RETRY_SECONDS,
     Heartbeat,
     backoff_seconds,
     run_supervised,
@@ -56,6 +58,52 @@ def test_a_failing_round_is_logged_and_retried_until_it_succeeds(
     assert failures[0]["task"] == "sealer"
     assert heartbeat.failures_in_a_row == 0
     assert heartbeat.problem() is None
+
+
+class RecordedWaits(threading.Event):
+    """A stopping event that records each back-off instead of sleeping through it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout or 0.0)
+        return self.is_set()
+
+
+def _retry_delays(error: Exception, rounds: int = 12) -> list[float]:
+    stopping = RecordedWaits()
+    calls: list[int] = []
+
+    def work() -> None:
+        calls.append(1)
+        if len(calls) >= rounds:
+            stopping.set()
+            return
+        raise error
+
+    run_supervised(
+        Heartbeat("sealer", stall_seconds=30), work, pause=lambda: None, stopping=stopping
+    )
+    return stopping.waits
+
+
+def test_a_task_waiting_for_the_store_retries_every_2_s_at_most_so_readiness_follows_it_back() -> (
+    None
+):
+    # Twelve failures would back off to 15 s; with the store down, a retry is a refused
+    # connection, and a sealer asleep for 15 s would keep /readyz failing after the store is back.
+    waits = _retry_delays(StoreUnavailableError("connection refused"))
+    assert len(waits) == 11
+    assert max(waits) <= STORE_RETRY_SECONDS
+    assert max(waits[5:]) > STORE_RETRY_SECONDS / 2  # still grows to the cap, with jitter
+
+
+def test_other_failures_back_off_further() -> None:
+    waits = _retry_delays(ValueError("a bug in the round"))
+    assert max(waits) > STORE_RETRY_SECONDS
+    assert max(waits) <= MAX_BACKOFF_SECONDS
 
 
 def test_the_heartbeat_names_a_stalled_or_stopped_task() -> None:

@@ -1,6 +1,8 @@
 """Background work that keeps going: a task runs in rounds; a round that fails (the store went
 away, most often) is logged once as a structured error with its stack, then tried again after a
-bounded, jittered back-off. Each round starts from the position the task tracks in the store, so
+bounded, jittered back-off. While the store is unreachable the back-off stops growing at 2 s:
+a refused connection is cheap, and a task that slept 15 s would keep readiness failing long after
+the store came back. Each round starts from the position the task tracks in the store, so
 nothing is skipped or done twice. A heartbeat tells readiness and /metrics how the task fares."""
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import dataclass, field
 
 import structlog
 
+from complaints_ledger.persistence.errors import is_unavailable
+
 logger = structlog.get_logger(__name__)
 
 FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 15.0
+STORE_RETRY_SECONDS = 2.0
 
 
 def backoff_seconds(failures: int, longest: float = MAX_BACKOFF_SECONDS) -> float:
@@ -70,7 +75,7 @@ def run_supervised(
             work()
         except Exception as error:  # supervised: logged with its stack, then retried
             heartbeat.failed(error)
-            delay = backoff_seconds(heartbeat.failures_in_a_row, longest_backoff)
+            delay = backoff_seconds(heartbeat.failures_in_a_row, _longest(error, longest_backoff))
             logger.exception(
                 "background task failed; retrying",
                 task=heartbeat.task,
@@ -85,3 +90,9 @@ def run_supervised(
             logger.info("background task running", task=heartbeat.task)
         heartbeat.succeeded()
         pause()
+
+
+def _longest(error: Exception, longest_backoff: float) -> float:
+    if is_unavailable(error):
+        return min(longest_backoff, STORE_RETRY_SECONDS)
+    return longest_backoff
